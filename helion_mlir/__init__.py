@@ -1,0 +1,1 @@
+"""helion_mlir"""

@@ -1,0 +1,540 @@
+"""The `triton` emission dialect: one op per `triton.language` call, every value concrete.
+
+This is the only level where a config is fully applied: block sizes are in the tensor
+types, launch options are attributes. Elementwise math stays `arith`/`math`; the
+emitter prints those as Python operators or `tl.*` calls. Scalars are `index` (Triton
+int32 scalars), index vectors are `tensor<Nxi32>`, and tensor arguments are pointers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    ArrayAttr,
+    FloatAttr,
+    FunctionType,
+    IndexType,
+    IntAttr,
+    IntegerAttr,
+    NoneAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+)
+from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
+from xdsl.ir import (
+    Attribute,
+    Block,
+    Dialect,
+    ParametrizedAttribute,
+    Region,
+    SSAValue,
+    TypeAttribute,
+)
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    ParsePropInAttrDict,
+    base,
+    irdl_attr_definition,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsolatedFromAbove,
+    IsTerminator,
+    MemoryReadEffect,
+    MemoryWriteEffect,
+    NoTerminator,
+    Pure,
+    RecursiveMemoryEffect,
+    SingleBlockImplicitTerminator,
+    SymbolOpInterface,
+    ensure_terminator,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from helion_mlir.dialects.syntax import (
+    parse_header,
+    parse_iter_args,
+    print_body,
+    print_header,
+    print_iter_args,
+)
+from helion_mlir.dialects.tile import CmpBase, ReduceKindAttr, WhereBase, verify_carried
+
+
+@irdl_attr_definition
+class PointerType(ParametrizedAttribute, TypeAttribute):
+    """`!triton.ptr<f32>`: a pointer to global memory holding `pointee` elements."""
+
+    name = "triton.ptr"
+
+    pointee: Attribute
+
+    def __init__(self, pointee: Attribute):
+        super().__init__(pointee)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (parser.parse_type(),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_attribute(self.pointee)
+
+
+def _concrete(t: Attribute, what: str) -> None:
+    if isinstance(t, TensorType) and (
+        DYNAMIC_INDEX in t.get_shape() or t.encoding != NoneAttr()
+    ):
+        raise VerifyException(f"{what}: triton tensors have concrete shapes, got {t}")
+
+
+@irdl_op_definition
+class KernelOp(IRDLOperation):
+    """A `@triton.jit` function."""
+
+    name = "triton.kernel"
+
+    sym_name = prop_def(StringAttr)
+    function_type = prop_def(FunctionType)
+    body = region_def("single_block")
+
+    traits = traits_def(IsolatedFromAbove(), NoTerminator(), SymbolOpInterface())
+
+    def __init__(self, name: str, arg_types: Sequence[Attribute], body: Region | None = None):
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "function_type": FunctionType.from_lists(arg_types, []),
+            },
+            regions=[body if body is not None else Region(Block(arg_types=arg_types))],
+        )
+
+    def print(self, printer: Printer) -> None:
+        print_func_op_like(
+            printer,
+            self.sym_name,
+            self.function_type,
+            self.body,
+            self.attributes,
+            reserved_attr_names=("sym_name", "function_type"),
+            print_empty_outputs=False,
+        )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> KernelOp:
+        name, arg_types, _, body, extra, _, _ = parse_func_op_like(
+            parser, reserved_attr_names=("sym_name", "function_type")
+        )
+        if body is None:
+            parser.raise_error("triton.kernel needs a body")
+        op = cls(name, arg_types, body)
+        if extra is not None:
+            op.attributes |= extra.data
+        return op
+
+
+@irdl_op_definition
+class LauncherOp(IRDLOperation):
+    """The host side of a launch: `kernel[grid](args, num_warps=..., num_stages=...)`.
+
+    `grid` holds Python expressions over the launcher's parameters, which are the
+    kernel's; `sources` says which host expression feeds each parameter.
+    """
+
+    name = "triton.launcher"
+
+    sym_name = prop_def(StringAttr)
+    kernel = prop_def(StringAttr)
+    grid = prop_def(ArrayAttr[StringAttr])
+    sources = prop_def(ArrayAttr[StringAttr])
+    num_warps = prop_def(IntAttr)
+    num_stages = prop_def(IntAttr)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$sym_name `launches` $kernel attr-dict"
+
+    def __init__(
+        self,
+        name: str,
+        kernel: str,
+        grid: Sequence[str],
+        sources: Sequence[str],
+        num_warps: int,
+        num_stages: int,
+    ):
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "kernel": StringAttr(kernel),
+                "grid": ArrayAttr(StringAttr(g) for g in grid),
+                "sources": ArrayAttr(StringAttr(s) for s in sources),
+                "num_warps": IntAttr(num_warps),
+                "num_stages": IntAttr(num_stages),
+            }
+        )
+
+
+@irdl_op_definition
+class ProgramIdOp(IRDLOperation):
+    """`tl.program_id(axis)`."""
+
+    name = "triton.program_id"
+
+    axis = prop_def(IntAttr)
+    result = result_def(IndexType)
+
+    assembly_format = "$axis attr-dict"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, axis: int):
+        super().__init__(properties={"axis": IntAttr(axis)}, result_types=[IndexType()])
+
+
+@irdl_op_definition
+class ArangeOp(IRDLOperation):
+    """`tl.arange(0, n)` where `n` is the result's length."""
+
+    name = "triton.arange"
+
+    result = result_def(TensorType)
+
+    assembly_format = "attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, result_type: TensorType):
+        super().__init__(result_types=[result_type])
+
+    def verify_(self) -> None:
+        _concrete(self.result.type, self.name)
+        if len(self.result.type.get_shape()) != 1:
+            raise VerifyException("triton.arange is one-dimensional")
+
+
+@irdl_op_definition
+class SplatOp(IRDLOperation):
+    """A scalar as a tensor of the result's shape (Triton broadcasts scalars implicitly)."""
+
+    name = "triton.splat"
+
+    source = operand_def()
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+
+@irdl_op_definition
+class BroadcastOp(IRDLOperation):
+    """`tl.broadcast_to(x, shape)`."""
+
+    name = "triton.broadcast_to"
+
+    source = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """`x[:, None]`-style indexing when only size-1 dims change, else `tl.reshape`."""
+
+    name = "triton.reshape"
+
+    source = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+
+@irdl_op_definition
+class FullOp(IRDLOperation):
+    """`tl.full(shape, value, dtype)`."""
+
+    name = "triton.full"
+
+    value = prop_def(base(FloatAttr) | base(IntegerAttr))
+    result = result_def(TensorType)
+
+    assembly_format = "$value attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, value: FloatAttr | IntegerAttr, result_type: TensorType):
+        super().__init__(properties={"value": value}, result_types=[result_type])
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """`tl.load(base + offsets, mask, other=0)`."""
+
+    name = "triton.load"
+
+    base = operand_def(PointerType)
+    offsets = operand_def()
+    mask = opt_operand_def(TensorType)
+    eviction_policy = opt_prop_def(StringAttr)
+    result = result_def()
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$base `[` $offsets `]` (`mask` $mask^)? attr-dict `:` type($base) `[` "
+        "type($offsets) `]` (`mask` type($mask)^)? `->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(
+        self,
+        base: SSAValue,
+        offsets: SSAValue,
+        mask: SSAValue | None,
+        result_type: Attribute,
+    ):
+        super().__init__(
+            operands=[base, offsets, [mask] if mask is not None else []],
+            result_types=[result_type],
+        )
+
+
+@irdl_op_definition
+class StoreOp(IRDLOperation):
+    """`tl.store(base + offsets, value, mask)`."""
+
+    name = "triton.store"
+
+    base = operand_def(PointerType)
+    offsets = operand_def()
+    value = operand_def()
+    mask = opt_operand_def(TensorType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$value `,` $base `[` $offsets `]` (`mask` $mask^)? attr-dict `:` type($value) "
+        "`,` type($base) `[` type($offsets) `]` (`mask` type($mask)^)?"
+    )
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(
+        self, base: SSAValue, offsets: SSAValue, value: SSAValue, mask: SSAValue | None
+    ):
+        super().__init__(operands=[base, offsets, value, [mask] if mask is not None else []])
+
+
+@irdl_op_definition
+class DotOp(IRDLOperation):
+    """`tl.dot(a, b, acc)`."""
+
+    name = "triton.dot"
+
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    acc = opt_operand_def(TensorType)
+    input_precision = opt_prop_def(StringAttr)
+    result = result_def(TensorType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$lhs `,` $rhs (`acc` $acc^)? attr-dict `:` type($lhs) `,` type($rhs) "
+        "(`,` type($acc)^)? `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self, lhs: SSAValue, rhs: SSAValue, acc: SSAValue | None, result_type: TensorType
+    ):
+        super().__init__(
+            operands=[lhs, rhs, [acc] if acc is not None else []],
+            result_types=[result_type],
+        )
+
+
+@irdl_op_definition
+class ReduceOp(IRDLOperation):
+    """`tl.sum/max/min(x, axis, keep_dims=...)`; `prod` goes through `tl.reduce`."""
+
+    name = "triton.reduce"
+
+    kind = prop_def(ReduceKindAttr)
+    source = operand_def(TensorType)
+    axis = prop_def(IntAttr)
+    keep_dims = opt_prop_def(UnitAttr)
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$kind $source `axis` $axis (`keep_dims` $keep_dims^)? attr-dict `:` "
+        "type($source) `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        kind: ReduceKindAttr,
+        source: SSAValue,
+        axis: int,
+        keep_dims: bool,
+        result_type: TensorType,
+    ):
+        super().__init__(
+            operands=[source],
+            result_types=[result_type],
+            properties={
+                "kind": kind,
+                "axis": IntAttr(axis),
+                "keep_dims": UnitAttr() if keep_dims else None,
+            },
+        )
+
+
+@irdl_op_definition
+class CmpOp(CmpBase):
+    """Python comparison operators on Triton values."""
+
+    name = "triton.cmp"
+
+
+@irdl_op_definition
+class WhereOp(WhereBase):
+    """`tl.where(cond, lhs, rhs)`."""
+
+    name = "triton.where"
+
+
+@irdl_op_definition
+class ForOp(IRDLOperation):
+    """`for iv in tl.range(lb, ub, step):` with loop-carried values."""
+
+    name = "triton.for"
+
+    lb = operand_def(IndexType)
+    ub = operand_def(IndexType)
+    step = operand_def(IndexType)
+    iter_args = var_operand_def()
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
+
+    def __init__(
+        self,
+        lb: SSAValue,
+        ub: SSAValue,
+        step: SSAValue,
+        iter_args: Sequence[SSAValue],
+        body: Region,
+    ):
+        super().__init__(
+            operands=[lb, ub, step, iter_args],
+            result_types=[[a.type for a in iter_args]],
+            regions=[body],
+        )
+
+    @property
+    def iv(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def carried(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args[1:]
+
+    def verify_(self) -> None:
+        verify_carried(self, self.carried, self.iter_args, self.res)
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, [self.iv], [self.lb], [self.ub], [self.step])
+        print_iter_args(printer, self.carried, self.iter_args)
+        print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ForOp:
+        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
+        if len(ivs) != 1:
+            parser.raise_error("triton.for has exactly one induction variable")
+        carried, inits = parse_iter_args(parser)
+        body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
+        op = cls(lbs[0], ubs[0], steps[0], inits, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        if not inits:
+            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+                ensure_terminator(op, trait)
+        return op
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Ends a `triton.for` body, passing on the carried values."""
+
+    name = "triton.yield"
+
+    values = var_operand_def()
+
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp)))
+
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[values])
+
+
+Triton = Dialect(
+    "triton",
+    [
+        KernelOp,
+        LauncherOp,
+        ProgramIdOp,
+        ArangeOp,
+        SplatOp,
+        BroadcastOp,
+        ReshapeOp,
+        FullOp,
+        LoadOp,
+        StoreOp,
+        DotOp,
+        ReduceOp,
+        CmpOp,
+        WhereOp,
+        ForOp,
+        YieldOp,
+    ],
+    [PointerType],
+)

@@ -1,0 +1,382 @@
+"""Prints a module of the `triton` emission dialect as Python source.
+
+One statement per op, named after the op's name hint, except where a value reads
+better inlined: constants, and scalar splats and broadcasts whose users broadcast
+implicitly in Triton anyway (elementwise ops, loads, stores). Loop-carried values are
+Python variables reassigned at the end of each iteration.
+"""
+
+from __future__ import annotations
+
+import keyword
+import math
+import re
+from collections.abc import Callable
+
+from xdsl.dialects import arith
+from xdsl.dialects import math as mathd
+from xdsl.dialects.builtin import (
+    BFloat16Type,
+    Float16Type,
+    Float32Type,
+    Float64Type,
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+    Signedness,
+    TensorType,
+)
+from xdsl.ir import Attribute, Block, Operation, SSAValue
+
+from helion_mlir import exc
+from helion_mlir.backends.triton import dialect as tt
+from helion_mlir.dialects import tile
+
+RESERVED = {"tl", "triton", "float", "int", "range", "min", "max", "abs", "pid"}
+
+_BINARY_OPERATORS: dict[type[Operation], str] = {
+    arith.AddiOp: "+",
+    arith.AddfOp: "+",
+    arith.SubiOp: "-",
+    arith.SubfOp: "-",
+    arith.MuliOp: "*",
+    arith.MulfOp: "*",
+    arith.DivfOp: "/",
+    arith.DivSIOp: "//",
+    arith.RemSIOp: "%",
+    arith.AndIOp: "&",
+    arith.OrIOp: "|",
+    arith.XOrIOp: "^",
+}
+
+_BINARY_CALLS: dict[type[Operation], str] = {
+    arith.MaximumfOp: "tl.maximum",
+    arith.MaxnumfOp: "tl.maximum",
+    arith.MaxSIOp: "tl.maximum",
+    arith.MinimumfOp: "tl.minimum",
+    arith.MinnumfOp: "tl.minimum",
+    arith.MinSIOp: "tl.minimum",
+    arith.CeilDivSIOp: "tl.cdiv",
+}
+
+_UNARY_CALLS: dict[type[Operation], str] = {
+    mathd.ExpOp: "tl.exp",
+    mathd.Exp2Op: "tl.exp2",
+    mathd.LogOp: "tl.log",
+    mathd.Log2Op: "tl.log2",
+    mathd.SqrtOp: "tl.sqrt",
+    mathd.RsqrtOp: "tl.rsqrt",
+    mathd.ErfOp: "tl.erf",
+    mathd.AbsFOp: "tl.abs",
+    mathd.AbsIOp: "tl.abs",
+    mathd.SinOp: "tl.sin",
+    mathd.CosOp: "tl.cos",
+    mathd.FloorOp: "tl.floor",
+    mathd.CeilOp: "tl.ceil",
+}
+
+# Written as formulas over the functions above, which Triton's interpreter implements
+# on the CPU too (its libdevice functions are stubs there).
+_UNARY_FORMULAS: dict[type[Operation], Callable[[str], str]] = {
+    mathd.TanhOp: lambda x: f"2 * tl.sigmoid(2 * {x}) - 1",
+    mathd.Log1pOp: lambda x: f"tl.log(1 + {x})",
+    mathd.ExpM1Op: lambda x: f"tl.exp({x}) - 1",
+}
+
+_CMP = {
+    tile.Predicate.LT: "<",
+    tile.Predicate.LE: "<=",
+    tile.Predicate.GT: ">",
+    tile.Predicate.GE: ">=",
+    tile.Predicate.EQ: "==",
+    tile.Predicate.NE: "!=",
+}
+
+_CASTS = (
+    arith.ExtFOp,
+    arith.TruncFOp,
+    arith.SIToFPOp,
+    arith.UIToFPOp,
+    arith.FPToSIOp,
+    arith.FPToUIOp,
+    arith.ExtSIOp,
+    arith.ExtUIOp,
+    arith.TruncIOp,
+    arith.IndexCastOp,
+)
+
+_REDUCE_CALLS = {"sum": "tl.sum", "max": "tl.max", "min": "tl.min", "prod": "_helion_prod"}
+
+
+def dtype_name(t: Attribute) -> str:
+    """The `tl` dtype of an element (or tensor) type."""
+    if isinstance(t, TensorType):
+        t = t.element_type
+    match t:
+        case Float32Type():
+            return "tl.float32"
+        case Float16Type():
+            return "tl.float16"
+        case BFloat16Type():
+            return "tl.bfloat16"
+        case Float64Type():
+            return "tl.float64"
+        case IndexType():
+            return "tl.int32"
+        case IntegerType():
+            width = t.width.data
+            if width == 1:
+                return "tl.int1"
+            unsigned = t.signedness.data == Signedness.UNSIGNED
+            return f"tl.{'u' if unsigned else ''}int{width}"
+    raise exc.InternalError(f"no Triton dtype for {t}")
+
+
+def literal(attr: Attribute) -> str:
+    if isinstance(attr, FloatAttr):
+        v = attr.value.data
+        if math.isnan(v):
+            return "float('nan')"
+        if math.isinf(v):
+            return "float('inf')" if v > 0 else "float('-inf')"
+        return repr(v)
+    if isinstance(attr, IntegerAttr):
+        v = attr.value.data
+        if isinstance(attr.type, IntegerType) and attr.type.width.data == 1:
+            return "True" if v else "False"
+        return str(v)
+    raise exc.InternalError(f"no Python literal for {attr}")
+
+
+_ATOMIC = re.compile(r"^(-?[\w.]+(\([^()]*\))?|[\w.]+\[[^\[\]]*\]|float\('[-a-z]+'\))$")
+
+
+def _implicitly_broadcasting(op: Operation) -> bool:
+    elementwise = tt.LoadOp | tt.StoreOp | tt.CmpOp | tt.WhereOp
+    return op.dialect_name() in ("arith", "math") or isinstance(op, elementwise)
+
+
+class PyEmitter:
+    """Turns `triton` ops into lines of Python, naming each SSA value once."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.depth = 0
+        self.exprs: dict[SSAValue, str] = {}
+        self.taken: set[str] = set(RESERVED)
+        self.needs_prod = False
+
+    def line(self, text: str = "") -> None:
+        self.lines.append("    " * self.depth + text if text else "")
+
+    def fresh(self, hint: str | None) -> str:
+        base = re.sub(r"\W", "_", hint or "v") or "v"
+        if base[0].isdigit() or keyword.iskeyword(base):
+            base = f"v_{base}"
+        name, n = base, 0
+        while name in self.taken:
+            name = f"{base}_{n}"
+            n += 1
+        self.taken.add(name)
+        return name
+
+    def bind(self, value: SSAValue, hint: str | None = None) -> str:
+        name = self.fresh(hint or value.name_hint)
+        self.exprs[value] = name
+        return name
+
+    def expr(self, value: SSAValue) -> str:
+        try:
+            return self.exprs[value]
+        except KeyError:
+            raise exc.InternalError(f"value used before it is emitted: {value}") from None
+
+    def operand(self, value: SSAValue) -> str:
+        text = self.expr(value)
+        return text if _ATOMIC.match(text) else f"({text})"
+
+    # -- structure ---------------------------------------------------------------------
+
+    def module(self, module: ModuleOp) -> str:
+        body: list[str] = []
+        for op in module.ops:
+            self.lines = []
+            if isinstance(op, tt.KernelOp):
+                self.kernel(op)
+            elif isinstance(op, tt.LauncherOp):
+                self.launcher(op, module)
+            else:
+                raise exc.InternalError(f"cannot emit {op.name} at module level")
+            body.append("\n".join(self.lines))
+        header = ["import triton", "import triton.language as tl", ""]
+        if self.needs_prod:
+            header += ["", "@triton.jit", "def _helion_prod(a, b):", "    return a * b", ""]
+        return "\n".join(header) + "\n\n" + "\n\n\n".join(body) + "\n"
+
+    def kernel(self, op: tt.KernelOp) -> None:
+        params = [self.bind(a) for a in op.body.block.args]
+        self.line("@triton.jit")
+        self.line(f"def {op.sym_name.data}({', '.join(params)}):")
+        self.depth += 1
+        self.block(op.body.block)
+        if not self.lines[-1].startswith("    " * self.depth):
+            self.line("pass")
+        self.depth -= 1
+
+    def launcher(self, op: tt.LauncherOp, module: ModuleOp) -> None:
+        kernel = next(
+            k for k in module.ops if isinstance(k, tt.KernelOp) and k.sym_name == op.kernel
+        )
+        params = [self.exprs[a] for a in kernel.body.block.args]
+        grid = ", ".join(g.data for g in op.grid)
+        args = ", ".join([*params, f"num_warps={op.num_warps.data}", f"num_stages={op.num_stages.data}"])
+        self.line(f"def {op.sym_name.data}({', '.join(params)}):")
+        self.line(f"    {op.kernel.data}[({grid},)]({args})")
+
+    def block(self, block: Block) -> None:
+        for op in block.ops:
+            self.op(op)
+
+    # -- ops ---------------------------------------------------------------------------
+
+    def assign(self, op: Operation, text: str) -> None:
+        result = op.results[0]
+        self.line(f"{self.bind(result)} = {text}")
+
+    def inline(self, op: Operation, text: str) -> None:
+        self.exprs[op.results[0]] = text
+
+    def op(self, op: Operation) -> None:
+        o = self.operand
+        match op:
+            case arith.ConstantOp():
+                self.inline(op, literal(op.value))
+            case tt.SplatOp() | tt.BroadcastOp():
+                result = op.results[0]
+                if all(_implicitly_broadcasting(u.operation) for u in result.uses):
+                    self.inline(op, self.expr(op.operands[0]))
+                elif isinstance(op, tt.SplatOp):
+                    shape = list(result.type.get_shape())  # type: ignore[attr-defined]
+                    self.assign(op, f"tl.full({shape}, {self.expr(op.source)}, {dtype_name(result.type)})")
+                else:
+                    shape = list(result.type.get_shape())  # type: ignore[attr-defined]
+                    self.assign(op, f"tl.broadcast_to({self.expr(op.source)}, {shape})")
+            case tt.ReshapeOp():
+                text = self.reshape(op)
+                if op.result.has_one_use():
+                    self.inline(op, text)
+                else:
+                    self.assign(op, text)
+            case tt.ProgramIdOp():
+                self.assign(op, f"tl.program_id({op.axis.data})")
+            case tt.ArangeOp():
+                self.assign(op, f"tl.arange(0, {op.result.type.get_shape()[0]})")
+            case tt.FullOp() if all(_implicitly_broadcasting(u.operation) for u in op.result.uses):
+                self.inline(op, literal(op.value))
+            case tt.FullOp():
+                shape = list(op.result.type.get_shape())
+                self.assign(op, f"tl.full({shape}, {literal(op.value)}, {dtype_name(op.result.type)})")
+            case tt.LoadOp():
+                args = [f"{self.expr(op.base)} + {o(op.offsets)}"]
+                if op.mask is not None:
+                    args += [self.expr(op.mask), "other=0"]
+                if op.eviction_policy is not None:
+                    args.append(f"eviction_policy='{op.eviction_policy.data}'")
+                self.assign(op, f"tl.load({', '.join(args)})")
+            case tt.StoreOp():
+                args = [f"{self.expr(op.base)} + {o(op.offsets)}", self.expr(op.value)]
+                if op.mask is not None:
+                    args.append(self.expr(op.mask))
+                self.line(f"tl.store({', '.join(args)})")
+            case tt.DotOp():
+                args = [self.expr(op.lhs), self.expr(op.rhs)]
+                if op.acc is not None:
+                    args.append(f"acc={self.expr(op.acc)}")
+                if op.input_precision is not None:
+                    args.append(f"input_precision='{op.input_precision.data}'")
+                self.assign(op, f"tl.dot({', '.join(args)})")
+            case tt.ReduceOp():
+                kind = op.kind.data.value
+                self.needs_prod |= kind == "prod"
+                keep = ", keep_dims=True" if op.keep_dims is not None else ""
+                if kind == "prod":
+                    self.assign(op, f"tl.reduce({self.expr(op.source)}, {op.axis.data}, _helion_prod{keep})")
+                else:
+                    self.assign(op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})")
+            case tt.ForOp():
+                self.for_loop(op)
+            case tt.YieldOp():
+                self.yield_(op)
+            case tt.WhereOp():
+                self.assign(op, f"tl.where({self.expr(op.cond)}, {self.expr(op.lhs)}, {self.expr(op.rhs)})")
+            case tt.CmpOp():
+                self.assign(op, f"{o(op.lhs)} {_CMP[op.predicate.data]} {o(op.rhs)}")
+            case arith.NegfOp():
+                self.assign(op, f"-{o(op.operand)}")
+            case _ if type(op) in _BINARY_OPERATORS:
+                lhs, rhs = op.operands
+                self.assign(op, f"{o(lhs)} {_BINARY_OPERATORS[type(op)]} {o(rhs)}")
+            case _ if type(op) in _BINARY_CALLS:
+                lhs, rhs = op.operands
+                self.assign(op, f"{_BINARY_CALLS[type(op)]}({self.expr(lhs)}, {self.expr(rhs)})")
+            case _ if type(op) in _UNARY_CALLS:
+                self.assign(op, f"{_UNARY_CALLS[type(op)]}({self.expr(op.operands[0])})")
+            case _ if type(op) in _UNARY_FORMULAS:
+                self.assign(op, _UNARY_FORMULAS[type(op)](o(op.operands[0])))
+            case _ if isinstance(op, _CASTS):
+                self.assign(op, f"{o(op.operands[0])}.to({dtype_name(op.results[0].type)})")
+            case _:
+                raise exc.InternalError(f"no Python emission for {op.name}")
+
+    def reshape(self, op: tt.ReshapeOp) -> str:
+        src = list(op.source.type.get_shape())
+        dst = list(op.result.type.get_shape())
+        subscript: list[str] = []
+        i = 0
+        for d in dst:
+            if i < len(src) and src[i] == d:
+                subscript.append(":")
+                i += 1
+            elif d == 1:
+                subscript.append("None")
+            else:
+                return f"tl.reshape({self.expr(op.source)}, {dst})"
+        if i != len(src):
+            return f"tl.reshape({self.expr(op.source)}, {dst})"
+        return f"{self.operand(op.source)}[{', '.join(subscript)}]"
+
+    def for_loop(self, op: tt.ForOp) -> None:
+        carried = [self.bind(a) for a in op.carried]
+        for name, init in zip(carried, op.iter_args):
+            self.line(f"{name} = {self.expr(init)}")
+        for res, name in zip(op.res, carried):
+            self.exprs[res] = name
+        iv = self.bind(op.iv)
+        self.line(f"for {iv} in tl.range({self.expr(op.lb)}, {self.expr(op.ub)}, {self.expr(op.step)}):")
+        self.depth += 1
+        mark = len(self.lines)
+        self.block(op.body.block)
+        if len(self.lines) == mark:
+            self.line("pass")
+        self.depth -= 1
+
+    def yield_(self, op: tt.YieldOp) -> None:
+        parent = op.parent_op()
+        assert isinstance(parent, tt.ForOp)
+        pairs = [
+            (self.expr(a), self.expr(v))
+            for a, v in zip(parent.carried, op.values)
+            if self.expr(a) != self.expr(v)
+        ]
+        if pairs:
+            lhs = ", ".join(p[0] for p in pairs)
+            rhs = ", ".join(p[1] for p in pairs)
+            self.line(f"{lhs} = {rhs}")
+
+
+def emit_module(module: ModuleOp) -> str:
+    """The Python source of a module of `triton` kernels and launchers."""
+    return PyEmitter().module(module)
+

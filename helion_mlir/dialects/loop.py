@@ -1,0 +1,232 @@
+"""The `loop` dialect: the iteration structure of a kernel, with its tunables as values.
+
+Block sizes are SSA values here (`cfg.param` until `bind-config`). `loop.launch` is the
+launch grid, `loop.for` a sequential device loop and `loop.reduce_for` the chunk loop
+of a rolled reduction (a persistent reduction is its one-trip case). Their bodies
+receive tile offsets; `loop.tile` turns an offset into the `!tile.tile` handle that
+`tile` ops index with. `tile` compute ops pass through this level unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import IndexType
+from xdsl.ir import Dialect, Region, SSAValue
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsTerminator,
+    Pure,
+    RecursiveMemoryEffect,
+    SingleBlockImplicitTerminator,
+    ensure_terminator,
+)
+from xdsl.utils.exceptions import VerifyException
+
+from helion_mlir.dialects.syntax import (
+    parse_header,
+    parse_iter_args,
+    print_body,
+    print_header,
+    print_iter_args,
+)
+from helion_mlir.dialects.tile import TileType, verify_carried
+
+
+@irdl_op_definition
+class LaunchOp(IRDLOperation):
+    """The launch grid: one program per tile of each dimension, in parallel."""
+
+    name = "loop.launch"
+
+    lbs = var_operand_def(IndexType)
+    ubs = var_operand_def(IndexType)
+    steps = var_operand_def(IndexType)
+    num_warps = operand_def(IndexType)
+    num_stages = operand_def(IndexType)
+    body = region_def("single_block")
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
+
+    def __init__(
+        self,
+        lbs: Sequence[SSAValue],
+        ubs: Sequence[SSAValue],
+        steps: Sequence[SSAValue],
+        num_warps: SSAValue,
+        num_stages: SSAValue,
+        body: Region,
+    ):
+        super().__init__(
+            operands=[lbs, ubs, steps, num_warps, num_stages], regions=[body]
+        )
+
+    @property
+    def offsets(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args
+
+    def verify_(self) -> None:
+        n = len(self.lbs)
+        if n == 0 or len(self.ubs) != n or len(self.steps) != n:
+            raise VerifyException("loop.launch needs a bound and a step per dimension")
+        args = self.body.block.args
+        if len(args) != n or not all(isinstance(a.type, IndexType) for a in args):
+            raise VerifyException(f"loop.launch body must take {n} index offsets")
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, self.offsets, self.lbs, self.ubs, self.steps)
+        printer.print_string(" warps ")
+        printer.print_operand(self.num_warps)
+        printer.print_string(" stages ")
+        printer.print_operand(self.num_stages)
+        print_body(printer, self.body, False)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> LaunchOp:
+        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
+        parser.parse_keyword("warps")
+        warps = parser.parse_operand()
+        parser.parse_keyword("stages")
+        stages = parser.parse_operand()
+        body = parser.parse_region([iv.resolve(IndexType()) for iv in ivs])
+        op = cls(lbs, ubs, steps, warps, stages, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+            ensure_terminator(op, trait)
+        return op
+
+
+class _SerialLoop(IRDLOperation):
+    """A one-dimensional loop `offset = lb, lb + step, ... < ub` with carried values."""
+
+    lb = operand_def(IndexType)
+    ub = operand_def(IndexType)
+    step = operand_def(IndexType)
+    iter_args = var_operand_def()
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
+
+    def __init__(
+        self,
+        lb: SSAValue,
+        ub: SSAValue,
+        step: SSAValue,
+        iter_args: Sequence[SSAValue],
+        body: Region,
+    ):
+        super().__init__(
+            operands=[lb, ub, step, iter_args],
+            result_types=[[a.type for a in iter_args]],
+            regions=[body],
+        )
+
+    @property
+    def offset(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def carried(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args[1:]
+
+    def verify_(self) -> None:
+        args = self.body.block.args
+        if not args or not isinstance(args[0].type, IndexType):
+            raise VerifyException(f"{self.name} body must start with an index offset")
+        verify_carried(self, self.carried, self.iter_args, self.res)
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, [self.offset], [self.lb], [self.ub], [self.step])
+        print_iter_args(printer, self.carried, self.iter_args)
+        print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser):
+        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
+        if len(ivs) != 1:
+            parser.raise_error(f"{cls.name} has exactly one dimension")
+        carried, inits = parse_iter_args(parser)
+        body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
+        op = cls(lbs[0], ubs[0], steps[0], inits, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        if not inits:
+            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+                ensure_terminator(op, trait)
+        return op
+
+
+@irdl_op_definition
+class ForOp(_SerialLoop):
+    """A sequential device loop over tiles."""
+
+    name = "loop.for"
+
+
+@irdl_op_definition
+class ReduceForOp(_SerialLoop):
+    """The chunk loop of a rolled reduction; `step` is the chunk size."""
+
+    name = "loop.reduce_for"
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Ends a `loop` body, passing on the carried values."""
+
+    name = "loop.yield"
+
+    values = var_operand_def()
+
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    traits = lazy_traits_def(
+        lambda: (IsTerminator(), Pure(), HasParent(LaunchOp, ForOp, ReduceForOp))
+    )
+
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[values])
+
+
+@irdl_op_definition
+class TileOp(IRDLOperation):
+    """The tile of `size` elements from `offset`, clipped at `end`."""
+
+    name = "loop.tile"
+
+    offset = operand_def(IndexType)
+    size = operand_def(IndexType)
+    end = operand_def(IndexType)
+    result = result_def(TileType)
+
+    assembly_format = "$offset `size` $size `end` $end attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, offset: SSAValue, size: SSAValue, end: SSAValue, block: int):
+        super().__init__(operands=[offset, size, end], result_types=[TileType(block)])
+
+
+Loop = Dialect("loop", [LaunchOp, ForOp, ReduceForOp, YieldOp, TileOp], [])

@@ -1,0 +1,117 @@
+"""The `mem` dialect: tile loads and stores with explicit addressing.
+
+A `mem` access names its tensor, the handle or scalar index of every dim, and the
+stride of every dim as SSA values, so that after binding each access can be emitted
+as pointer arithmetic (the handles give offsets, index vectors and masks) or, where
+legal, as a block pointer or tensor descriptor. `mem_id` is stable across rewrites:
+clones of one access made by reduction rolling keep its id, so per-access config
+slots mean the same access whatever the config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, TensorType, i64
+from xdsl.ir import Dialect, Operation, SSAValue
+from xdsl.irdl import (
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    ParsePropInAttrDict,
+    irdl_op_definition,
+    operand_def,
+    prop_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+)
+from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
+from xdsl.utils.exceptions import VerifyException
+
+from helion_mlir.dialects.tile import verify_subscript
+
+
+def _verify_strides(op: Operation, source: SSAValue, strides: Sequence[SSAValue]) -> None:
+    assert isinstance(source.type, MemRefType)
+    if len(strides) != source.type.get_num_dims():
+        raise VerifyException(f"{op.name} needs one stride per memref dim")
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """Reads the tile of `source` at `indices`, dim `d` being `strides[d]` elements apart."""
+
+    name = "mem.load"
+
+    source = operand_def(MemRefType)
+    indices = var_operand_def()
+    strides = var_operand_def(IndexType)
+    mem_id = prop_def(IntegerAttr[i64])
+    result = result_def(TensorType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$source `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
+        "type($source) `[` type($indices) `]` `->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(
+        self,
+        source: SSAValue,
+        indices: Sequence[SSAValue],
+        strides: Sequence[SSAValue],
+        result_type: TensorType,
+        mem_id: int,
+    ):
+        super().__init__(
+            operands=[source, indices, strides],
+            result_types=[result_type],
+            properties={"mem_id": IntegerAttr(mem_id, i64)},
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.source, self.indices, self.result.type)
+        _verify_strides(self, self.source, self.strides)
+
+
+@irdl_op_definition
+class StoreOp(IRDLOperation):
+    """Writes `value` to the tile of `dest` at `indices`, with explicit strides."""
+
+    name = "mem.store"
+
+    value = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    indices = var_operand_def()
+    strides = var_operand_def(IndexType)
+    mem_id = prop_def(IntegerAttr[i64])
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$value `,` $dest `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
+        "type($value) `,` type($dest) `[` type($indices) `]`"
+    )
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(
+        self,
+        value: SSAValue,
+        dest: SSAValue,
+        indices: Sequence[SSAValue],
+        strides: Sequence[SSAValue],
+        mem_id: int,
+    ):
+        super().__init__(
+            operands=[value, dest, indices, strides],
+            properties={"mem_id": IntegerAttr(mem_id, i64)},
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.dest, self.indices, self.value.type)
+        _verify_strides(self, self.dest, self.strides)
+
+
+Mem = Dialect("mem", [LoadOp, StoreOp], [])

@@ -1,0 +1,877 @@
+"""The `tile` dialect: a kernel as written, before any configuration is chosen.
+
+Global tensors are builtin `memref`s (kernel arguments). Register tiles are builtin
+`tensor`s whose `?` dims are symbolic block sizes: the `#tile.blocks<...>` encoding
+names the block behind each `?` dim, so `tensor<?x?xf32, #tile.blocks<0, 1>>` is a
+tile of `block 0 x block 1` f32 values. Elementwise math on tiles is `arith`/`math`.
+A `!tile.tile<k>` value is a handle on one tile of block `k`: the loop variable of
+`tile.grid`/`tile.for`, or the full extent that a `:` subscript spans (`tile.rdim`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar, TypeAlias
+
+from xdsl.dialects.builtin import (
+    DYNAMIC_INDEX,
+    ArrayAttr,
+    DenseArrayBase,
+    FloatAttr,
+    FunctionType,
+    IndexType,
+    IntAttr,
+    IntegerAttr,
+    MemRefType,
+    NoneAttr,
+    StringAttr,
+    TensorType,
+    UnitAttr,
+    i1,
+    i64,
+)
+from xdsl.dialects.utils import EnumAttribute, parse_func_op_like, print_func_op_like
+from xdsl.ir import (
+    Attribute,
+    Block,
+    Dialect,
+    Operation,
+    ParametrizedAttribute,
+    Region,
+    SpacedOpaqueSyntaxAttribute,
+    SSAValue,
+    TypeAttribute,
+)
+from xdsl.irdl import (
+    AnyAttr,
+    AttrSizedOperandSegments,
+    IRDLOperation,
+    ParsePropInAttrDict,
+    VarConstraint,
+    base,
+    irdl_attr_definition,
+    irdl_op_definition,
+    lazy_traits_def,
+    operand_def,
+    opt_operand_def,
+    opt_prop_def,
+    prop_def,
+    region_def,
+    result_def,
+    traits_def,
+    var_operand_def,
+    var_result_def,
+)
+from xdsl.parser import AttrParser, Parser
+from xdsl.printer import Printer
+from xdsl.traits import (
+    HasParent,
+    IsolatedFromAbove,
+    IsTerminator,
+    MemoryReadEffect,
+    MemoryWriteEffect,
+    NoTerminator,
+    Pure,
+    RecursiveMemoryEffect,
+    SingleBlockImplicitTerminator,
+    SymbolOpInterface,
+    ensure_terminator,
+)
+from xdsl.utils.exceptions import VerifyException
+from xdsl.utils.str_enum import StrEnum
+
+from helion_mlir.dialects.syntax import (
+    parse_header,
+    parse_iter_args,
+    print_body,
+    print_header,
+    print_iter_args,
+)
+
+# ---------------------------------------------------------------------------
+# Block-size symbols in tensor types
+
+
+@dataclass(frozen=True)
+class Blk:
+    """A symbolic dim of a tile tensor: the size of block `id`."""
+
+    id: int
+
+    def __repr__(self) -> str:
+        return f"b{self.id}"
+
+
+Dim: TypeAlias = int | Blk
+
+
+@irdl_attr_definition
+class BlocksAttr(ParametrizedAttribute):
+    """`#tile.blocks<0, 2>`: the block behind each `?` dim of a tensor type, in order."""
+
+    name = "tile.blocks"
+
+    ids: ArrayAttr[IntAttr]
+
+    def __init__(self, ids: Iterable[int]):
+        super().__init__(ArrayAttr(IntAttr(i) for i in ids))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        ids = parser.parse_comma_separated_list(
+            parser.Delimiter.ANGLE, parser.parse_integer
+        )
+        return (ArrayAttr(IntAttr(i) for i in ids),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string("<" + ", ".join(str(i.data) for i in self.ids) + ">")
+
+
+def tile_tensor(element_type: Attribute, dims: Sequence[Dim]) -> TensorType:
+    """The tensor type of a tile with `dims` (ints or block symbols)."""
+    shape = [DYNAMIC_INDEX if isinstance(d, Blk) else d for d in dims]
+    ids = [d.id for d in dims if isinstance(d, Blk)]
+    return TensorType(element_type, shape, BlocksAttr(ids) if ids else NoneAttr())
+
+
+def dims_of(t: Attribute) -> tuple[Dim, ...]:
+    """The dims of a tile tensor type (`()` for a scalar)."""
+    if not isinstance(t, TensorType):
+        return ()
+    enc = t.encoding
+    ids = iter(i.data for i in enc.ids) if isinstance(enc, BlocksAttr) else iter(())
+    return tuple(Blk(next(ids)) if d == DYNAMIC_INDEX else d for d in t.get_shape())
+
+
+def element_type_of(t: Attribute) -> Attribute:
+    return t.element_type if isinstance(t, TensorType | MemRefType) else t
+
+
+def verify_tile_tensor(t: Attribute, what: str) -> None:
+    if not isinstance(t, TensorType):
+        return
+    enc = t.encoding
+    n_dyn = sum(1 for d in t.get_shape() if d == DYNAMIC_INDEX)
+    n_ids = len(enc.ids) if isinstance(enc, BlocksAttr) else 0
+    if n_dyn != n_ids:
+        raise VerifyException(
+            f"{what} has {n_dyn} '?' dims but #tile.blocks names {n_ids} blocks"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Types
+
+
+@irdl_attr_definition
+class TileType(ParametrizedAttribute, TypeAttribute):
+    """`!tile.tile<k>`: a handle on one tile of block `k`."""
+
+    name = "tile.tile"
+
+    block: IntAttr
+
+    def __init__(self, block: int):
+        super().__init__(IntAttr(block))
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (IntAttr(parser.parse_integer()),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(f"<{self.block.data}>")
+
+
+def block_of(handle: SSAValue) -> int:
+    t = handle.type
+    assert isinstance(t, TileType)
+    return t.block.data
+
+
+# ---------------------------------------------------------------------------
+# Kernel and loops
+
+
+@irdl_op_definition
+class KernelOp(IRDLOperation):
+    """A device kernel: its arguments are the host values the device code reads."""
+
+    name = "tile.kernel"
+
+    sym_name = prop_def(StringAttr)
+    function_type = prop_def(FunctionType)
+    sources = prop_def(ArrayAttr[StringAttr])
+    body = region_def("single_block")
+
+    traits = traits_def(IsolatedFromAbove(), NoTerminator(), SymbolOpInterface())
+
+    def __init__(
+        self, name: str, arg_types: Sequence[Attribute], sources: Sequence[str]
+    ):
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "function_type": FunctionType.from_lists(arg_types, []),
+                "sources": ArrayAttr(StringAttr(s) for s in sources),
+            },
+            regions=[Region(Block(arg_types=arg_types))],
+        )
+
+    def verify_(self) -> None:
+        args = self.body.block.args
+        if len(self.sources) != len(args):
+            raise VerifyException(
+                f"tile.kernel has {len(args)} arguments but {len(self.sources)} sources"
+            )
+        if tuple(a.type for a in args) != tuple(self.function_type.inputs):
+            raise VerifyException("tile.kernel block arguments must match its type")
+
+    def print(self, printer: Printer) -> None:
+        print_func_op_like(
+            printer,
+            self.sym_name,
+            self.function_type,
+            self.body,
+            {"sources": self.sources},
+            reserved_attr_names=("sym_name", "function_type"),
+            print_empty_outputs=False,
+        )
+
+    @classmethod
+    def parse(cls, parser: Parser) -> KernelOp:
+        name, arg_types, _, body, extra, _, _ = parse_func_op_like(
+            parser, reserved_attr_names=("sym_name", "function_type")
+        )
+        if body is None:
+            parser.raise_error("tile.kernel needs a body")
+        attrs = extra.data if extra is not None else {}
+        sources = attrs.get("sources")
+        if not isinstance(sources, ArrayAttr):
+            parser.raise_error("tile.kernel needs `attributes {sources = [...]}`")
+        op = cls.__new__(cls)
+        IRDLOperation.__init__(
+            op,
+            properties={
+                "sym_name": StringAttr(name),
+                "function_type": FunctionType.from_lists(arg_types, []),
+                "sources": sources,
+            },
+            regions=[body],
+        )
+        return op
+
+
+class _TileLoopBase(IRDLOperation):
+    """Shared syntax of `tile.grid` and `tile.for`: one handle per dimension."""
+
+    lbs = var_operand_def(IndexType)
+    ubs = var_operand_def(IndexType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+
+    @property
+    def handles(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args[: len(self.lbs)]
+
+    def verify_handles(self) -> None:
+        n = len(self.lbs)
+        if n == 0 or len(self.ubs) != n:
+            raise VerifyException(f"{self.name} needs one lower and upper bound per dim")
+        args = self.body.block.args
+        if len(args) < n or not all(isinstance(a.type, TileType) for a in args[:n]):
+            raise VerifyException(f"{self.name} body must start with {n} !tile.tile handles")
+
+
+def _print_handle_types(printer: Printer, handles: Sequence[SSAValue]) -> None:
+    printer.print_string(" : ")
+    printer.print_list((h.type for h in handles), printer.print_attribute)
+
+
+def _parse_handle_types(parser: Parser, n: int) -> list[Attribute]:
+    parser.parse_punctuation(":")
+    types = [parser.parse_type()]
+    while len(types) < n and parser.parse_optional_punctuation(","):
+        types.append(parser.parse_type())
+    if len(types) != n:
+        parser.raise_error(f"expected {n} handle types")
+    return types
+
+
+@irdl_op_definition
+class GridOp(_TileLoopBase):
+    """The launch grid: runs its body once per tile of each dimension, in parallel."""
+
+    name = "tile.grid"
+
+    body = region_def("single_block")
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
+
+    def __init__(self, lbs: Sequence[SSAValue], ubs: Sequence[SSAValue], body: Region):
+        super().__init__(operands=[lbs, ubs], regions=[body])
+
+    def verify_(self) -> None:
+        self.verify_handles()
+        if len(self.body.block.args) != len(self.lbs):
+            raise VerifyException("tile.grid carries no values")
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, self.handles, self.lbs, self.ubs)
+        _print_handle_types(printer, self.handles)
+        print_body(printer, self.body, False)
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> GridOp:
+        ivs, lbs, ubs, _ = parse_header(parser, with_steps=False)
+        types = _parse_handle_types(parser, len(ivs))
+        body = parser.parse_region([iv.resolve(t) for iv, t in zip(ivs, types)])
+        op = cls(lbs, ubs, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+            ensure_terminator(op, trait)
+        return op
+
+
+@irdl_op_definition
+class ForOp(_TileLoopBase):
+    """A sequential device loop over the tiles of each dimension, carrying values."""
+
+    name = "tile.for"
+
+    iter_args = var_operand_def()
+    res = var_result_def()
+    body = region_def("single_block")
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
+
+    def __init__(
+        self,
+        lbs: Sequence[SSAValue],
+        ubs: Sequence[SSAValue],
+        iter_args: Sequence[SSAValue],
+        body: Region,
+    ):
+        super().__init__(
+            operands=[lbs, ubs, iter_args],
+            result_types=[[a.type for a in iter_args]],
+            regions=[body],
+        )
+
+    @property
+    def carried(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args[len(self.lbs) :]
+
+    def verify_(self) -> None:
+        self.verify_handles()
+        verify_carried(self, self.carried, self.iter_args, self.res)
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, self.handles, self.lbs, self.ubs)
+        _print_handle_types(printer, self.handles)
+        print_iter_args(printer, self.carried, self.iter_args)
+        print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> ForOp:
+        ivs, lbs, ubs, _ = parse_header(parser, with_steps=False)
+        types = _parse_handle_types(parser, len(ivs))
+        carried, inits = parse_iter_args(parser)
+        body = parser.parse_region(
+            [iv.resolve(t) for iv, t in zip(ivs, types)] + carried
+        )
+        op = cls(lbs, ubs, inits, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        if not inits:
+            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+                ensure_terminator(op, trait)
+        return op
+
+
+def verify_carried(
+    op: Operation,
+    carried: Sequence[SSAValue],
+    inits: Sequence[SSAValue],
+    results: Sequence[SSAValue],
+) -> None:
+    """Check that a loop's carried block arguments, inits, results and yield agree."""
+    types = tuple(a.type for a in carried)
+    if types != tuple(v.type for v in inits) or types != tuple(r.type for r in results):
+        raise VerifyException(
+            f"{op.name}: carried values, iter_args and results must have the same types"
+        )
+    body = op.regions[0].block
+    last = body.last_op
+    if last is not None and last.has_trait(IsTerminator):
+        if tuple(o.type for o in last.operands) != types:
+            raise VerifyException(
+                f"{op.name}: the yielded values must match the carried values"
+            )
+
+
+@irdl_op_definition
+class YieldOp(IRDLOperation):
+    """Ends a `tile.grid`/`tile.for` body, passing on the carried values."""
+
+    name = "tile.yield"
+
+    values = var_operand_def()
+
+    assembly_format = "($values^ `:` type($values))? attr-dict"
+
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp)))
+
+    def __init__(self, *values: SSAValue):
+        super().__init__(operands=[values])
+
+
+@irdl_op_definition
+class RDimOp(IRDLOperation):
+    """A tile spanning all of `[0, extent)`: the dimension a `:` subscript selects."""
+
+    name = "tile.rdim"
+
+    extent = operand_def(IndexType)
+    result = result_def(TileType)
+
+    assembly_format = "$extent attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, extent: SSAValue, block: int):
+        super().__init__(operands=[extent], result_types=[TileType(block)])
+
+
+# ---------------------------------------------------------------------------
+# Memory
+
+
+def _subscript_dims(indices: Sequence[SSAValue]) -> tuple[Dim, ...]:
+    return tuple(Blk(block_of(i)) for i in indices if isinstance(i.type, TileType))
+
+
+def verify_subscript(
+    op: Operation, source: SSAValue, indices: Sequence[SSAValue], tile: Attribute
+) -> None:
+    """A subscript has one index per memref dim; the tile holds the tiled dims."""
+    mt = source.type
+    assert isinstance(mt, MemRefType)
+    if len(indices) != mt.get_num_dims():
+        raise VerifyException(
+            f"{op.name} indexes a rank-{mt.get_num_dims()} memref with {len(indices)} indices"
+        )
+    for i in indices:
+        if not isinstance(i.type, TileType | IndexType):
+            raise VerifyException(f"{op.name} indices must be !tile.tile or index")
+    verify_tile_tensor(tile, op.name)
+    if dims_of(tile) != _subscript_dims(indices):
+        raise VerifyException(
+            f"{op.name}: tile dims {list(dims_of(tile))} do not match the subscript "
+            f"{list(_subscript_dims(indices))}"
+        )
+    if element_type_of(tile) != mt.element_type:
+        raise VerifyException(f"{op.name}: element types of tile and memref differ")
+
+
+@irdl_op_definition
+class LoadOp(IRDLOperation):
+    """Reads the tile of `source` at `indices` (tile handles or scalar indices)."""
+
+    name = "tile.load"
+
+    source = operand_def(MemRefType)
+    indices = var_operand_def()
+    mem_id = prop_def(IntegerAttr[i64])
+    result = result_def(TensorType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$source `[` $indices `]` attr-dict `:` type($source) `[` type($indices) `]` "
+        "`->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(
+        self, source: SSAValue, indices: Sequence[SSAValue], result_type: Attribute, mem_id: int
+    ):
+        super().__init__(
+            operands=[source, indices],
+            result_types=[result_type],
+            properties={"mem_id": IntegerAttr(mem_id, i64)},
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.source, self.indices, self.result.type)
+
+
+@irdl_op_definition
+class StoreOp(IRDLOperation):
+    """Writes `value` to the tile of `dest` at `indices`."""
+
+    name = "tile.store"
+
+    value = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    indices = var_operand_def()
+    mem_id = prop_def(IntegerAttr[i64])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` "
+        "type($dest) `[` type($indices) `]`"
+    )
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(
+        self, value: SSAValue, dest: SSAValue, indices: Sequence[SSAValue], mem_id: int
+    ):
+        super().__init__(
+            operands=[value, dest, indices],
+            properties={"mem_id": IntegerAttr(mem_id, i64)},
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.dest, self.indices, self.value.type)
+
+
+# ---------------------------------------------------------------------------
+# Values
+
+
+@irdl_op_definition
+class FullOp(IRDLOperation):
+    """A tile with every element equal to `value`."""
+
+    name = "tile.full"
+
+    value = prop_def(base(FloatAttr) | base(IntegerAttr))
+    result = result_def(TensorType)
+
+    assembly_format = "$value attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, value: FloatAttr | IntegerAttr, result_type: TensorType):
+        super().__init__(properties={"value": value}, result_types=[result_type])
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        if self.value.type != element_type_of(self.result.type):
+            raise VerifyException("tile.full value type must be the element type")
+
+
+@irdl_op_definition
+class BroadcastOp(IRDLOperation):
+    """Repeats the size-1 dims of `source` to the result's dims."""
+
+    name = "tile.broadcast"
+
+    source = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        src, dst = dims_of(self.source.type), dims_of(self.result.type)
+        if len(src) != len(dst) or any(s != d and s != 1 for s, d in zip(src, dst)):
+            raise VerifyException(f"tile.broadcast cannot expand {list(src)} to {list(dst)}")
+        if element_type_of(self.source.type) != element_type_of(self.result.type):
+            raise VerifyException("tile.broadcast keeps the element type")
+
+
+@irdl_op_definition
+class ReshapeOp(IRDLOperation):
+    """Views `source` with size-1 dims inserted or removed."""
+
+    name = "tile.reshape"
+
+    source = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        src = [d for d in dims_of(self.source.type) if d != 1]
+        dst = [d for d in dims_of(self.result.type) if d != 1]
+        if src != dst:
+            raise VerifyException(
+                f"tile.reshape only inserts or removes size-1 dims: {src} vs {dst}"
+            )
+
+
+class ReduceKind(StrEnum):
+    SUM = "sum"
+    PROD = "prod"
+    MAX = "max"
+    MIN = "min"
+
+
+@irdl_attr_definition
+class ReduceKindAttr(EnumAttribute[ReduceKind], SpacedOpaqueSyntaxAttribute):
+    """The combining function of a reduction."""
+
+    name = "tile.reduce_kind"
+
+
+@irdl_op_definition
+class ReduceOp(IRDLOperation):
+    """Reduces `source` over `dims` with `kind`, keeping them as size 1 if `keepdim`."""
+
+    name = "tile.reduce"
+
+    kind = prop_def(ReduceKindAttr)
+    source = operand_def(TensorType)
+    dims = prop_def(DenseArrayBase.constr(i64))
+    keepdim = opt_prop_def(UnitAttr)
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$kind $source `dims` $dims (`keepdim` $keepdim^)? attr-dict "
+        "`:` type($source) `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self,
+        kind: ReduceKind,
+        source: SSAValue,
+        dims: Sequence[int],
+        keepdim: bool,
+        result_type: TensorType,
+    ):
+        super().__init__(
+            operands=[source],
+            result_types=[result_type],
+            properties={
+                "kind": ReduceKindAttr(kind),
+                "dims": DenseArrayBase.from_list(i64, dims),
+                "keepdim": UnitAttr() if keepdim else None,
+            },
+        )
+
+    @property
+    def reduced(self) -> tuple[int, ...]:
+        return tuple(self.dims.get_values())
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        src = dims_of(self.source.type)
+        red = self.reduced
+        if sorted(set(red)) != list(red) or any(d < 0 or d >= len(src) for d in red):
+            raise VerifyException("tile.reduce dims must be sorted, distinct and in range")
+        want = tuple(
+            1 if i in red else d
+            for i, d in enumerate(src)
+            if self.keepdim is not None or i not in red
+        )
+        if dims_of(self.result.type) != want:
+            raise VerifyException(f"tile.reduce result dims must be {list(want)}")
+
+
+@irdl_op_definition
+class DotOp(IRDLOperation):
+    """Matrix product `lhs @ rhs` (plus `acc`), accumulated in the result type."""
+
+    name = "tile.dot"
+
+    lhs = operand_def(TensorType)
+    rhs = operand_def(TensorType)
+    acc = opt_operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$lhs `,` $rhs (`acc` $acc^)? attr-dict `:` type($lhs) `,` type($rhs) "
+        "(`,` type($acc)^)? `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self, lhs: SSAValue, rhs: SSAValue, acc: SSAValue | None, result_type: TensorType
+    ):
+        super().__init__(
+            operands=[lhs, rhs, [acc] if acc is not None else []],
+            result_types=[result_type],
+        )
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        a, b, r = dims_of(self.lhs.type), dims_of(self.rhs.type), dims_of(self.result.type)
+        if len(a) != 2 or len(b) != 2 or a[1] != b[0] or r != (a[0], b[1]):
+            raise VerifyException(
+                f"tile.dot needs [M, K] @ [K, N] -> [M, N], got {list(a)} @ {list(b)} -> {list(r)}"
+            )
+        if self.acc is not None and self.acc.type != self.result.type:
+            raise VerifyException("tile.dot accumulator must have the result type")
+
+
+@irdl_op_definition
+class MaskOp(IRDLOperation):
+    """Replaces the lanes of `source` past the end of each handle's tile with `fill`."""
+
+    name = "tile.mask"
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+
+    source = operand_def(T)
+    handles = var_operand_def(TileType)
+    fill = prop_def(base(FloatAttr) | base(IntegerAttr))
+    result = result_def(T)
+
+    assembly_format = (
+        "$source `by` $handles `fill` $fill attr-dict `:` type($source) `[` type($handles) `]`"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(
+        self, source: SSAValue, handles: Sequence[SSAValue], fill: FloatAttr | IntegerAttr
+    ):
+        super().__init__(
+            operands=[source, handles],
+            result_types=[source.type],
+            properties={"fill": fill},
+        )
+
+    def verify_(self) -> None:
+        if self.fill.type != element_type_of(self.source.type):
+            raise VerifyException("tile.mask fill type must be the element type")
+        dims = dims_of(self.source.type)
+        for h in self.handles:
+            if Blk(block_of(h)) not in dims:
+                raise VerifyException(
+                    f"tile.mask handle of block {block_of(h)} is not a dim of its source"
+                )
+
+
+
+class Predicate(StrEnum):
+    LT = "lt"
+    LE = "le"
+    GT = "gt"
+    GE = "ge"
+    EQ = "eq"
+    NE = "ne"
+
+
+@irdl_attr_definition
+class PredicateAttr(EnumAttribute[Predicate], SpacedOpaqueSyntaxAttribute):
+    """A comparison: `lt`, `le`, `gt`, `ge`, `eq` or `ne`."""
+
+    name = "tile.predicate"
+
+
+def bool_like(t: Attribute) -> Attribute:
+    """The i1 type of the same shape as `t`."""
+    if isinstance(t, TensorType):
+        return TensorType(i1, t.get_shape(), t.encoding)
+    return i1
+
+
+class CmpBase(IRDLOperation):
+    """Elementwise comparison, false wherever a NaN takes part (except `ne`)."""
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+
+    predicate = prop_def(PredicateAttr)
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def()
+
+    assembly_format = "$predicate $lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, predicate: Predicate, lhs: SSAValue, rhs: SSAValue, result_type: Attribute | None = None):
+        super().__init__(
+            operands=[lhs, rhs],
+            result_types=[result_type or bool_like(lhs.type)],
+            properties={"predicate": PredicateAttr(predicate)},
+        )
+
+    def verify_(self) -> None:
+        t = self.result.type
+        if element_type_of(t) != i1 or dims_of(t) != dims_of(self.lhs.type):
+            raise VerifyException(f"{self.name} gives i1 values of its operands' shape")
+
+
+class WhereBase(IRDLOperation):
+    """Elementwise choice: `lhs` where `cond` holds, else `rhs`."""
+
+    T: ClassVar = VarConstraint("T", AnyAttr())
+
+    cond = operand_def()
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(T)
+
+    assembly_format = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, cond: SSAValue, lhs: SSAValue, rhs: SSAValue):
+        super().__init__(operands=[cond, lhs, rhs], result_types=[lhs.type])
+
+    def verify_(self) -> None:
+        c = self.cond.type
+        if element_type_of(c) != i1 or dims_of(c) != dims_of(self.result.type):
+            raise VerifyException(f"{self.name} condition must be i1 of the result's shape")
+
+
+@irdl_op_definition
+class CmpOp(CmpBase):
+    """Elementwise comparison (arith's compare ops take scalars only)."""
+
+    name = "tile.cmp"
+
+
+@irdl_op_definition
+class WhereOp(WhereBase):
+    """Elementwise select (arith.select takes a scalar condition only)."""
+
+    name = "tile.where"
+
+
+Tile = Dialect(
+    "tile",
+    [
+        KernelOp,
+        GridOp,
+        ForOp,
+        YieldOp,
+        RDimOp,
+        LoadOp,
+        StoreOp,
+        FullOp,
+        BroadcastOp,
+        ReshapeOp,
+        ReduceOp,
+        DotOp,
+        MaskOp,
+        CmpOp,
+        WhereOp,
+    ],
+    [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr],
+)

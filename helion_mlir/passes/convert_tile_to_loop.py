@@ -1,0 +1,185 @@
+"""`convert-tile-to-loop`: give every tiled dimension a tunable block size.
+
+`tile.grid` becomes `loop.launch` and an N-dimensional `tile.for` becomes N nested
+`loop.for`s, each stepping by `cfg.param block_sizes[i]` (numbered in block order,
+which is source order). The loop bodies receive offsets; a `loop.tile` per dimension
+rebuilds the handle the `tile` ops use. The launch also takes `num_warps` and
+`num_stages` params. Blocks that feed a `tile.dot` get a minimum size of 16.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import IndexType, ModuleOp
+from xdsl.ir import Block, Operation, Region, SSAValue
+from xdsl.passes import ModulePass
+
+from helion_mlir.dialects import cfg, loop, tile
+from helion_mlir.passes.ir_utils import const_int, erase, kernels, next_pow2
+
+DOT_MIN_BLOCK = 16
+ELEMENTWISE_BUDGET = 1024
+
+
+def _dot_blocks(kernel: tile.KernelOp) -> set[int]:
+    blocks: set[int] = set()
+    for op in kernel.walk():
+        if isinstance(op, tile.DotOp):
+            for v in (op.lhs, op.rhs):
+                blocks |= {d.id for d in tile.dims_of(v.type) if isinstance(d, tile.Blk)}
+    return blocks
+
+
+def _has_rdim(op: Operation) -> bool:
+    """Whether a grid spans a `:` dimension (rolled or persistent by now)."""
+    return any(isinstance(o, tile.RDimOp | loop.ReduceForOp | loop.TileOp) for o in op.walk())
+
+
+def default_block_size(extent: int | None, in_dot: bool, dims: int, reduces: bool) -> int:
+    """The block size of the default config: a heuristic start for the search."""
+    if in_dot:
+        size = 32
+    elif reduces:
+        size = 1
+    else:
+        size = 1 << int(math.log2(ELEMENTWISE_BUDGET) // dims)
+    return size if extent is None else min(size, next_pow2(extent))
+
+
+def _block_param(
+    index: int, block: int, extent: int | None, in_dot: bool, dims: int, reduces: bool
+) -> cfg.ParamOp:
+    low = DOT_MIN_BLOCK if in_dot else 1
+    high = max(low, next_pow2(extent)) if extent is not None else 1024
+    default = max(low, default_block_size(extent, in_dot, dims, reduces))
+    slot = cfg.RefAttr("block_sizes", index, cfg.Pow2Attr(low, high), default)
+    param = cfg.ParamOp(slot)
+    param.result.name_hint = f"block_size.{block}"
+    return param
+
+
+@dataclass
+class _Converter:
+    kernel: tile.KernelOp
+
+    def run(self) -> None:
+        entry = self.kernel.body.block
+        loops = [op for op in self.kernel.walk() if isinstance(op, tile.GridOp | tile.ForOp)]
+        dot_blocks = _dot_blocks(self.kernel)
+        blocks = sorted(
+            (tile.block_of(h), lp, i) for lp in loops for i, h in enumerate(lp.handles)
+        )
+        self.sizes: dict[int, SSAValue] = {}
+        params: list[Operation] = []
+        for index, (block, lp, dim) in enumerate(blocks):
+            extent = _extent(lp.lbs[dim], lp.ubs[dim])
+            reduces = isinstance(lp, tile.GridOp) and _has_rdim(lp)
+            param = _block_param(
+                index, block, extent, block in dot_blocks, len(lp.lbs), reduces
+            )
+            params.append(param)
+            self.sizes[block] = param.result
+        warps = cfg.ParamOp(cfg.RefAttr("num_warps", None, cfg.Pow2Attr(1, 32), 4))
+        stages = cfg.ParamOp(cfg.RefAttr("num_stages", None, cfg.IntRangeAttr(1, 8), 1))
+        warps.result.name_hint, stages.result.name_hint = "num_warps", "num_stages"
+        first = entry.first_op
+        for p in (*params, warps, stages):
+            if first is None:
+                entry.add_op(p)
+            else:
+                entry.insert_op_before(p, first)
+        self.warps, self.stages = warps.result, stages.result
+        for lp in loops:
+            if isinstance(lp, tile.GridOp):
+                self._grid(lp)
+            else:
+                self._for(lp)
+
+    def _tile_ops(self, offsets, lbs, ubs, handles) -> list[loop.TileOp]:
+        ops = []
+        for off, ub, h in zip(offsets, ubs, handles):
+            block = tile.block_of(h)
+            t = loop.TileOp(off, self.sizes[block], ub, block)
+            t.result.name_hint = h.name_hint
+            off.name_hint = f"offset.{block}"
+            ops.append(t)
+        return ops
+
+    def _grid(self, grid: tile.GridOp) -> None:
+        old = grid.body.block
+        body = Block(arg_types=[IndexType()] * len(grid.lbs))
+        tiles = self._tile_ops(body.args, grid.lbs, grid.ubs, grid.handles)
+        body.add_ops(tiles)
+        _move_body(old, body, {h: t.result for h, t in zip(grid.handles, tiles)})
+        steps = [self.sizes[tile.block_of(h)] for h in grid.handles]
+        launch = loop.LaunchOp(
+            grid.lbs, grid.ubs, steps, self.warps, self.stages, Region(body)
+        )
+        launch.location = grid.location
+        _replace(grid, launch)
+
+    def _for(self, op: tile.ForOp) -> None:
+        old = op.body.block
+        carried_types = [a.type for a in op.carried]
+        n = len(op.lbs)
+        blocks = [Block(arg_types=[IndexType(), *carried_types]) for _ in range(n)]
+        offsets = [b.args[0] for b in blocks]
+        innermost = blocks[-1]
+        tiles = self._tile_ops(offsets, op.lbs, op.ubs, op.handles)
+        innermost.add_ops(tiles)
+        mapping = {h: t.result for h, t in zip(op.handles, tiles)}
+        mapping |= dict(zip(op.carried, innermost.args[1:]))
+        _move_body(old, innermost, mapping)
+        inner_op: loop.ForOp | None = None
+        for dim in reversed(range(n)):
+            block = blocks[dim]
+            if inner_op is not None:
+                block.add_op(inner_op)
+                block.add_op(loop.YieldOp(*inner_op.res))
+            inits = op.iter_args if dim == 0 else blocks[dim - 1].args[1:]
+            step = self.sizes[tile.block_of(op.handles[dim])]
+            inner_op = loop.ForOp(op.lbs[dim], op.ubs[dim], step, inits, Region(block))
+            inner_op.location = op.location
+        assert inner_op is not None
+        _replace(op, inner_op)
+
+
+def _extent(lb: SSAValue, ub: SSAValue) -> int | None:
+    lo, hi = const_int(lb), const_int(ub)
+    return None if lo is None or hi is None else max(hi - lo, 0)
+
+
+def _move_body(old: Block, new: Block, mapping: dict[SSAValue, SSAValue]) -> None:
+    for arg, value in mapping.items():
+        arg.replace_all_uses_with(value)
+    for op in list(old.ops):
+        op.detach()
+        if isinstance(op, tile.YieldOp):
+            yld = loop.YieldOp(*op.values)
+            erase(op)
+            new.add_op(yld)
+        else:
+            new.add_op(op)
+
+
+def _replace(old: Operation, new: Operation) -> None:
+    block = old.parent_block()
+    assert block is not None
+    block.insert_op_before(new, old)
+    for a, b in zip(old.results, new.results):
+        a.replace_all_uses_with(b)
+    erase(old)
+
+
+@dataclass(frozen=True)
+class ConvertTileToLoopPass(ModulePass):
+    """Rewrites `tile.grid`/`tile.for` into `loop.launch`/`loop.for` with block-size params."""
+
+    name = "convert-tile-to-loop"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for kernel in kernels(op):
+            _Converter(kernel).run()

@@ -1,0 +1,87 @@
+"""Small IR queries shared by several passes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import (
+    FloatAttr,
+    IndexType,
+    IntegerAttr,
+    IntegerType,
+    ModuleOp,
+)
+from xdsl.ir import Attribute, Operation, SSAValue
+
+from helion_mlir.dialects import tile
+
+
+def next_pow2(n: int) -> int:
+    return 1 if n <= 1 else 1 << (n - 1).bit_length()
+
+
+def const_int(value: SSAValue) -> int | None:
+    """The integer an `arith.constant` defines, if `value` is one."""
+    op = value.owner
+    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
+        return op.value.value.data
+    return None
+
+
+def index_constant(value: int) -> arith.ConstantOp:
+    return arith.ConstantOp(IntegerAttr(value, IndexType()))
+
+
+def kernels(module: ModuleOp) -> Iterator[tile.KernelOp]:
+    for op in module.ops:
+        if isinstance(op, tile.KernelOp):
+            yield op
+
+
+def handle_defs(kernel: Operation) -> dict[int, SSAValue]:
+    """Block id -> the `!tile.tile` value that introduces it, for tile-level kernels."""
+    defs: dict[int, SSAValue] = {}
+    for op in kernel.walk():
+        if isinstance(op, tile.GridOp | tile.ForOp):
+            for h in op.handles:
+                defs[tile.block_of(h)] = h
+        elif isinstance(op, tile.RDimOp):
+            defs[tile.block_of(op.result)] = op.result
+    return defs
+
+
+def identity(kind: tile.ReduceKind, element_type: Attribute) -> FloatAttr | IntegerAttr:
+    """The value that `kind` leaves unchanged, as an attribute of `element_type`."""
+    if isinstance(element_type, IntegerType):
+        width = element_type.width.data
+        lo, hi = (0, 1) if width == 1 else (-(1 << (width - 1)), (1 << (width - 1)) - 1)
+        value = {
+            tile.ReduceKind.SUM: 0,
+            tile.ReduceKind.PROD: 1,
+            tile.ReduceKind.MAX: lo,
+            tile.ReduceKind.MIN: hi,
+        }[kind]
+        return IntegerAttr(value, element_type)
+    value = {
+        tile.ReduceKind.SUM: 0.0,
+        tile.ReduceKind.PROD: 1.0,
+        tile.ReduceKind.MAX: float("-inf"),
+        tile.ReduceKind.MIN: float("inf"),
+    }[kind]
+    return FloatAttr(value, element_type)  # type: ignore[arg-type]
+
+
+
+def erase(op: Operation) -> None:
+    """Detach `op` from its block (if any) and erase it; its results must be unused."""
+    block = op.parent_block()
+    if block is None:
+        op.erase()
+    else:
+        block.erase_op(op)
+
+
+def compare(predicate: str, lhs: SSAValue, rhs: SSAValue) -> Operation:
+    """`tile.cmp` on scalars or tensors."""
+    return tile.CmpOp(tile.Predicate(predicate), lhs, rhs)

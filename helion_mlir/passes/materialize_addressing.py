@@ -1,0 +1,80 @@
+"""`materialize-addressing`: make the strides of every tile access explicit.
+
+`tile.load`/`tile.store` become `mem.load`/`mem.store`, which carry the stride of each
+dim of the accessed tensor as an SSA value (a constant for static layouts). With the
+handles' offsets, sizes and ends, that is all any indexing form needs after binding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import MemRefType, ModuleOp, StridedLayoutAttr
+from xdsl.ir import SSAValue
+from xdsl.passes import ModulePass
+
+from helion_mlir.dialects import mem, tile
+from helion_mlir.passes.ir_utils import erase, index_constant, kernels
+
+
+def memref_strides(t: MemRefType) -> list[int]:
+    """Element strides of each dim: the strided layout's, or row-major."""
+    layout = t.layout
+    if isinstance(layout, StridedLayoutAttr):
+        return [s.data for s in layout.strides.data]  # type: ignore[union-attr]
+    strides, acc = [], 1
+    for size in reversed(t.get_shape()):
+        strides.append(acc)
+        acc *= size
+    return strides[::-1]
+
+
+@dataclass(frozen=True)
+class MaterializeAddressingPass(ModulePass):
+    """Rewrites `tile.load`/`tile.store` into `mem.load`/`mem.store` with explicit strides."""
+
+    name = "materialize-addressing"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for kernel in kernels(op):
+            entry = kernel.body.block
+            cache: dict[int, SSAValue] = {}
+
+            def stride_values(source: SSAValue) -> list[SSAValue]:
+                assert isinstance(source.type, MemRefType)
+                values = []
+                for s in memref_strides(source.type):
+                    if s not in cache:
+                        c = index_constant(s)
+                        c.result.name_hint = f"c{s}"
+                        entry.insert_op_before(c, entry.first_op)  # type: ignore[arg-type]
+                        cache[s] = c.result
+                    values.append(cache[s])
+                return values
+
+            for access in [o for o in kernel.walk() if isinstance(o, tile.LoadOp | tile.StoreOp)]:
+                if isinstance(access, tile.LoadOp):
+                    new = mem.LoadOp(
+                        access.source,
+                        access.indices,
+                        stride_values(access.source),
+                        access.result.type,  # type: ignore[arg-type]
+                        access.mem_id.value.data,
+                    )
+                    new.result.name_hint = access.result.name_hint
+                else:
+                    new = mem.StoreOp(
+                        access.value,
+                        access.dest,
+                        access.indices,
+                        stride_values(access.dest),
+                        access.mem_id.value.data,
+                    )
+                new.location = access.location
+                block = access.parent_block()
+                assert block is not None
+                block.insert_op_before(new, access)
+                for a, b in zip(access.results, new.results):
+                    a.replace_all_uses_with(b)
+                erase(access)

@@ -1,0 +1,58 @@
+"""The compiler's pipelines: which passes take a kernel from one stage to the next.
+
+Stages up to `mem` are config-free and run once per specialization; `bind` runs once
+per config. Each stage's IR can be printed, so users see the kernel between dialects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from xdsl.dialects.builtin import ModuleOp
+
+from helion_mlir.dialects import cfg, make_context
+from helion_mlir.passes.bind_config import bind_module
+from helion_mlir.passes.convert_loop_to_triton import ConvertLoopToTritonPass
+from helion_mlir.passes.convert_tile_to_loop import ConvertTileToLoopPass
+from helion_mlir.passes.derive_config_space import DeriveConfigSpacePass
+from helion_mlir.passes.fold_single_trip_loops import FoldSingleTripLoopsPass
+from helion_mlir.passes.materialize_addressing import MaterializeAddressingPass
+from helion_mlir.passes.memory_cse import MemoryCsePass
+from helion_mlir.passes.roll_reductions import RollReductionsPass
+from helion_mlir.passes.tile_insert_masks import TileInsertMasksPass
+from helion_mlir.passes.tile_prune_masks import TilePruneMasksPass
+
+# stage name -> the passes that produce it from the previous stage
+CONFIG_FREE_STAGES = {
+    "tile": (TileInsertMasksPass(), TilePruneMasksPass()),
+    "loop": (RollReductionsPass(), ConvertTileToLoopPass()),
+    "mem": (MaterializeAddressingPass(), DeriveConfigSpacePass()),
+}
+
+BIND_PASSES = (
+    FoldSingleTripLoopsPass(),
+    MemoryCsePass(),
+    ConvertLoopToTritonPass(),
+    MemoryCsePass(),
+)
+
+CTX = make_context()
+
+
+def lower_config_free(module: ModuleOp) -> dict[str, str]:
+    """Run the config-free stages in place; returns the IR text after each stage."""
+    texts = {"frontend": str(module)}
+    for stage, passes in CONFIG_FREE_STAGES.items():
+        for p in passes:
+            p.apply(CTX, module)
+        texts[stage] = str(module)
+    return texts
+
+
+def bind(module: ModuleOp, values: Mapping[str, cfg.ConfigValue]) -> ModuleOp:
+    """A copy of a `mem`-stage module bound to normalized config `values`, in `triton`."""
+    bound = module.clone()
+    bind_module(bound, values)
+    for p in BIND_PASSES:
+        p.apply(CTX, bound)
+    return bound

@@ -1,0 +1,71 @@
+"""`tile-insert-masks`: guard reductions and matmuls against padded lanes.
+
+The last tile of a dimension may run past the end of the tensor; its extra lanes hold
+whatever the load filled in (zero). Reductions and the contraction of `tile.dot` must
+not see them, so this pass wraps each reduction input in `tile.mask` over the reduced
+dims (filled with the reduction's identity) and both `tile.dot` operands in `tile.mask`
+over the contraction dim (filled with zero). `tile-prune-masks` removes the masks the
+values make redundant; `convert-loop-to-triton` drops those whose tiles are always full.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import FloatAttr, IntegerAttr, ModuleOp
+from xdsl.ir import Attribute, Operation, SSAValue
+from xdsl.passes import ModulePass
+
+from helion_mlir.dialects import tile
+from helion_mlir.passes.ir_utils import handle_defs, identity, kernels
+
+
+def _zero(element_type: Attribute) -> FloatAttr | IntegerAttr:
+    return identity(tile.ReduceKind.SUM, element_type)
+
+
+def _mask(
+    user: Operation,
+    operand_index: int,
+    blocks: list[int],
+    fill: FloatAttr | IntegerAttr,
+    handles: dict[int, SSAValue],
+) -> None:
+    value = user.operands[operand_index]
+    if not blocks:
+        return
+    mask = tile.MaskOp(value, [handles[b] for b in blocks], fill)
+    mask.result.name_hint = value.name_hint
+    user.parent_block().insert_op_before(mask, user)  # type: ignore[union-attr]
+    user.operands[operand_index] = mask.result
+
+
+def _blocks(value: SSAValue, positions: list[int]) -> list[int]:
+    dims = tile.dims_of(value.type)
+    return [d.id for i, d in enumerate(dims) if i in positions and isinstance(d, tile.Blk)]
+
+
+@dataclass(frozen=True)
+class TileInsertMasksPass(ModulePass):
+    """Wraps reduction inputs and matmul operands in `tile.mask` with the identity fill."""
+
+    name = "tile-insert-masks"
+
+    def apply(self, ctx: Context, op: ModuleOp) -> None:
+        for kernel in kernels(op):
+            handles = handle_defs(kernel)
+            for inner in list(kernel.walk()):
+                if isinstance(inner, tile.ReduceOp):
+                    if isinstance(inner.source.owner, tile.MaskOp):
+                        continue
+                    elt = tile.element_type_of(inner.source.type)
+                    fill = identity(inner.kind.data, elt)
+                    _mask(inner, 0, _blocks(inner.source, list(inner.reduced)), fill, handles)
+                elif isinstance(inner, tile.DotOp):
+                    for i, k in ((0, 1), (1, 0)):
+                        operand = inner.operands[i]
+                        if isinstance(operand.owner, tile.MaskOp):
+                            continue
+                        fill = _zero(tile.element_type_of(operand.type))
+                        _mask(inner, i, _blocks(operand, [k]), fill, handles)

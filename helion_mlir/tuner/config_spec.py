@@ -1,0 +1,143 @@
+"""The search space of a kernel, as the tuner and users see it: read from `cfg.space`.
+
+A `ConfigSpec` knows each config key of one kernel, the slots behind it, their domains
+and defaults. It checks and normalizes configs (clamping like Helion), produces the
+default config and random configs, and formats itself as a table.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from xdsl.dialects.builtin import ModuleOp
+
+from helion_mlir import exc
+from helion_mlir.dialects import cfg
+from helion_mlir.passes.derive_config_space import collect_slots
+
+Value = cfg.ConfigValue
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    index: int | None
+    domain: cfg.Domain
+    default: Value
+    owner: str
+
+    @property
+    def name(self) -> str:
+        return self.key if self.index is None else f"{self.key}[{self.index}]"
+
+
+class ConfigSpec:
+    """The keys, domains and defaults of one kernel's configs."""
+
+    def __init__(self, slots: list[Slot]):
+        self.slots = slots
+        self.keys: dict[str, list[Slot]] = {}
+        for s in slots:
+            self.keys.setdefault(s.key, []).append(s)
+        for key, group in self.keys.items():
+            indices = [s.index for s in group]
+            if indices != [None] and indices != list(range(len(group))):
+                raise exc.InternalError(f"config key {key!r} has slots {indices}")
+
+    @classmethod
+    def from_module(cls, module: ModuleOp) -> ConfigSpec:
+        spaces = [op for op in module.ops if isinstance(op, cfg.SpaceOp)]
+        if spaces:
+            pairs = [(s.slot, s.owner.data) for s in spaces[0].slots]
+        else:
+            pairs = collect_slots(module)
+        return cls(
+            [
+                Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner)
+                for r, owner in pairs
+            ]
+        )
+
+    def is_list(self, key: str) -> bool:
+        return self.keys[key][0].index is not None
+
+    def default_config(self):
+        from helion_mlir.runtime.config import Config
+
+        return Config(**self._assemble(lambda s: s.default))
+
+    def random_config(self, seed: int | None = None):
+        """A config drawn uniformly from each slot's domain."""
+        from helion_mlir.runtime.config import Config
+        from helion_mlir.tuner.domains import sample
+
+        rng = random.Random(seed)
+        return Config(**self._assemble(lambda s: sample(s.domain, rng)))
+
+    def _assemble(self, pick) -> dict[str, Value]:
+        out: dict[str, Value] = {}
+        for key, group in self.keys.items():
+            values = [pick(s) for s in group]
+            out[key] = values if self.is_list(key) else values[0]  # type: ignore[assignment]
+        return out
+
+    def normalize(self, config: Mapping[str, object]) -> dict[str, Value]:
+        """`config` completed with defaults and moved into each domain, or InvalidConfig."""
+        unknown = [k for k in config if k not in self.keys]
+        if unknown:
+            raise exc.InvalidConfig(
+                f"unknown config key {unknown[0]!r}; this kernel's keys are "
+                f"{', '.join(self.keys) or 'none'}"
+            )
+        out: dict[str, Value] = {}
+        for key, group in self.keys.items():
+            if key not in config:
+                out[key] = self._assemble(lambda s: s.default)[key]
+                continue
+            given = config[key]
+            if not self.is_list(key):
+                out[key] = self._one(group[0], given)
+                continue
+            if isinstance(given, str):
+                given = [given] * len(group)
+            if not isinstance(given, list | tuple):
+                raise exc.InvalidConfig(
+                    f"config[{key!r}] must be a list of {len(group)} values "
+                    f"({group[0].domain.describe()}), got {given!r}"
+                )
+            if len(given) != len(group):
+                owners = "; ".join(f"{s.name}: {s.owner}" for s in group)
+                raise exc.InvalidConfig(
+                    f"config[{key!r}] has {len(given)} values but this kernel has "
+                    f"{len(group)} ({owners})"
+                )
+            out[key] = [self._one(s, v) for s, v in zip(group, given)]  # type: ignore[misc]
+        return out
+
+    @staticmethod
+    def _one(slot: Slot, value: object) -> Value:
+        try:
+            return slot.domain.normalize(value)
+        except ValueError as e:
+            raise exc.InvalidConfig(
+                f"config {slot.name} = {value!r} is invalid: {e}; it must be "
+                f"{slot.domain.describe()}"
+            ) from None
+
+    def value(self, normalized: Mapping[str, Value], key: str, index: int | None) -> Value:
+        v = normalized[key]
+        return v[index] if index is not None else v  # type: ignore[index]
+
+    def table(self) -> str:
+        """The space as a text table: key, owner, domain, default."""
+        rows = [("key", "owner", "domain", "default")]
+        rows += [(s.name, s.owner, s.domain.describe(), repr(s.default)) for s in self.slots]
+        widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"ConfigSpec({', '.join(s.name for s in self.slots)})"
