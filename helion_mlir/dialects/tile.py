@@ -264,12 +264,11 @@ class KernelOp(IRDLOperation):
 
 
 class _TileLoopBase(IRDLOperation):
-    """Shared syntax of `tile.grid` and `tile.for`: one handle per dimension."""
+    """Shared behaviour of `tile.grid` and `tile.for`: one handle per dimension.
 
-    lbs = var_operand_def(IndexType)
-    ubs = var_operand_def(IndexType)
-
-    irdl_options = (AttrSizedOperandSegments(as_property=True),)
+    Subclasses declare `lbs`, `ubs` and `body` themselves: IRDL orders inherited
+    operand definitions after a subclass's own.
+    """
 
     @property
     def handles(self) -> tuple[SSAValue, ...]:
@@ -305,7 +304,11 @@ class GridOp(_TileLoopBase):
 
     name = "tile.grid"
 
+    lbs = var_operand_def(IndexType)
+    ubs = var_operand_def(IndexType)
     body = region_def("single_block")
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
@@ -343,9 +346,13 @@ class ForOp(_TileLoopBase):
 
     name = "tile.for"
 
+    lbs = var_operand_def(IndexType)
+    ubs = var_operand_def(IndexType)
     iter_args = var_operand_def()
     res = var_result_def()
     body = region_def("single_block")
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
@@ -567,6 +574,30 @@ class FullOp(IRDLOperation):
         verify_tile_tensor(self.result.type, self.name)
         if self.value.type != element_type_of(self.result.type):
             raise VerifyException("tile.full value type must be the element type")
+
+
+@irdl_op_definition
+class SplatOp(IRDLOperation):
+    """A tile with every element equal to the scalar `source`."""
+
+    name = "tile.splat"
+
+    source = operand_def()
+    result = result_def(TensorType)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: TensorType):
+        super().__init__(operands=[source], result_types=[result_type])
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        if isinstance(self.source.type, TensorType) or (
+            self.source.type != element_type_of(self.result.type)
+        ):
+            raise VerifyException("tile.splat takes a scalar of the result's element type")
 
 
 @irdl_op_definition
@@ -865,6 +896,7 @@ Tile = Dialect(
         LoadOp,
         StoreOp,
         FullOp,
+        SplatOp,
         BroadcastOp,
         ReshapeOp,
         ReduceOp,

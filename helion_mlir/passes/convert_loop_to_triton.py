@@ -180,7 +180,7 @@ class _Lowering:
         return v
 
     def launch(self, launch: loop.LaunchOp) -> str:
-        pid = self.emit(tt.ProgramIdOp(0), "pid")
+        pid = self.emit(tt.ProgramIdOp(0), "pid" if len(launch.lbs) > 1 else "pid.0")
         rest = pid
         counts: list[int] = []
         n = len(launch.lbs)
@@ -197,7 +197,7 @@ class _Lowering:
             else:
                 n_d = self.const(count)
                 pid_d = self._fold(rest, n_d, lambda x, y: x % y, arith.RemSIOp, f"pid.{d}")
-                rest = self._fold(rest, n_d, lambda x, y: x // y, arith.DivSIOp)
+                rest = self._fold(rest, n_d, lambda x, y: x // y, arith.DivSIOp, f"pid.{d + 1}")
             scaled = self.mul(pid_d, step, f"offset.{d}")
             offset = self.add(lb, scaled, f"offset.{d}")
             self.ranges[offset] = (clb, cub, cstep)
@@ -397,13 +397,13 @@ class _Lowering:
             return scalar, None
         offsets = self._broadcast(terms[0], shape)
         for t in terms[1:]:
-            offsets = self.emit(arith.AddiOp(offsets, self._broadcast(t, shape)))
+            offsets = self.emit(arith.AddiOp(offsets, self._broadcast(t, shape)), "offsets")
         if const_int(scalar) != 0:
-            offsets = self.emit(arith.AddiOp(offsets, self._broadcast(scalar, shape)))
+            offsets = self.emit(arith.AddiOp(offsets, self._broadcast(scalar, shape)), "offsets")
         mask = None
         for m in masks:
             m = self._broadcast(m, shape)
-            mask = m if mask is None else self.emit(arith.AndIOp(mask, m))
+            mask = m if mask is None else self.emit(arith.AndIOp(mask, m), "mask")
         return offsets, mask
 
     def _scale(self, vec: SSAValue, stride: SSAValue) -> SSAValue:

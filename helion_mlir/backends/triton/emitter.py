@@ -34,7 +34,7 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import tile
 
-RESERVED = {"tl", "triton", "float", "int", "range", "min", "max", "abs", "pid"}
+RESERVED = {"tl", "triton", "float", "int", "range", "min", "max", "abs", "sum"}
 
 _BINARY_OPERATORS: dict[type[Operation], str] = {
     arith.AddiOp: "+",

@@ -1,0 +1,433 @@
+"""Lowering of the core ATen ops that PyTorch's decompositions leave, into `tile` IR.
+
+Each torch call in device code is traced through PyTorch's decompositions (see
+`trace.py`) into a small set of core ops; this module maps each of those to
+`arith`/`math`/`tile` ops. Type promotion and broadcasting are PyTorch's: the traced
+graph says each node's result dtype and shape, and operands are cast and broadcast to
+them. Math on float16/bfloat16 runs in float32, as PyTorch computes it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from xdsl.dialects import arith
+from xdsl.dialects import math as mathd
+from xdsl.ir import Operation
+
+from helion_mlir import exc
+from helion_mlir.dialects import tile
+from helion_mlir.dialects.tile import Blk, Dim
+from helion_mlir.frontend.builder import Builder, show_dims
+from helion_mlir.frontend.values import DScalar, DTensor
+
+aten = torch.ops.aten
+prims = torch.ops.prims
+
+
+@dataclass
+class NodeCtx:
+    """What a lowering needs: the builder, the node's result type, block extents."""
+
+    b: Builder
+    out_dims: tuple[Dim, ...]
+    out_dtype: torch.dtype
+    extent: Callable[[int], int | None]
+
+    def tensor(self, v: Any, dtype: torch.dtype, dims: Sequence[Dim] | None = None) -> DTensor:
+        """`v` (tile, scalar or number) as a tile of `dtype` and the node's (or `dims`) shape."""
+        dims = self.out_dims if dims is None else tuple(dims)
+        if isinstance(v, DTensor):
+            return self.b.broadcast(self.b.cast(v, dtype), dims)
+        if isinstance(v, DScalar):
+            return self.b.cast(self.b.splat(v, dims), dtype)
+        if isinstance(v, bool | int | float):
+            return self.b.full(v, dims, dtype)
+        raise exc.TorchOpError(f"expected a tensor or a number, got {type(v).__name__}")
+
+    def emit(self, op: Operation, dtype: torch.dtype | None = None) -> DTensor:
+        self.b.emit(op)
+        return DTensor(op.results[0], self.out_dims, dtype or self.out_dtype)
+
+
+def _compute_dtype(dtype: torch.dtype) -> torch.dtype:
+    """Floats narrower than float32 are computed in float32."""
+    if dtype.is_floating_point and dtype.itemsize < 4:
+        return torch.float32
+    return dtype
+
+
+# -- elementwise -----------------------------------------------------------------------
+
+_FLOAT_BINARY = {
+    "add": arith.AddfOp,
+    "sub": arith.SubfOp,
+    "mul": arith.MulfOp,
+    "div": arith.DivfOp,
+    "maximum": arith.MaximumfOp,
+    "minimum": arith.MinimumfOp,
+}
+_INT_BINARY = {
+    "add": arith.AddiOp,
+    "sub": arith.SubiOp,
+    "mul": arith.MuliOp,
+    "maximum": arith.MaxSIOp,
+    "minimum": arith.MinSIOp,
+    "floordiv": arith.FloorDivSIOp,
+    "and": arith.AndIOp,
+    "or": arith.OrIOp,
+    "xor": arith.XOrIOp,
+}
+
+
+def binary(kind: str) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, b: Any, alpha: Any = 1, **_: Any) -> DTensor:
+        dtype = _compute_dtype(ctx.out_dtype)
+        if alpha != 1:
+            b = _scaled(ctx, b, alpha, dtype)
+        x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
+        table = _FLOAT_BINARY if dtype.is_floating_point else _INT_BINARY
+        if kind not in table:
+            raise exc.TorchOpError(f"{kind} is not supported on {dtype}")
+        out = ctx.emit(table[kind](x.value, y.value), dtype)
+        return ctx.b.cast(out, ctx.out_dtype)
+
+    return lower
+
+
+def _scaled(ctx: NodeCtx, b: Any, alpha: Any, dtype: torch.dtype) -> DTensor:
+    y = ctx.tensor(b, dtype)
+    s = ctx.tensor(alpha, dtype)
+    cls = arith.MulfOp if dtype.is_floating_point else arith.MuliOp
+    return ctx.emit(cls(y.value, s.value), dtype)
+
+
+_UNARY_MATH = {
+    "exp": mathd.ExpOp,
+    "exp2": mathd.Exp2Op,
+    "log": mathd.LogOp,
+    "log2": mathd.Log2Op,
+    "log1p": mathd.Log1pOp,
+    "expm1": mathd.ExpM1Op,
+    "sqrt": mathd.SqrtOp,
+    "rsqrt": mathd.RsqrtOp,
+    "erf": mathd.ErfOp,
+    "tanh": mathd.TanhOp,
+    "sin": mathd.SinOp,
+    "cos": mathd.CosOp,
+    "floor": mathd.FloorOp,
+    "ceil": mathd.CeilOp,
+}
+
+
+def unary_math(kind: str) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any) -> DTensor:
+        dtype = _compute_dtype(ctx.out_dtype)
+        if not dtype.is_floating_point:
+            dtype = torch.float32
+        x = ctx.tensor(a, dtype)
+        return ctx.b.cast(ctx.emit(_UNARY_MATH[kind](x.value), dtype), ctx.out_dtype)
+
+    return lower
+
+
+def lower_neg(ctx: NodeCtx, a: Any) -> DTensor:
+    dtype = _compute_dtype(ctx.out_dtype)
+    x = ctx.tensor(a, dtype)
+    if dtype.is_floating_point:
+        out = ctx.emit(arith.NegfOp(x.value), dtype)
+    else:
+        out = ctx.emit(arith.SubiOp(ctx.tensor(0, dtype).value, x.value), dtype)
+    return ctx.b.cast(out, ctx.out_dtype)
+
+
+def lower_abs(ctx: NodeCtx, a: Any) -> DTensor:
+    dtype = _compute_dtype(ctx.out_dtype)
+    x = ctx.tensor(a, dtype)
+    cls = mathd.AbsFOp if dtype.is_floating_point else mathd.AbsIOp
+    return ctx.b.cast(ctx.emit(cls(x.value), dtype), ctx.out_dtype)
+
+
+def lower_sigmoid(ctx: NodeCtx, a: Any) -> DTensor:
+    dtype = _compute_dtype(ctx.out_dtype)
+    x = ctx.tensor(a, dtype)
+    e = ctx.emit(mathd.ExpOp(ctx.emit(arith.NegfOp(x.value), dtype).value), dtype)
+    den = ctx.emit(arith.AddfOp(ctx.tensor(1.0, dtype).value, e.value), dtype)
+    out = ctx.emit(arith.DivfOp(ctx.tensor(1.0, dtype).value, den.value), dtype)
+    return ctx.b.cast(out, ctx.out_dtype)
+
+
+def lower_reciprocal(ctx: NodeCtx, a: Any) -> DTensor:
+    return binary("div")(ctx, 1.0, a)
+
+
+def lower_relu(ctx: NodeCtx, a: Any) -> DTensor:
+    return binary("maximum")(ctx, a, 0)
+
+
+def lower_pow(ctx: NodeCtx, a: Any, exponent: Any) -> DTensor:
+    dtype = _compute_dtype(ctx.out_dtype)
+    if isinstance(exponent, int | float) and float(exponent).is_integer() and 0 <= exponent <= 4:
+        x = ctx.tensor(a, dtype)
+        out = ctx.tensor(1, dtype)
+        mul = arith.MulfOp if dtype.is_floating_point else arith.MuliOp
+        for _ in range(int(exponent)):
+            out = ctx.emit(mul(out.value, x.value), dtype)
+        return ctx.b.cast(out, ctx.out_dtype)
+    if exponent == 0.5:
+        return unary_math("sqrt")(ctx, a)
+    if exponent == -0.5:
+        return unary_math("rsqrt")(ctx, a)
+    x, y = ctx.tensor(a, dtype), ctx.tensor(exponent, dtype)
+    return ctx.b.cast(ctx.emit(mathd.PowFOp(x.value, y.value), dtype), ctx.out_dtype)
+
+
+_PREDICATES = {
+    "eq": tile.Predicate.EQ,
+    "ne": tile.Predicate.NE,
+    "lt": tile.Predicate.LT,
+    "le": tile.Predicate.LE,
+    "gt": tile.Predicate.GT,
+    "ge": tile.Predicate.GE,
+}
+
+
+def compare(kind: str) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
+        dtype = _promote(a, b)
+        x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
+        return ctx.emit(tile.CmpOp(_PREDICATES[kind], x.value, y.value), torch.bool)
+
+    return lower
+
+
+def _meta(v: Any) -> Any:
+    if isinstance(v, DTensor):
+        return torch.empty((1,) * v.rank, dtype=v.dtype, device="meta")
+    if isinstance(v, DScalar):
+        return torch.empty((), dtype=v.dtype, device="meta")
+    return v
+
+
+def _promote(a: Any, b: Any) -> torch.dtype:
+    return torch.result_type(_meta(a), _meta(b))
+
+
+def logical(kind: str) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, b: Any = None) -> DTensor:
+        x = ctx.tensor(a, torch.bool)
+        if kind == "not":
+            y = ctx.tensor(True, torch.bool)
+            return ctx.emit(arith.XOrIOp(x.value, y.value), torch.bool)
+        y = ctx.tensor(b, torch.bool)
+        return ctx.emit(_INT_BINARY[kind](x.value, y.value), torch.bool)
+
+    return lower
+
+
+def lower_where(ctx: NodeCtx, cond: Any, a: Any, b: Any) -> DTensor:
+    c = ctx.tensor(cond, torch.bool)
+    x, y = ctx.tensor(a, ctx.out_dtype), ctx.tensor(b, ctx.out_dtype)
+    return ctx.emit(tile.WhereOp(c.value, x.value, y.value))
+
+
+def lower_clamp(ctx: NodeCtx, a: Any, low: Any = None, high: Any = None) -> DTensor:
+    out = a
+    if low is not None:
+        out = binary("maximum")(ctx, out, low)
+    if high is not None:
+        out = binary("minimum")(ctx, out, high)
+    return ctx.tensor(out, ctx.out_dtype)
+
+
+def lower_cast(ctx: NodeCtx, a: Any, *args: Any, **kwargs: Any) -> DTensor:
+    return ctx.tensor(a, ctx.out_dtype)
+
+
+def lower_full(ctx: NodeCtx, size: Any, value: Any, **kwargs: Any) -> DTensor:
+    return ctx.tensor(value, ctx.out_dtype)
+
+
+def lower_scalar_tensor(ctx: NodeCtx, value: Any, **kwargs: Any) -> Any:
+    return value
+
+
+def lower_view(ctx: NodeCtx, a: Any, *args: Any, **kwargs: Any) -> DTensor:
+    if not isinstance(a, DTensor):
+        return ctx.tensor(a, ctx.out_dtype)
+    kept = [d for d in a.dims if d != 1]
+    if kept != [d for d in ctx.out_dims if d != 1]:
+        raise exc.TorchOpError(
+            f"reshaping a tile from {show_dims(a.dims)} to {show_dims(ctx.out_dims)} is not "
+            "supported; only adding or removing size-1 dims is"
+        )
+    return ctx.b.reshape(a, ctx.out_dims)
+
+
+def lower_expand(ctx: NodeCtx, a: Any, *args: Any, **kwargs: Any) -> DTensor:
+    return ctx.tensor(a, ctx.out_dtype)
+
+
+# -- reductions ------------------------------------------------------------------------
+
+
+def _dims(a: DTensor, dims: Any) -> list[int]:
+    if dims is None or dims == []:
+        return list(range(a.rank))
+    if isinstance(dims, int):
+        dims = [dims]
+    return sorted({d % a.rank for d in dims})
+
+
+def _reduce(
+    ctx: NodeCtx, kind: tile.ReduceKind, a: DTensor, dims: list[int], keepdim: bool, dtype: torch.dtype
+) -> DTensor:
+    x = ctx.b.cast(a, dtype)
+    out_dims = tuple(
+        1 if i in dims else d for i, d in enumerate(x.dims) if keepdim or i not in dims
+    )
+    t = tile.tile_tensor(x.value.type.element_type, out_dims)  # type: ignore[attr-defined]
+    op = ctx.b.emit(tile.ReduceOp(kind, x.value, dims, keepdim, t))
+    return DTensor(op.results[0], out_dims, dtype)
+
+
+def reduction(kind: tile.ReduceKind) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False, **_: Any) -> DTensor:
+        x = _as_tile(ctx, a)
+        dtype = _compute_dtype(ctx.out_dtype)
+        r = _reduce(ctx, kind, x, _dims(x, dims), keepdim, dtype)
+        return ctx.b.cast(r, ctx.out_dtype)
+
+    return lower
+
+
+def _as_tile(ctx: NodeCtx, a: Any) -> DTensor:
+    if not isinstance(a, DTensor):
+        raise exc.TorchOpError("reductions need a tile operand")
+    return a
+
+
+def _count(ctx: NodeCtx, a: DTensor, dims: list[int]) -> int:
+    n = 1
+    for i in dims:
+        d = a.dims[i]
+        if isinstance(d, Blk):
+            extent = ctx.extent(d.id)
+            if extent is None:
+                raise exc.TorchOpError(
+                    "mean/var over a tiled dim is not supported: its element count varies "
+                    "per tile; index the dim with ':' or sum and divide explicitly"
+                )
+            n *= extent
+        else:
+            n *= d
+    return n
+
+
+def lower_mean(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False, **_: Any) -> DTensor:
+    x = _as_tile(ctx, a)
+    red = _dims(x, dims)
+    dtype = _compute_dtype(ctx.out_dtype)
+    total = _reduce(ctx, tile.ReduceKind.SUM, x, red, keepdim, dtype)
+    n = ctx.b.full(1.0 / _count(ctx, x, red), total.dims, dtype)
+    out = ctx.b.emit(arith.MulfOp(total.value, n.value))
+    return ctx.b.cast(DTensor(out.results[0], total.dims, dtype), ctx.out_dtype)
+
+
+def _var(ctx: NodeCtx, x: DTensor, red: list[int], correction: float, keepdim: bool) -> tuple[DTensor, DTensor]:
+    dtype = _compute_dtype(x.dtype)
+    x = ctx.b.cast(x, dtype)
+    n = _count(ctx, x, red)
+    total = _reduce(ctx, tile.ReduceKind.SUM, x, red, True, dtype)
+    mean = ctx.b.emit(arith.MulfOp(total.value, ctx.b.full(1.0 / n, total.dims, dtype).value))
+    mean_t = DTensor(mean.results[0], total.dims, dtype)
+    d = ctx.b.emit(arith.SubfOp(x.value, ctx.b.broadcast(mean_t, x.dims).value))
+    sq = ctx.b.emit(arith.MulfOp(d.results[0], d.results[0]))
+    ss = _reduce(ctx, tile.ReduceKind.SUM, DTensor(sq.results[0], x.dims, dtype), red, keepdim, dtype)
+    var = ctx.b.emit(arith.MulfOp(ss.value, ctx.b.full(1.0 / max(n - correction, 0), ss.dims, dtype).value))
+    if not keepdim:
+        mean_t = ctx.b.reshape(mean_t, ss.dims)
+    return DTensor(var.results[0], ss.dims, dtype), mean_t
+
+
+def lower_var(ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any) -> DTensor:
+    x = _as_tile(ctx, a)
+    var, _ = _var(ctx, x, _dims(x, dims), 1 if correction is None else correction, keepdim)
+    return ctx.b.cast(var, ctx.out_dtype)
+
+
+def lower_var_mean(ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any) -> tuple[DTensor, DTensor]:
+    x = _as_tile(ctx, a)
+    var, mean = _var(ctx, x, _dims(x, dims), 1 if correction is None else correction, keepdim)
+    return ctx.b.cast(var, ctx.out_dtype), ctx.b.cast(mean, ctx.out_dtype)
+
+
+LOWERINGS: dict[Any, Callable[..., Any]] = {
+    aten.add.Tensor: binary("add"),
+    aten.add.Scalar: binary("add"),
+    aten.sub.Tensor: binary("sub"),
+    aten.sub.Scalar: binary("sub"),
+    aten.rsub.Scalar: lambda ctx, a, b, alpha=1: binary("sub")(ctx, b, a, alpha),
+    aten.mul.Tensor: binary("mul"),
+    aten.mul.Scalar: binary("mul"),
+    aten.div.Tensor: binary("div"),
+    aten.div.Scalar: binary("div"),
+    aten.maximum.default: binary("maximum"),
+    aten.minimum.default: binary("minimum"),
+    aten.bitwise_and.Tensor: binary("and"),
+    aten.bitwise_or.Tensor: binary("or"),
+    aten.bitwise_xor.Tensor: binary("xor"),
+    aten.logical_and.default: logical("and"),
+    aten.logical_or.default: logical("or"),
+    aten.logical_xor.default: logical("xor"),
+    aten.logical_not.default: logical("not"),
+    aten.neg.default: lower_neg,
+    aten.abs.default: lower_abs,
+    aten.sigmoid.default: lower_sigmoid,
+    aten.reciprocal.default: lower_reciprocal,
+    aten.relu.default: lower_relu,
+    aten.pow.Tensor_Scalar: lower_pow,
+    aten.where.self: lower_where,
+    aten.clamp.default: lower_clamp,
+    aten.clamp_min.default: lambda ctx, a, low: lower_clamp(ctx, a, low, None),
+    aten.clamp_max.default: lambda ctx, a, high: lower_clamp(ctx, a, None, high),
+    prims.convert_element_type.default: lower_cast,
+    aten._to_copy.default: lower_cast,
+    aten.clone.default: lower_cast,
+    aten.alias.default: lower_cast,
+    aten.lift_fresh_copy.default: lower_cast,
+    aten.full.default: lower_full,
+    aten.scalar_tensor.default: lower_scalar_tensor,
+    aten.view.default: lower_view,
+    aten.reshape.default: lower_view,
+    aten._unsafe_view.default: lower_view,
+    aten.unsqueeze.default: lower_view,
+    aten.squeeze.dim: lower_view,
+    aten.squeeze.dims: lower_view,
+    aten.squeeze.default: lower_view,
+    aten.expand.default: lower_expand,
+    aten.sum.dim_IntList: reduction(tile.ReduceKind.SUM),
+    aten.sum.default: reduction(tile.ReduceKind.SUM),
+    aten.prod.dim_int: reduction(tile.ReduceKind.PROD),
+    aten.amax.default: reduction(tile.ReduceKind.MAX),
+    aten.amin.default: reduction(tile.ReduceKind.MIN),
+    aten.mean.dim: lower_mean,
+    aten.mean.default: lower_mean,
+    aten.var.correction: lower_var,
+    aten.var_mean.correction: lower_var_mean,
+    operator.getitem: lambda ctx, seq, i: seq[i],
+}
+for _name in _UNARY_MATH:
+    LOWERINGS[getattr(aten, _name).default] = unary_math(_name)
+LOWERINGS[aten.div.Tensor_mode] = lambda ctx, a, b, rounding_mode=None: (
+    binary("floordiv")(ctx, a, b) if not _compute_dtype(ctx.out_dtype).is_floating_point else
+    unary_math("floor")(ctx, binary("div")(ctx, a, b))
+)
+for _cmp in _PREDICATES:
+    LOWERINGS[getattr(aten, _cmp).Tensor] = compare(_cmp)
+    LOWERINGS[getattr(aten, _cmp).Scalar] = compare(_cmp)
+

@@ -1,0 +1,138 @@
+"""Building `tile` IR for device values: constants, casts, broadcasts, splats."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import (
+    FileLineColLoc,
+    FloatAttr,
+    IndexType,
+    IntAttr,
+    IntegerAttr,
+    StringAttr,
+)
+from xdsl.ir import Block, Operation, SSAValue
+
+from helion_mlir import exc
+from helion_mlir.dialects import tile
+from helion_mlir.dialects.tile import Dim
+from helion_mlir.frontend.dtypes import to_xdsl
+from helion_mlir.frontend.values import DScalar, DTensor
+
+
+def scalar_attr(value: Any, dtype: torch.dtype) -> FloatAttr | IntegerAttr:
+    t = to_xdsl(dtype)
+    if dtype.is_floating_point:
+        return FloatAttr(float(value), t)  # type: ignore[arg-type]
+    if dtype == torch.bool:
+        return IntegerAttr(int(bool(value)), t)  # type: ignore[arg-type]
+    return IntegerAttr(int(value), t)  # type: ignore[arg-type]
+
+
+class Builder:
+    """Appends ops to a block, stamping each with the source location being compiled."""
+
+    def __init__(self, block: Block, entry: Block, filename: str):
+        self.block = block
+        self.entry = entry
+        self.filename = filename
+        self.line = 0
+        self.column = 0
+        self._index: dict[int, SSAValue] = {}
+
+    def emit(self, op: Operation, name: str | None = None) -> Operation:
+        self.block.add_op(op)
+        if self.line:
+            op.location = FileLineColLoc(StringAttr(self.filename), IntAttr(self.line), IntAttr(self.column))
+        if name and op.results:
+            op.results[0].name_hint = name
+        return op
+
+    def index(self, value: int) -> SSAValue:
+        """An `index` constant, defined once at the top of the kernel."""
+        if value not in self._index:
+            op = arith.ConstantOp(IntegerAttr(value, IndexType()))
+            first = self.entry.first_op
+            if first is None:
+                self.entry.add_op(op)
+            else:
+                self.entry.insert_op_before(op, first)
+            self._index[value] = op.result
+        return self._index[value]
+
+    # -- tiles -------------------------------------------------------------------------
+
+    def full(self, value: Any, dims: Sequence[Dim], dtype: torch.dtype) -> DTensor:
+        t = tile.tile_tensor(to_xdsl(dtype), dims)
+        op = self.emit(tile.FullOp(scalar_attr(value, dtype), t))
+        return DTensor(op.results[0], tuple(dims), dtype)
+
+    def splat(self, scalar: DScalar, dims: Sequence[Dim]) -> DTensor:
+        t = tile.tile_tensor(to_xdsl(scalar.dtype), dims)
+        op = self.emit(tile.SplatOp(scalar.value, t))
+        return DTensor(op.results[0], tuple(dims), scalar.dtype)
+
+    def reshape(self, x: DTensor, dims: Sequence[Dim]) -> DTensor:
+        if tuple(dims) == x.dims:
+            return x
+        t = tile.tile_tensor(to_xdsl(x.dtype), dims)
+        op = self.emit(tile.ReshapeOp(x.value, t))
+        return DTensor(op.results[0], tuple(dims), x.dtype)
+
+    def broadcast(self, x: DTensor, dims: Sequence[Dim]) -> DTensor:
+        """`x` broadcast to `dims` by PyTorch's rules (leading dims added as needed)."""
+        dims = tuple(dims)
+        if x.dims == dims:
+            return x
+        if x.rank > len(dims):
+            raise exc.ShapeMismatch(f"cannot broadcast shape {_show(x.dims)} to {_show(dims)}")
+        x = self.reshape(x, (1,) * (len(dims) - x.rank) + x.dims)
+        for have, want in zip(x.dims, dims):
+            if have != want and have != 1:
+                raise exc.ShapeMismatch(f"cannot broadcast shape {_show(x.dims)} to {_show(dims)}")
+        if x.dims == dims:
+            return x
+        t = tile.tile_tensor(to_xdsl(x.dtype), dims)
+        op = self.emit(tile.BroadcastOp(x.value, t))
+        return DTensor(op.results[0], dims, x.dtype)
+
+    def cast(self, x: DTensor, dtype: torch.dtype) -> DTensor:
+        if x.dtype == dtype:
+            return x
+        src, dst = x.dtype, dtype
+        t = tile.tile_tensor(to_xdsl(dst), x.dims)
+        v = x.value
+        if dst == torch.bool:
+            zero = self.full(0, x.dims, src)
+            op = self.emit(tile.CmpOp(tile.Predicate.NE, v, zero.value))
+            return DTensor(op.results[0], x.dims, dst)
+        if src.is_floating_point and dst.is_floating_point:
+            if src.itemsize < dst.itemsize:
+                op = self.emit(arith.ExtFOp(v, t))
+            elif src.itemsize > dst.itemsize:
+                op = self.emit(arith.TruncFOp(v, t))
+            else:  # float16 <-> bfloat16 goes through float32
+                return self.cast(self.cast(x, torch.float32), dst)
+        elif src.is_floating_point:
+            op = self.emit(arith.FPToSIOp(v, t))  # type: ignore[arg-type]
+        elif dst.is_floating_point:
+            cls = arith.UIToFPOp if src == torch.bool else arith.SIToFPOp
+            op = self.emit(cls(v, t))  # type: ignore[arg-type]
+        elif src.itemsize < dst.itemsize or src == torch.bool:
+            cls = arith.ExtUIOp if src == torch.bool else arith.ExtSIOp
+            op = self.emit(cls(v, t))  # type: ignore[arg-type]
+        else:
+            op = self.emit(arith.TruncIOp(v, t))  # type: ignore[arg-type]
+        return DTensor(op.results[0], x.dims, dst)
+
+
+def _show(dims: Sequence[Dim]) -> str:
+    return "[" + ", ".join(str(d) for d in dims) + "]"
+
+
+def show_dims(dims: Sequence[Dim]) -> str:
+    return _show(dims)

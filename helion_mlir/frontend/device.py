@@ -1,0 +1,715 @@
+"""Device code: the bodies of a kernel's `hl.tile` loops, read into the `tile` dialect.
+
+The compiler walks the AST of the device loops and evaluates it abstractly. Names hold
+compile-time Python values (numbers, dtypes, functions) or device values (tiles in
+registers, tile handles, runtime scalars). Host tensors and runtime scalars the device
+code reads become kernel arguments. Subscripts become `tile.load`/`tile.store`; torch
+calls go through `trace.call_torch`; matmuls become `tile.dot`; nested `hl.tile` loops
+become `tile.for` with their loop-carried variables as iter_args.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from xdsl.dialects.builtin import FunctionType, MemRefType, ModuleOp, StridedLayoutAttr
+from xdsl.ir import Block, Region, SSAValue
+
+from helion_mlir import exc
+from helion_mlir import language as hl
+from helion_mlir.dialects import tile
+from helion_mlir.dialects.tile import Blk, Dim
+from helion_mlir.frontend.builder import Builder, show_dims
+from helion_mlir.frontend.dtypes import to_xdsl
+from helion_mlir.frontend.host import HostProgram, names_written
+from helion_mlir.frontend.source import KernelSource
+from helion_mlir.frontend.trace import call_torch
+from helion_mlir.frontend.values import BoundMethod, DScalar, DTensor, HostTensor, TileValue
+
+_BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod,
+    ast.Pow: operator.pow,
+    ast.MatMult: operator.matmul,
+    ast.BitAnd: operator.and_,
+    ast.BitOr: operator.or_,
+    ast.BitXor: operator.xor,
+    ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift,
+}
+_UNARYOPS: dict[type[ast.unaryop], Callable[[Any], Any]] = {
+    ast.USub: operator.neg,
+    ast.UAdd: operator.pos,
+    ast.Not: operator.not_,
+    ast.Invert: operator.invert,
+}
+_CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
+    ast.Lt: operator.lt,
+    ast.LtE: operator.le,
+    ast.Gt: operator.gt,
+    ast.GtE: operator.ge,
+    ast.Eq: operator.eq,
+    ast.NotEq: operator.ne,
+}
+_MATMULS = (torch.matmul, torch.mm, torch.Tensor.matmul, torch.Tensor.mm, operator.matmul)
+
+
+def _is_device(v: Any) -> bool:
+    return isinstance(v, DTensor | DScalar | TileValue)
+
+
+@dataclass
+class BlockInfo:
+    """What the frontend knows of a block: its extent when static, and its kind."""
+
+    extent: int | None
+    rdim: bool
+
+
+class DeviceCompiler:
+    """Builds the `tile.kernel` of one kernel specialization from its device loops."""
+
+    def __init__(self, src: KernelSource, host: HostProgram, host_values: dict[str, Any], runtime: set[str]):
+        self.src = src
+        self.host = host
+        self.host_values = host_values
+        self.runtime = runtime
+        self.kernel = tile.KernelOp(src.name, [], [])
+        self.entry = self.kernel.body.block
+        self.b = Builder(self.entry, self.entry, src.filename)
+        self.sources: list[str] = []
+        self.args: dict[str, Any] = {}
+        self.blocks: dict[int, BlockInfo] = {}
+        self.mem_ids = 0
+        self.scope: dict[str, Any] = {}
+        self.rdims: dict[int, TileValue] = {}
+        self.grid_body: Block | None = None
+
+    # -- entry ---------------------------------------------------------------------------
+
+    def compile(self) -> ModuleOp:
+        for loop in self.host.loops:
+            self.at(loop)
+            self.grid(loop)
+        self.kernel.properties["function_type"] = _function_type([a.type for a in self.entry.args])
+        module = ModuleOp([self.kernel])
+        try:
+            module.verify()
+        except Exception as e:
+            raise exc.InternalError(f"the frontend built invalid IR: {e}") from e
+        return module
+
+    def at(self, node: ast.AST) -> None:
+        loc = self.src.location(node)
+        self.b.line, self.b.column = loc.line, loc.column
+
+    def error(self, cls: type[exc.HelionError], message: str, node: ast.AST) -> exc.HelionError:
+        return cls(message, self.src.location(node))
+
+    # -- kernel arguments -----------------------------------------------------------------
+
+    def _new_arg(self, name: str, type_: Any, source: str) -> SSAValue:
+        arg = self.entry.insert_arg(type_, len(self.entry.args))
+        arg.name_hint = name
+        self.sources.append(source)
+        self.kernel.properties["sources"] = tile.ArrayAttr(tile.StringAttr(s) for s in self.sources)
+        return arg
+
+    def host_tensor(self, name: str, t: torch.Tensor) -> HostTensor:
+        if name not in self.args:
+            self.args[name] = HostTensor(self._new_arg(name, _memref(t), name), t, name)
+        return self.args[name]
+
+    def runtime_scalar(self, name: str, value: Any) -> DScalar:
+        if name not in self.args:
+            dtype = torch.float32 if isinstance(value, float) else torch.int64
+            self.args[name] = DScalar(self._new_arg(name, to_xdsl(dtype), name), dtype)
+        return self.args[name]
+
+    # -- names ---------------------------------------------------------------------------
+
+    def lookup(self, name: str, node: ast.AST) -> Any:
+        if name in self.scope:
+            return self.scope[name]
+        if name in self.host_values:
+            v = self.host_values[name]
+            if isinstance(v, torch.Tensor):
+                return self.host_tensor(name, v)
+            if name in self.runtime and isinstance(v, float):
+                return self.runtime_scalar(name, v)
+            return v
+        closure = self.src.closure()
+        for space in (closure, self.src.globals, vars(builtins)):
+            if name in space:
+                v = space[name]
+                if isinstance(v, torch.Tensor):
+                    return self.host_tensor(name, v)
+                return v
+        raise self.error(exc.UndefinedName, f"name {name!r} is not defined", node)
+
+    # -- loops ---------------------------------------------------------------------------
+
+    def _tile_bounds(self, call: ast.Call) -> tuple[list[int], list[int], bool]:
+        """Begins, ends and whether the list form was used, of an `hl.tile(...)` call."""
+        args = [self.expr(a) for a in call.args]
+        kwargs = {k.arg: self.expr(k.value) for k in call.keywords}
+        if set(kwargs) - {"block_size"}:
+            raise self.error(exc.UnsupportedSyntax, f"hl.tile() got unexpected keywords {sorted(kwargs)}", call)
+        if kwargs.get("block_size") is not None:
+            raise self.error(exc.UnsupportedSyntax, "hl.tile(block_size=...) is not supported yet", call)
+        if len(args) == 1:
+            begins, ends = None, args[0]
+        elif len(args) == 2:
+            begins, ends = args
+        else:
+            raise self.error(exc.UnsupportedSyntax, "hl.tile takes (end) or (begin, end)", call)
+        multi = isinstance(ends, list | tuple)
+        ends_l = list(ends) if multi else [ends]
+        begins_l = [0] * len(ends_l) if begins is None else (list(begins) if multi else [begins])
+        for v in (*begins_l, *ends_l):
+            if not isinstance(v, int) or isinstance(v, bool):
+                raise self.error(
+                    exc.TypeMismatch,
+                    f"hl.tile bounds must be integers known when compiling, got {type(v).__name__}",
+                    call,
+                )
+        if len(begins_l) != len(ends_l):
+            raise self.error(exc.ShapeMismatch, "hl.tile begin and end lists differ in length", call)
+        return begins_l, ends_l, multi
+
+    def _bind_target(self, target: ast.expr, handles: Sequence[TileValue], multi: bool) -> None:
+        if not multi:
+            if not isinstance(target, ast.Name):
+                raise self.error(exc.UnsupportedSyntax, "a 1-D hl.tile loop binds one name", target)
+            self.scope[target.id] = handles[0]
+            return
+        if isinstance(target, ast.Name):
+            self.scope[target.id] = tuple(handles)
+            return
+        if not isinstance(target, ast.Tuple) or len(target.elts) != len(handles):
+            raise self.error(
+                exc.UnsupportedSyntax,
+                f"this hl.tile loop yields {len(handles)} tiles; unpack them into {len(handles)} names",
+                target,
+            )
+        for elt, h in zip(target.elts, handles):
+            if not isinstance(elt, ast.Name):
+                raise self.error(exc.UnsupportedSyntax, "unpack tiles into plain names", elt)
+            self.scope[elt.id] = h
+
+    def _new_block(self, extent: int | None, rdim: bool = False) -> int:
+        block = len(self.blocks)
+        self.blocks[block] = BlockInfo(extent, rdim)
+        return block
+
+    def grid(self, loop: ast.For) -> None:
+        assert isinstance(loop.iter, ast.Call)
+        begins, ends, multi = self._tile_bounds(loop.iter)
+        blocks = [self._new_block(e - b) for b, e in zip(begins, ends)]
+        body = Block(arg_types=[tile.TileType(k) for k in blocks])
+        handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
+        self._name_handles(loop.target, body.args)
+        op = tile.GridOp(
+            [self.b.index(v) for v in begins], [self.b.index(v) for v in ends], Region(body)
+        )
+        self.b.emit(op)
+        saved = (self.b.block, dict(self.scope), self.rdims, self.grid_body)
+        self.b.block, self.rdims, self.grid_body = body, {}, body
+        self._bind_target(loop.target, handles, multi)
+        self.stmts(loop.body)
+        body.add_op(tile.YieldOp())
+        self.b.block, self.scope, self.rdims, self.grid_body = saved
+
+    def _name_handles(self, target: ast.expr, args: Sequence[SSAValue]) -> None:
+        names = [target] if isinstance(target, ast.Name) else getattr(target, "elts", [])
+        for n, a in zip(names, args):
+            if isinstance(n, ast.Name):
+                a.name_hint = n.id
+
+    def device_for(self, loop: ast.For) -> None:
+        assert isinstance(loop.iter, ast.Call)
+        begins, ends, multi = self._tile_bounds(loop.iter)
+        blocks = [self._new_block(e - b) for b, e in zip(begins, ends)]
+        assigned = names_written(loop.body)
+        carried = [
+            n for n in sorted(assigned) if isinstance(self.scope.get(n), DTensor)
+        ]
+        inits = [self.scope[n] for n in carried]
+        body = Block(
+            arg_types=[tile.TileType(k) for k in blocks] + [v.value.type for v in inits]
+        )
+        handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
+        self._name_handles(loop.target, body.args)
+        outer_block, outer_scope = self.b.block, dict(self.scope)
+        self.b.block = body
+        self._bind_target(loop.target, handles, multi)
+        for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
+            arg.name_hint = name
+            self.scope[name] = DTensor(arg, init.dims, init.dtype)
+        self.stmts(loop.body)
+        yields = []
+        for name, init in zip(carried, inits):
+            new = self.scope[name]
+            if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
+                got = f"{show_dims(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
+                raise self.error(
+                    exc.ShapeMismatch,
+                    f"{name!r} is {show_dims(init.dims)} {init.dtype} before this loop but "
+                    f"{got} at the end of its body; a loop-carried value must keep its shape and dtype",
+                    loop,
+                )
+            yields.append(new.value)
+        body.add_op(tile.YieldOp(*yields))
+        self.b.block = outer_block
+        self.scope = outer_scope
+        self.at(loop)
+        op = tile.ForOp(
+            [self.b.index(v) for v in begins],
+            [self.b.index(v) for v in ends],
+            [v.value for v in inits],
+            Region(body),
+        )
+        self.b.emit(op)
+        for name, init, res in zip(carried, inits, op.res):
+            res.name_hint = name
+            self.scope[name] = DTensor(res, init.dims, init.dtype)
+        for name in assigned - set(carried):
+            self.scope.pop(name, None)
+
+    # -- statements ---------------------------------------------------------------------
+
+    def stmts(self, body: Sequence[ast.stmt]) -> None:
+        for s in body:
+            self.at(s)
+            try:
+                self.stmt(s)
+            except exc.HelionError as e:
+                raise e.with_location(self.src.location(s))
+
+    def stmt(self, s: ast.stmt) -> None:
+        match s:
+            case ast.Assign(targets=[target], value=value):
+                self.assign(target, self.expr(value), s)
+            case ast.Assign():
+                raise self.error(exc.UnsupportedSyntax, "chained assignment (a = b = ...) is not supported", s)
+            case ast.AnnAssign(target=target, value=value) if value is not None:
+                self.assign(target, self.expr(value), s)
+            case ast.AugAssign(target=target, op=op, value=value):
+                current = self.expr(_as_load(target))
+                self.assign(target, self.binop(_BINOPS[type(op)], current, self.expr(value), s), s)
+            case ast.For() if self.host.is_device_loop(s):
+                self.device_for(s)
+            case ast.Expr(value=value):
+                self.expr(value)
+            case ast.If(test=test, body=body, orelse=orelse):
+                cond = self.expr(test)
+                if _is_device(cond):
+                    raise self.error(exc.UnsupportedSyntax, "`if` on device values is not supported yet", s)
+                self.stmts(body if cond else orelse)
+            case ast.Pass():
+                pass
+            case _:
+                raise self.error(
+                    exc.UnsupportedSyntax,
+                    f"`{type(s).__name__}` statements are not supported in device code",
+                    s,
+                )
+
+    def assign(self, target: ast.expr, value: Any, node: ast.AST) -> None:
+        match target:
+            case ast.Name(id=name):
+                if isinstance(value, DTensor) and value.value.name_hint is None:
+                    value.value.name_hint = name
+                self.scope[name] = value
+            case ast.Tuple(elts=elts) | ast.List(elts=elts):
+                values = list(value) if isinstance(value, tuple | list) else None
+                if values is None or len(values) != len(elts):
+                    raise self.error(exc.UnsupportedSyntax, "cannot unpack this value into that many names", node)
+                for t, v in zip(elts, values):
+                    self.assign(t, v, node)
+            case ast.Subscript(value=base, slice=index):
+                tensor = self.expr(base)
+                if not isinstance(tensor, HostTensor):
+                    raise self.error(exc.InvalidIndex, "only tensors from host code can be stored to", node)
+                self.store(tensor, self.index_items(index), value, node)
+            case _:
+                raise self.error(exc.UnsupportedSyntax, f"cannot assign to {type(target).__name__}", node)
+
+    # -- subscripts ----------------------------------------------------------------------
+
+    def index_items(self, index: ast.expr) -> list[Any]:
+        elts = index.elts if isinstance(index, ast.Tuple) else [index]
+        return [self.expr(e) if not isinstance(e, ast.Slice) else self.slice(e) for e in elts]
+
+    def slice(self, s: ast.Slice) -> slice:
+        parts = [self.expr(p) if p is not None else None for p in (s.lower, s.upper, s.step)]
+        return slice(*parts)
+
+    def subscript(self, t: HostTensor, items: list[Any], node: ast.AST) -> tuple[list[SSAValue], list[Dim], list[int]]:
+        """The load/store indices of `t[items]`, the dims they select, and newaxis positions."""
+        rank = t.meta.dim()
+        if any(i is Ellipsis for i in items):
+            k = items.index(Ellipsis)
+            fill = rank - (len(items) - 1 - sum(i is None for i in items))
+            items = items[:k] + [slice(None)] * fill + items[k + 1 :]
+        used = sum(i is not None for i in items)
+        if used > rank:
+            raise self.error(exc.InvalidIndex, f"too many indices for a {rank}-D tensor {t.name!r}", node)
+        items = items + [slice(None)] * (rank - used)
+        indices: list[SSAValue] = []
+        dims: list[Dim] = []
+        newaxes: list[int] = []
+        d = 0
+        for item in items:
+            if item is None:
+                newaxes.append(len(dims) + len(newaxes))
+                continue
+            size = t.meta.shape[d]
+            if isinstance(item, TileValue):
+                indices.append(item.handle)
+                dims.append(Blk(item.block))
+            elif isinstance(item, slice):
+                if item != slice(None):
+                    raise self.error(exc.InvalidIndex, "only ':' slices are supported in subscripts", node)
+                r = self.rdim(size)
+                indices.append(r.handle)
+                dims.append(Blk(r.block))
+            elif isinstance(item, int) and not isinstance(item, bool):
+                if not -size <= item < size:
+                    raise self.error(exc.InvalidIndex, f"index {item} is out of bounds for dim {d} of {t.name!r} (size {size})", node)
+                indices.append(self.b.index(item % size))
+            else:
+                raise self.error(
+                    exc.InvalidIndex,
+                    f"cannot index a tensor with {type(item).__name__}; use tiles, ':', ints or None",
+                    node,
+                )
+            d += 1
+        return indices, dims, newaxes
+
+    def rdim(self, extent: int) -> TileValue:
+        if extent not in self.rdims:
+            block = self._new_block(extent, rdim=True)
+            body = self.grid_body
+            assert body is not None
+            op = tile.RDimOp(self.b.index(extent), block)
+            op.result.name_hint = f"rdim.{block}"
+            first = body.first_op
+            if first is None:
+                body.add_op(op)
+            else:
+                body.insert_op_before(op, first)
+            self.rdims[extent] = TileValue(op.result, block)
+        return self.rdims[extent]
+
+    def load(self, t: HostTensor, items: list[Any], node: ast.AST) -> DTensor:
+        indices, dims, newaxes = self.subscript(t, items, node)
+        result = tile.tile_tensor(to_xdsl(t.meta.dtype), dims)
+        op = self.b.emit(tile.LoadOp(t.arg, indices, result, self.mem_ids))
+        self.mem_ids += 1
+        out = DTensor(op.results[0], tuple(dims), t.meta.dtype)
+        if newaxes:
+            full = list(dims)
+            for p in newaxes:
+                full.insert(p, 1)
+            out = self.b.reshape(out, full)
+        return out
+
+    def store(self, t: HostTensor, items: list[Any], value: Any, node: ast.AST) -> None:
+        indices, dims, newaxes = self.subscript(t, items, node)
+        if newaxes:
+            raise self.error(exc.InvalidIndex, "None is not allowed when storing", node)
+        v = self.as_tensor(value, t.meta.dtype, node)
+        v = self.b.cast(v, t.meta.dtype)
+        while v.rank > len(dims) and v.dims[0] == 1:
+            v = self.b.reshape(v, v.dims[1:])
+        try:
+            v = self.b.broadcast(v, dims)
+        except exc.ShapeMismatch:
+            raise self.error(
+                exc.ShapeMismatch,
+                f"cannot store a {show_dims(v.dims)} value into {t.name}[...] of shape {show_dims(dims)}",
+                node,
+            ) from None
+        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids))
+        self.mem_ids += 1
+
+    def as_tensor(self, value: Any, dtype: torch.dtype, node: ast.AST) -> DTensor:
+        if isinstance(value, DTensor):
+            return value
+        if isinstance(value, DScalar):
+            return self.b.splat(value, ())
+        if isinstance(value, bool | int | float):
+            return self.b.full(value, (), dtype)
+        raise self.error(exc.TypeMismatch, f"expected a tensor value, got {type(value).__name__}", node)
+
+    # -- expressions ---------------------------------------------------------------------
+
+    def expr(self, e: ast.expr) -> Any:
+        match e:
+            case ast.Constant(value=v):
+                return v
+            case ast.Name(id=name):
+                return self.lookup(name, e)
+            case ast.Attribute(value=base, attr=attr):
+                return self.attribute(self.expr(base), attr, e)
+            case ast.Tuple(elts=elts):
+                return tuple(self.expr(x) for x in elts)
+            case ast.List(elts=elts):
+                return [self.expr(x) for x in elts]
+            case ast.Subscript(value=base, slice=index):
+                return self.getitem(self.expr(base), index, e)
+            case ast.BinOp(left=l, op=op, right=r):
+                return self.binop(_BINOPS[type(op)], self.expr(l), self.expr(r), e)
+            case ast.UnaryOp(op=op, operand=x):
+                v = self.expr(x)
+                if _is_device(v):
+                    return self.torch_call(("op", _UNARYOPS[type(op)].__name__), _UNARYOPS[type(op)], (v,), {}, e)
+                return _UNARYOPS[type(op)](v)
+            case ast.Compare(left=l, ops=[op], comparators=[r]):
+                return self.binop(_CMPOPS[type(op)], self.expr(l), self.expr(r), e)
+            case ast.BoolOp(op=op, values=values):
+                vals = [self.expr(v) for v in values]
+                if any(_is_device(v) for v in vals):
+                    raise self.error(exc.UnsupportedSyntax, "use & and | to combine device booleans, not and/or", e)
+                out = vals[0]
+                for v in vals[1:]:
+                    out = (out and v) if isinstance(op, ast.And) else (out or v)
+                return out
+            case ast.IfExp(test=test, body=body, orelse=orelse):
+                cond = self.expr(test)
+                if _is_device(cond):
+                    raise self.error(exc.UnsupportedSyntax, "use torch.where for a choice on device values", e)
+                return self.expr(body if cond else orelse)
+            case ast.Call():
+                return self.call(e)
+            case _:
+                raise self.error(
+                    exc.UnsupportedSyntax,
+                    f"`{type(e).__name__}` expressions are not supported in device code",
+                    e,
+                )
+
+    def attribute(self, base: Any, attr: str, node: ast.AST) -> Any:
+        if isinstance(base, HostTensor):
+            if attr in ("dtype", "shape", "ndim", "device"):
+                return getattr(base.meta, attr)
+            if attr in ("size", "stride", "dim", "numel"):
+                return getattr(base.meta, attr)
+            raise self.error(exc.InvalidIndex, f"index host tensor {base.name!r} before using .{attr} on it", node)
+        if isinstance(base, DTensor):
+            if attr == "dtype":
+                return base.dtype
+            if attr == "ndim":
+                return base.rank
+            return BoundMethod(base, attr)
+        if isinstance(base, TileValue):
+            raise self.error(exc.UnsupportedSyntax, f"tile.{attr} is not supported yet", node)
+        try:
+            return getattr(base, attr)
+        except AttributeError:
+            raise self.error(exc.UndefinedName, f"{type(base).__name__} has no attribute {attr!r}", node) from None
+
+    def getitem(self, base: Any, index: ast.expr, node: ast.AST) -> Any:
+        if isinstance(base, HostTensor):
+            return self.load(base, self.index_items(index), node)
+        if isinstance(base, DTensor):
+            items = self.index_items(index)
+            if all(i is None or i == slice(None) or i is Ellipsis for i in items):
+                dims = list(base.dims)
+                pos = 0
+                out: list[Dim] = []
+                for i in items:
+                    if i is None:
+                        out.append(1)
+                    else:
+                        out.append(dims[pos])
+                        pos += 1
+                out += dims[pos:]
+                return self.b.reshape(base, out)
+            raise self.error(exc.InvalidIndex, "tiles in registers can only be indexed with ':' and None", node)
+        if _is_device(base):
+            raise self.error(exc.InvalidIndex, f"cannot subscript a {type(base).__name__}", node)
+        return base[self.expr(index) if not isinstance(index, ast.Slice) else self.slice(index)]
+
+    def binop(self, fn: Callable[[Any, Any], Any], a: Any, b: Any, node: ast.AST) -> Any:
+        if isinstance(a, HostTensor) or isinstance(b, HostTensor):
+            raise self.error(
+                exc.TypeMismatch,
+                "a host tensor is used directly in device code; index it with tiles first, e.g. x[tile]",
+                node,
+            )
+        if not (_is_device(a) or _is_device(b)):
+            return fn(a, b)
+        if fn is operator.matmul:
+            return self.matmul(a, b, None, node)
+        return self.torch_call(("op", fn.__name__), fn, (a, b), {}, node)
+
+    def torch_call(self, key: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        for v in (*args, *kwargs.values()):
+            if isinstance(v, HostTensor):
+                raise self.error(
+                    exc.TypeMismatch,
+                    f"host tensor {v.name!r} is used directly in device code; index it with tiles first",
+                    node,
+                )
+        return call_torch(self.b, key, fn, args, kwargs, self.extent)
+
+    def extent(self, block: int) -> int | None:
+        info = self.blocks[block]
+        return info.extent if info.rdim else None
+
+    def call(self, e: ast.Call) -> Any:
+        fn = self.expr(e.func)
+        args: list[Any] = []
+        for a in e.args:
+            if isinstance(a, ast.Starred):
+                args.extend(self.expr(a.value))
+            else:
+                args.append(self.expr(a))
+        kwargs = {k.arg: self.expr(k.value) for k in e.keywords if k.arg is not None}
+        if fn in (hl.zeros, hl.full):
+            return self.hl_full(fn, args, kwargs, e)
+        if fn is hl.dot:
+            return self.hl_dot(args, kwargs, e)
+        if fn is hl.tile:
+            raise self.error(exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e)
+        if isinstance(fn, BoundMethod):
+            if fn.name in ("matmul", "mm", "__matmul__"):
+                return self.matmul(fn.receiver, args[0], None, e)
+            name = fn.name
+            return self.torch_call(("method", name), lambda t, *a, **k: getattr(t, name)(*a, **k), (fn.receiver, *args), kwargs, e)
+        devices = any(_is_device(v) or isinstance(v, HostTensor) for v in (*args, *kwargs.values()))
+        if fn in _MATMULS and devices:
+            return self.matmul(args[0], args[1], None, e)
+        if fn in (torch.addmm, torch.Tensor.addmm) and devices:
+            return self.addmm(*args, **kwargs, node=e)
+        if devices:
+            if _is_torch_function(fn):
+                return self.torch_call(("fn", fn), fn, tuple(args), kwargs, e)
+            raise self.error(
+                exc.UnsupportedSyntax,
+                f"calling {getattr(fn, '__name__', fn)!r} on device values is not supported yet",
+                e,
+            )
+        try:
+            return fn(*args, **kwargs)
+        except exc.HelionError:
+            raise
+        except Exception as err:
+            raise self.error(exc.CompileError, f"{type(err).__name__}: {err}", e) from None
+
+    # -- language functions --------------------------------------------------------------
+
+    def _shape(self, shape: Any, node: ast.AST) -> list[Dim]:
+        if not isinstance(shape, list | tuple):
+            shape = [shape]
+        dims: list[Dim] = []
+        for s in shape:
+            if isinstance(s, TileValue):
+                dims.append(Blk(s.block))
+            elif isinstance(s, int) and not isinstance(s, bool) and s > 0:
+                dims.append(s)
+            else:
+                raise self.error(exc.TypeMismatch, f"shape entries must be tiles or positive ints, got {s!r}", node)
+        return dims
+
+    def hl_full(self, fn: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> DTensor:
+        names = ["shape", "value", "dtype"] if fn is hl.full else ["shape", "dtype"]
+        params = dict(zip(names, args)) | kwargs
+        dtype = params.get("dtype") or torch.float32
+        value = params.get("value", 0)
+        if not isinstance(dtype, torch.dtype):
+            raise self.error(exc.TypeMismatch, f"dtype must be a torch.dtype, got {dtype!r}", node)
+        dims = self._shape(params.get("shape"), node)
+        if isinstance(value, DScalar):
+            return self.b.cast(self.b.splat(value, dims), dtype)
+        if not isinstance(value, bool | int | float):
+            raise self.error(exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node)
+        return self.b.full(value, dims, dtype)
+
+    def hl_dot(self, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> DTensor:
+        params = dict(zip(["a", "b", "acc", "out_dtype"], args)) | kwargs
+        out = self.matmul(params["a"], params["b"], params.get("acc"), node)
+        out_dtype = params.get("out_dtype")
+        return self.b.cast(out, out_dtype) if out_dtype is not None else out
+
+    def addmm(self, acc: Any, a: Any, b: Any, beta: Any = 1, alpha: Any = 1, *, node: ast.AST) -> DTensor:
+        if beta != 1 or alpha != 1:
+            raise self.error(exc.UnsupportedSyntax, "addmm with beta or alpha other than 1 is not supported yet", node)
+        return self.matmul(a, b, acc, node)
+
+    def matmul(self, a: Any, b: Any, acc: Any, node: ast.AST) -> DTensor:
+        for v in (a, b):
+            if not isinstance(v, DTensor) or v.rank != 2:
+                raise self.error(exc.ShapeMismatch, "matmul needs two 2-D tiles", node)
+        assert isinstance(a, DTensor) and isinstance(b, DTensor)
+        if a.dims[1] != b.dims[0]:
+            raise self.error(
+                exc.ShapeMismatch,
+                f"matmul shapes do not fit: {show_dims(a.dims)} @ {show_dims(b.dims)} "
+                "(the inner dims must be the same tile or size)",
+                node,
+            )
+        dtype = torch.promote_types(a.dtype, b.dtype)
+        a, b = self.b.cast(a, dtype), self.b.cast(b, dtype)
+        out_dims = (a.dims[0], b.dims[1])
+        if acc is not None:
+            if not isinstance(acc, DTensor):
+                raise self.error(exc.TypeMismatch, "the accumulator must be a tile", node)
+            acc_dtype = acc.dtype
+            accumulate = acc_dtype if acc_dtype in (torch.float32, torch.int32) else torch.float32
+            acc_v = self.b.broadcast(self.b.cast(acc, accumulate), out_dims)
+        else:
+            accumulate = torch.int32 if not dtype.is_floating_point else torch.float32
+            acc_dtype = dtype
+            acc_v = None
+        result = tile.tile_tensor(to_xdsl(accumulate), out_dims)
+        op = self.b.emit(tile.DotOp(a.value, b.value, acc_v.value if acc_v else None, result))
+        return self.b.cast(DTensor(op.results[0], out_dims, accumulate), acc_dtype)
+
+
+def _is_torch_function(fn: Any) -> bool:
+    module = getattr(fn, "__module__", None) or ""
+    owner = getattr(fn, "__objclass__", None)
+    return module.split(".")[0] == "torch" or owner is torch._C.TensorBase
+
+
+def _as_load(target: ast.expr) -> ast.expr:
+    node = copy.copy(target)
+    node.ctx = ast.Load()  # type: ignore[attr-defined]
+    return node
+
+
+def _memref(t: torch.Tensor) -> MemRefType:
+    shape = list(t.shape)
+    strides = list(t.stride())
+    contiguous = strides == _row_major(shape)
+    layout = None if contiguous else StridedLayoutAttr(strides, 0)
+    if layout is None:
+        return MemRefType(to_xdsl(t.dtype), shape)
+    return MemRefType(to_xdsl(t.dtype), shape, layout)
+
+
+def _row_major(shape: list[int]) -> list[int]:
+    out, acc = [], 1
+    for s in reversed(shape):
+        out.append(acc)
+        acc *= s
+    return out[::-1]
+
+
+def _function_type(inputs: Sequence[Any]) -> FunctionType:
+    return FunctionType.from_lists(list(inputs), [])
+

@@ -1,0 +1,49 @@
+"""`helion_mlir.language` (`hl`): the kernel language, as in Helion.
+
+These functions only have meaning inside a `@helion_mlir.kernel` function, where the
+compiler reads them from the source; called anywhere else they raise `NotInsideKernel`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helion_mlir.exc import NotInsideKernel
+
+
+def _outside(name: str) -> NotInsideKernel:
+    return NotInsideKernel(
+        f"hl.{name}() only works inside a @helion_mlir.kernel function; "
+        "call the kernel instead of running its body directly"
+    )
+
+
+class Tile:
+    """The loop variable of `hl.tile`: one tile of an iteration space (for annotations)."""
+
+
+def tile(begin_or_end: Any, end_or_none: Any = None, /, block_size: Any = None) -> Any:
+    """Iterate over tiles covering `[begin, end)` (or `[0, end)`); a list gives N-D tiles.
+
+    The outermost `hl.tile` loops of a kernel become its launch grid, nested ones
+    sequential device loops. Block sizes come from the config unless `block_size` fixes them.
+    """
+    raise _outside("tile")
+
+
+def zeros(shape: Any, dtype: Any = None) -> Any:
+    """A device tensor of zeros; `shape` lists tiles and ints."""
+    raise _outside("zeros")
+
+
+def full(shape: Any, value: Any, dtype: Any = None) -> Any:
+    """A device tensor filled with `value`; `shape` lists tiles and ints."""
+    raise _outside("full")
+
+
+def dot(a: Any, b: Any, acc: Any = None, out_dtype: Any = None) -> Any:
+    """`a @ b`, added to `acc` when given, accumulated in `acc`'s dtype (or `out_dtype`)."""
+    raise _outside("dot")
+
+
+__all__ = ["Tile", "dot", "full", "tile", "zeros"]

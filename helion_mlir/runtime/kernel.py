@@ -1,0 +1,257 @@
+"""`@kernel`, `Kernel` and `BoundKernel`: compiling and running kernels.
+
+A `Kernel` wraps the user's function. Calling it binds the arguments' specialization
+(shapes, strides, dtypes, devices; ints by value, floats by type) to a `BoundKernel`,
+which runs the frontend and the config-free pipeline once. Each config is then bound
+and emitted on its own, and the resulting module is loaded and cached per config.
+Nothing here imports torch, xdsl or triton until a kernel is first bound.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, overload
+
+from helion_mlir import exc
+from helion_mlir.runtime.config import Config
+from helion_mlir.runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from helion_mlir.tuner.config_spec import ConfigSpec
+
+STAGES = ("tile", "loop", "mem", "triton")
+
+
+def _arg_key(a: Any) -> Hashable:
+    import torch
+
+    if isinstance(a, torch.Tensor):
+        return ("tensor", a.dtype, tuple(a.shape), tuple(a.stride()), a.device.type)
+    if isinstance(a, bool):
+        return ("bool", a)
+    if isinstance(a, int):
+        return ("int", a)
+    if isinstance(a, float):
+        return ("float",)
+    try:
+        hash(a)
+        return ("obj", type(a), a)
+    except TypeError:
+        return ("obj", type(a), id(a))
+
+
+class Kernel:
+    """A kernel function: compiled per argument specialization, run with a config."""
+
+    def __init__(
+        self,
+        fn: Callable[..., Any],
+        *,
+        config: Config | Mapping[str, Any] | None = None,
+        configs: Sequence[Config | Mapping[str, Any]] | None = None,
+        settings: Settings | None = None,
+    ):
+        if config is not None and configs is not None:
+            raise exc.InvalidConfig("give either config= or configs=, not both")
+        self.fn = fn
+        self.settings = settings or Settings()
+        self.configs = [Config(c) for c in ([config] if config is not None else configs or [])]
+        self._bound: dict[Hashable, BoundKernel] = {}
+        self._source: Any = None
+        functools.update_wrapper(self, fn)  # type: ignore[arg-type]
+
+    @property
+    def source(self) -> Any:
+        if self._source is None:
+            from helion_mlir.frontend.source import KernelSource
+
+            self._source = KernelSource(self.fn)
+        return self._source
+
+    def specialization_key(self, args: Sequence[Any]) -> Hashable:
+        return tuple(_arg_key(a) for a in args)
+
+    def bind(self, args: Sequence[Any]) -> BoundKernel:
+        """The kernel compiled for the shapes, dtypes and devices of `args`."""
+        args = tuple(args)
+        self._check_arity(args)
+        key = self.specialization_key(args)
+        bound = self._bound.get(key)
+        if bound is None:
+            bound = self._bound[key] = BoundKernel(self, args)
+        return bound
+
+    def _check_arity(self, args: Sequence[Any]) -> None:
+        params = self.source.params
+        if len(args) != len(params):
+            raise exc.InvalidArgument(
+                f"{self.source.name}() takes {len(params)} arguments ({', '.join(params)}) "
+                f"but got {len(args)}"
+            )
+
+    def __call__(self, *args: Any) -> Any:
+        return self.bind(args)(*args)
+
+    def reset(self) -> None:
+        """Forget every compiled specialization."""
+        self._bound.clear()
+
+
+class BoundKernel:
+    """A kernel specialized to one set of argument shapes, dtypes and devices."""
+
+    def __init__(self, kernel: Kernel, args: Sequence[Any]):
+        from helion_mlir import frontend
+        from helion_mlir.passes import pipelines
+        from helion_mlir.runtime import loader
+        from helion_mlir.tuner.config_spec import ConfigSpec
+
+        self.kernel = kernel
+        self.device = _device_of(args)
+        loader.use_triton(interpret=self.device == "cpu")
+        fe = frontend.build(kernel.source, args)
+        self.module = fe.module
+        self._host = fe.host
+        self._sources = fe.sources
+        self._texts = pipelines.lower_config_free(self.module)
+        self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
+        self._compiled: dict[str, Callable[..., Any]] = {}
+        self._config: Config | None = None
+
+    # -- configs ---------------------------------------------------------------------
+
+    def normalize(self, config: Config | Mapping[str, Any] | None) -> Config:
+        """`config` checked against this kernel's space and completed with defaults."""
+        if config is None:
+            return self.config_spec.default_config()
+        return Config(self.config_spec.normalize(dict(config)))
+
+    def set_config(self, config: Config | Mapping[str, Any]) -> None:
+        """Run this config from now on."""
+        self._config = self.normalize(config)
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            configs = self.kernel.configs
+            self._config = self.normalize(configs[0] if configs else None)
+        return self._config
+
+    # -- IR and code -------------------------------------------------------------------
+
+    def ir(self, stage: str = "mem", config: Config | Mapping[str, Any] | None = None) -> str:
+        """The kernel's IR after `stage`: one of `frontend`, "tile", "loop", "mem", "triton"."""
+        if stage == "triton":
+            return str(self._bind(self.normalize(config)))
+        if stage not in self._texts:
+            raise exc.InvalidArgument(
+                f"unknown IR stage {stage!r}; choose one of {', '.join([*self._texts, 'triton'])}"
+            )
+        return self._texts[stage]
+
+    def _bind(self, config: Config) -> Any:
+        from helion_mlir.passes import pipelines
+
+        return pipelines.bind(self.module, dict(config))
+
+    def _kernel_source(self, config: Config) -> str:
+        from helion_mlir.backends.triton.emitter import emit_module
+
+        return emit_module(self._bind(config))
+
+    def to_triton_code(self, config: Config | Mapping[str, Any] | None = None) -> str:
+        """The generated module for `config`: the Triton kernel, its launcher, and the
+        host function that runs the user's host code around the launch."""
+        config = self.normalize(config)
+        host = self._host.wrapper_source(self._sources, self._launcher_name)
+        return f"{self._kernel_source(config)}\n\n{host}\n"
+
+    @property
+    def _launcher_name(self) -> str:
+        return f"launch_{self.kernel.source.name}"
+
+    # -- running ---------------------------------------------------------------------
+
+    def compile_config(self, config: Config | Mapping[str, Any] | None = None) -> Callable[..., Any]:
+        """The host function running the kernel with `config` (compiled once per config)."""
+        from helion_mlir.runtime import loader
+
+        config = self.normalize(config)
+        key = config.to_json()
+        fn = self._compiled.get(key)
+        if fn is None:
+            source = self._kernel_source(config)
+            if self.kernel.settings.print_output_code:
+                print(source, file=sys.stderr)
+            loader.use_triton(interpret=self.device == "cpu")
+            module = loader.load(source)
+            fn = self._host.wrapper(self._sources)(getattr(module, self._launcher_name))
+            self._compiled[key] = fn
+        return fn
+
+    def __call__(self, *args: Any) -> Any:
+        return self.compile_config(self.config)(*args)
+
+
+def _device_of(args: Sequence[Any]) -> str:
+    import torch
+
+    devices = {a.device.type for a in args if isinstance(a, torch.Tensor)}
+    if not devices:
+        raise exc.InvalidArgument("a kernel needs at least one tensor argument")
+    if len(devices) > 1:
+        raise exc.InvalidArgument(
+            f"all tensor arguments must be on one device, got {', '.join(sorted(devices))}"
+        )
+    device = devices.pop()
+    if device not in ("cpu", "cuda"):
+        raise exc.InvalidArgument(f"tensors on {device!r} are not supported; use cuda or cpu")
+    return device
+
+
+@overload
+def kernel(fn: Callable[..., Any], /) -> Kernel: ...
+
+
+@overload
+def kernel(
+    fn: None = None,
+    /,
+    *,
+    config: Config | Mapping[str, Any] | None = None,
+    configs: Sequence[Config | Mapping[str, Any]] | None = None,
+    settings: Settings | None = None,
+    **setting_values: Any,
+) -> Callable[[Callable[..., Any]], Kernel]: ...
+
+
+def kernel(
+    fn: Callable[..., Any] | None = None,
+    /,
+    *,
+    config: Config | Mapping[str, Any] | None = None,
+    configs: Sequence[Config | Mapping[str, Any]] | None = None,
+    settings: Settings | None = None,
+    **setting_values: Any,
+) -> Kernel | Callable[[Callable[..., Any]], Kernel]:
+    """Decorate a function as a kernel: `@kernel`, or `@kernel(config=..., **settings)`."""
+    unknown = set(setting_values) - Settings.names()
+    if unknown:
+        raise exc.InvalidArgument(
+            f"unknown kernel settings {sorted(unknown)}; known ones are {sorted(Settings.names())}"
+        )
+    if settings is not None and setting_values:
+        raise exc.InvalidArgument("pass either settings= or individual settings, not both")
+    chosen = settings or Settings().replace(**setting_values)
+
+    def wrap(f: Callable[..., Any]) -> Kernel:
+        if isinstance(f, Kernel):
+            raise exc.InvalidArgument("this function is already a kernel")
+        return Kernel(f, config=config, configs=configs, settings=chosen)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+jit = kernel

@@ -1,0 +1,88 @@
+"""Loading generated kernel modules: a real file per module (Triton's `jit` reads source
+from disk), imported once; CPU tensors run through Triton's interpreter."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import ModuleType
+
+from helion_mlir import exc
+
+_MODULES: dict[str, ModuleType] = {}
+
+
+def cache_dir() -> Path:
+    root = os.environ.get("HELION_MLIR_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "helion_mlir"
+    )
+    path = Path(root) / "kernels"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def use_triton(interpret: bool) -> None:
+    """Make triton run generated kernels on the GPU, or on CPU tensors in its interpreter.
+
+    Triton picks the mode of its own `@jit` helpers (`tl.zeros`, `tl.sum`, ...) when it
+    is first imported. For CPU tensors the mode is set before that import when possible;
+    if something (torch's Inductor, say) imported triton first on a machine without a
+    GPU, those helpers are switched to the interpreter in place.
+    """
+    if not interpret:
+        import triton  # noqa: F401
+
+        return
+    os.environ["TRITON_INTERPRET"] = "1"
+    import triton
+
+    if not triton.knobs.runtime.interpret:
+        raise exc.InvalidArgument(
+            "CPU tensors run through Triton's interpreter, which this process cannot switch "
+            "to (TRITON_INTERPRET is overridden); unset it or use CUDA tensors"
+        )
+    _interpret_language_helpers()
+
+
+def _interpret_language_helpers() -> None:
+    import torch
+    from triton.runtime.interpreter import InterpretedFunction
+    from triton.runtime.jit import JITFunction
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("triton.language") or module is None:
+            continue
+        for attr, value in list(vars(module).items()):
+            if isinstance(value, JITFunction):
+                if torch.cuda.is_available():
+                    raise exc.InvalidArgument(
+                        "CPU tensors run through Triton's interpreter, but triton was already "
+                        "imported for the GPU; set TRITON_INTERPRET=1 before importing torch "
+                        "or triton to run kernels on CPU tensors"
+                    )
+                setattr(module, attr, InterpretedFunction(value.fn))
+
+
+def load(source: str) -> ModuleType:
+    """Import `source` as a module from a file named by its hash (written atomically)."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
+    if digest in _MODULES:
+        return _MODULES[digest]
+    path = cache_dir() / f"k_{digest}.py"
+    if not path.exists() or path.read_text() != source:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w") as f:
+            f.write(source)
+        os.replace(tmp, path)
+    name = f"helion_mlir_kernel_{digest}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    _MODULES[digest] = module
+    return module
