@@ -23,7 +23,6 @@ from xdsl.irdl import (
     result_def,
     traits_def,
     var_operand_def,
-    var_result_def,
 )
 from xdsl.parser import Parser
 from xdsl.printer import Printer
@@ -38,13 +37,12 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import (
+    SerialLoopBase,
     parse_header,
-    parse_iter_args,
     print_body,
     print_header,
-    print_iter_args,
 )
-from helion_mlir.dialects.tile import TileType, verify_carried
+from helion_mlir.dialects.tile import TileType
 
 
 @irdl_op_definition
@@ -115,81 +113,26 @@ class LaunchOp(IRDLOperation):
         return op
 
 
-class _SerialLoop(IRDLOperation):
-    """A one-dimensional loop `offset = lb, lb + step, ... < ub` with carried values."""
+@irdl_op_definition
+class ForOp(SerialLoopBase):
+    """A sequential device loop over tiles."""
 
-    lb = operand_def(IndexType)
-    ub = operand_def(IndexType)
-    step = operand_def(IndexType)
-    iter_args = var_operand_def()
-    res = var_result_def()
-    body = region_def("single_block")
+    name = "loop.for"
 
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
     )
 
-    def __init__(
-        self,
-        lb: SSAValue,
-        ub: SSAValue,
-        step: SSAValue,
-        iter_args: Sequence[SSAValue],
-        body: Region,
-    ):
-        super().__init__(
-            operands=[lb, ub, step, iter_args],
-            result_types=[[a.type for a in iter_args]],
-            regions=[body],
-        )
-
-    @property
-    def offset(self) -> SSAValue:
-        return self.body.block.args[0]
-
-    @property
-    def carried(self) -> tuple[SSAValue, ...]:
-        return self.body.block.args[1:]
-
-    def verify_(self) -> None:
-        args = self.body.block.args
-        if not args or not isinstance(args[0].type, IndexType):
-            raise VerifyException(f"{self.name} body must start with an index offset")
-        verify_carried(self, self.carried, self.iter_args, self.res)
-
-    def print(self, printer: Printer) -> None:
-        print_header(printer, [self.offset], [self.lb], [self.ub], [self.step])
-        print_iter_args(printer, self.carried, self.iter_args)
-        print_body(printer, self.body, bool(self.iter_args))
-        printer.print_op_attributes(self.attributes)
-
-    @classmethod
-    def parse(cls, parser: Parser):
-        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
-        if len(ivs) != 1:
-            parser.raise_error(f"{cls.name} has exactly one dimension")
-        carried, inits = parse_iter_args(parser)
-        body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
-        op = cls(lbs[0], ubs[0], steps[0], inits, body)
-        op.attributes |= parser.parse_optional_attr_dict()
-        if not inits:
-            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
-                ensure_terminator(op, trait)
-        return op
-
 
 @irdl_op_definition
-class ForOp(_SerialLoop):
-    """A sequential device loop over tiles."""
-
-    name = "loop.for"
-
-
-@irdl_op_definition
-class ReduceForOp(_SerialLoop):
+class ReduceForOp(SerialLoopBase):
     """The chunk loop of a rolled reduction; `step` is the chunk size."""
 
     name = "loop.reduce_for"
+
+    traits = lazy_traits_def(
+        lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
+    )
 
 
 @irdl_op_definition

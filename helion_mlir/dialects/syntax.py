@@ -10,10 +10,21 @@ followed, for loops that carry values, by `iter_args(%a = %init) -> (types)`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Self
 
-from xdsl.ir import Attribute, Region, SSAValue
+from xdsl.dialects.builtin import IndexType
+from xdsl.ir import Attribute, Operation, Region, SSAValue
+from xdsl.irdl import (
+    IRDLOperation,
+    operand_def,
+    region_def,
+    var_operand_def,
+    var_result_def,
+)
 from xdsl.parser import Parser, UnresolvedOperand
 from xdsl.printer import Printer
+from xdsl.traits import IsTerminator, SingleBlockImplicitTerminator, ensure_terminator
+from xdsl.utils.exceptions import VerifyException
 
 
 def print_header(
@@ -116,3 +127,90 @@ def print_body(printer: Printer, body: Region, carries: bool) -> None:
         body, print_entry_block_args=False, print_block_terminators=carries
     )
 
+
+
+class SerialLoopBase(IRDLOperation):
+    """A one-dimensional loop `iv = lb, lb + step, ... < ub` carrying values.
+
+    `%r = <op> %iv = %lb to %ub step %s iter_args(%a = %init) -> (types) { ... }`;
+    subclasses give the name and the traits (their terminator).
+    """
+
+    lb = operand_def(IndexType)
+    ub = operand_def(IndexType)
+    step = operand_def(IndexType)
+    iter_args = var_operand_def()
+    res = var_result_def()
+    body = region_def("single_block")
+
+    def __init__(
+        self,
+        lb: SSAValue,
+        ub: SSAValue,
+        step: SSAValue,
+        iter_args: Sequence[SSAValue],
+        body: Region,
+    ):
+        super().__init__(
+            operands=[lb, ub, step, iter_args],
+            result_types=[[a.type for a in iter_args]],
+            regions=[body],
+        )
+
+    @property
+    def iv(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def offset(self) -> SSAValue:
+        return self.body.block.args[0]
+
+    @property
+    def carried(self) -> tuple[SSAValue, ...]:
+        return self.body.block.args[1:]
+
+    def verify_(self) -> None:
+        args = self.body.block.args
+        if not args or not isinstance(args[0].type, IndexType):
+            raise VerifyException(f"{self.name} body must start with an index argument")
+        verify_carried(self, self.carried, self.iter_args, self.res)
+
+    def print(self, printer: Printer) -> None:
+        print_header(printer, [self.iv], [self.lb], [self.ub], [self.step])
+        print_iter_args(printer, self.carried, self.iter_args)
+        print_body(printer, self.body, bool(self.iter_args))
+        printer.print_op_attributes(self.attributes)
+
+    @classmethod
+    def parse(cls, parser: Parser) -> Self:
+        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
+        if len(ivs) != 1:
+            parser.raise_error(f"{cls.name} has exactly one induction variable")
+        carried, inits = parse_iter_args(parser)
+        body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
+        op = cls(lbs[0], ubs[0], steps[0], inits, body)
+        op.attributes |= parser.parse_optional_attr_dict()
+        if not inits:
+            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
+                ensure_terminator(op, trait)
+        return op
+
+
+def verify_carried(
+    op: Operation,
+    carried: Sequence[SSAValue],
+    inits: Sequence[SSAValue],
+    results: Sequence[SSAValue],
+) -> None:
+    """Check that a loop's carried block arguments, inits, results and yield agree."""
+    types = tuple(a.type for a in carried)
+    if types != tuple(v.type for v in inits) or types != tuple(r.type for r in results):
+        raise VerifyException(
+            f"{op.name}: carried values, iter_args and results must have the same types"
+        )
+    last = op.regions[0].block.last_op
+    if last is not None and last.has_trait(IsTerminator):
+        if tuple(o.type for o in last.operands) != types:
+            raise VerifyException(
+                f"{op.name}: the yielded values must match the carried values"
+            )

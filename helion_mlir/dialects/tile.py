@@ -87,6 +87,7 @@ from helion_mlir.dialects.syntax import (
     print_body,
     print_header,
     print_iter_args,
+    verify_carried,
 )
 
 # ---------------------------------------------------------------------------
@@ -402,27 +403,6 @@ class ForOp(_TileLoopBase):
         return op
 
 
-def verify_carried(
-    op: Operation,
-    carried: Sequence[SSAValue],
-    inits: Sequence[SSAValue],
-    results: Sequence[SSAValue],
-) -> None:
-    """Check that a loop's carried block arguments, inits, results and yield agree."""
-    types = tuple(a.type for a in carried)
-    if types != tuple(v.type for v in inits) or types != tuple(r.type for r in results):
-        raise VerifyException(
-            f"{op.name}: carried values, iter_args and results must have the same types"
-        )
-    body = op.regions[0].block
-    last = body.last_op
-    if last is not None and last.has_trait(IsTerminator):
-        if tuple(o.type for o in last.operands) != types:
-            raise VerifyException(
-                f"{op.name}: the yielded values must match the carried values"
-            )
-
-
 @irdl_op_definition
 class YieldOp(IRDLOperation):
     """Ends a `tile.grid`/`tile.for` body, passing on the carried values."""
@@ -576,11 +556,8 @@ class FullOp(IRDLOperation):
             raise VerifyException("tile.full value type must be the element type")
 
 
-@irdl_op_definition
-class SplatOp(IRDLOperation):
-    """A tile with every element equal to the scalar `source`."""
-
-    name = "tile.splat"
+class ShapeOpBase(IRDLOperation):
+    """An op giving `source` another shape: `$source : type -> type`."""
 
     source = operand_def()
     result = result_def(TensorType)
@@ -592,6 +569,13 @@ class SplatOp(IRDLOperation):
     def __init__(self, source: SSAValue, result_type: TensorType):
         super().__init__(operands=[source], result_types=[result_type])
 
+
+@irdl_op_definition
+class SplatOp(ShapeOpBase):
+    """A tile with every element equal to the scalar `source`."""
+
+    name = "tile.splat"
+
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)
         if isinstance(self.source.type, TensorType) or (
@@ -601,20 +585,10 @@ class SplatOp(IRDLOperation):
 
 
 @irdl_op_definition
-class BroadcastOp(IRDLOperation):
+class BroadcastOp(ShapeOpBase):
     """Repeats the size-1 dims of `source` to the result's dims."""
 
     name = "tile.broadcast"
-
-    source = operand_def(TensorType)
-    result = result_def(TensorType)
-
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
-
-    traits = traits_def(Pure())
-
-    def __init__(self, source: SSAValue, result_type: TensorType):
-        super().__init__(operands=[source], result_types=[result_type])
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)
@@ -626,20 +600,10 @@ class BroadcastOp(IRDLOperation):
 
 
 @irdl_op_definition
-class ReshapeOp(IRDLOperation):
+class ReshapeOp(ShapeOpBase):
     """Views `source` with size-1 dims inserted or removed."""
 
     name = "tile.reshape"
-
-    source = operand_def(TensorType)
-    result = result_def(TensorType)
-
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
-
-    traits = traits_def(Pure())
-
-    def __init__(self, source: SSAValue, result_type: TensorType):
-        super().__init__(operands=[source], result_types=[result_type])
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)

@@ -235,6 +235,9 @@ class _Lowering:
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.SplatOp():
+                new = tt.SplatOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
+                self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.BroadcastOp():
                 new = tt.BroadcastOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)

@@ -49,7 +49,6 @@ from xdsl.irdl import (
     result_def,
     traits_def,
     var_operand_def,
-    var_result_def,
 )
 from xdsl.parser import AttrParser, Parser
 from xdsl.printer import Printer
@@ -64,18 +63,11 @@ from xdsl.traits import (
     RecursiveMemoryEffect,
     SingleBlockImplicitTerminator,
     SymbolOpInterface,
-    ensure_terminator,
 )
 from xdsl.utils.exceptions import VerifyException
 
-from helion_mlir.dialects.syntax import (
-    parse_header,
-    parse_iter_args,
-    print_body,
-    print_header,
-    print_iter_args,
-)
-from helion_mlir.dialects.tile import CmpBase, ReduceKindAttr, WhereBase, verify_carried
+from helion_mlir.dialects.syntax import SerialLoopBase
+from helion_mlir.dialects.tile import CmpBase, ReduceKindAttr, ShapeOpBase, WhereBase
 
 
 @irdl_attr_definition
@@ -231,54 +223,24 @@ class ArangeOp(IRDLOperation):
 
 
 @irdl_op_definition
-class SplatOp(IRDLOperation):
+class SplatOp(ShapeOpBase):
     """A scalar as a tensor of the result's shape (Triton broadcasts scalars implicitly)."""
 
     name = "triton.splat"
 
-    source = operand_def()
-    result = result_def(TensorType)
-
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
-
-    traits = traits_def(Pure())
-
-    def __init__(self, source: SSAValue, result_type: TensorType):
-        super().__init__(operands=[source], result_types=[result_type])
-
 
 @irdl_op_definition
-class BroadcastOp(IRDLOperation):
+class BroadcastOp(ShapeOpBase):
     """`tl.broadcast_to(x, shape)`."""
 
     name = "triton.broadcast_to"
 
-    source = operand_def(TensorType)
-    result = result_def(TensorType)
-
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
-
-    traits = traits_def(Pure())
-
-    def __init__(self, source: SSAValue, result_type: TensorType):
-        super().__init__(operands=[source], result_types=[result_type])
-
 
 @irdl_op_definition
-class ReshapeOp(IRDLOperation):
+class ReshapeOp(ShapeOpBase):
     """`x[:, None]`-style indexing when only size-1 dims change, else `tl.reshape`."""
 
     name = "triton.reshape"
-
-    source = operand_def(TensorType)
-    result = result_def(TensorType)
-
-    assembly_format = "$source attr-dict `:` type($source) `->` type($result)"
-
-    traits = traits_def(Pure())
-
-    def __init__(self, source: SSAValue, result_type: TensorType):
-        super().__init__(operands=[source], result_types=[result_type])
 
 
 @irdl_op_definition
@@ -438,66 +400,14 @@ class WhereOp(WhereBase):
 
 
 @irdl_op_definition
-class ForOp(IRDLOperation):
+class ForOp(SerialLoopBase):
     """`for iv in tl.range(lb, ub, step):` with loop-carried values."""
 
     name = "triton.for"
 
-    lb = operand_def(IndexType)
-    ub = operand_def(IndexType)
-    step = operand_def(IndexType)
-    iter_args = var_operand_def()
-    res = var_result_def()
-    body = region_def("single_block")
-
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
     )
-
-    def __init__(
-        self,
-        lb: SSAValue,
-        ub: SSAValue,
-        step: SSAValue,
-        iter_args: Sequence[SSAValue],
-        body: Region,
-    ):
-        super().__init__(
-            operands=[lb, ub, step, iter_args],
-            result_types=[[a.type for a in iter_args]],
-            regions=[body],
-        )
-
-    @property
-    def iv(self) -> SSAValue:
-        return self.body.block.args[0]
-
-    @property
-    def carried(self) -> tuple[SSAValue, ...]:
-        return self.body.block.args[1:]
-
-    def verify_(self) -> None:
-        verify_carried(self, self.carried, self.iter_args, self.res)
-
-    def print(self, printer: Printer) -> None:
-        print_header(printer, [self.iv], [self.lb], [self.ub], [self.step])
-        print_iter_args(printer, self.carried, self.iter_args)
-        print_body(printer, self.body, bool(self.iter_args))
-        printer.print_op_attributes(self.attributes)
-
-    @classmethod
-    def parse(cls, parser: Parser) -> ForOp:
-        ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
-        if len(ivs) != 1:
-            parser.raise_error("triton.for has exactly one induction variable")
-        carried, inits = parse_iter_args(parser)
-        body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
-        op = cls(lbs[0], ubs[0], steps[0], inits, body)
-        op.attributes |= parser.parse_optional_attr_dict()
-        if not inits:
-            for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
-                ensure_terminator(op, trait)
-        return op
 
 
 @irdl_op_definition

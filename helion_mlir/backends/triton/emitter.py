@@ -11,6 +11,7 @@ from __future__ import annotations
 import keyword
 import math
 import re
+import struct
 from collections.abc import Callable
 
 from xdsl.dialects import arith
@@ -141,7 +142,7 @@ def literal(attr: Attribute) -> str:
             return "float('nan')"
         if math.isinf(v):
             return "float('inf')" if v > 0 else "float('-inf')"
-        return repr(v)
+        return _shortest(v, attr.type.bitwidth)
     if isinstance(attr, IntegerAttr):
         v = attr.value.data
         if isinstance(attr.type, IntegerType) and attr.type.width.data == 1:
@@ -150,7 +151,22 @@ def literal(attr: Attribute) -> str:
     raise exc.InternalError(f"no Python literal for {attr}")
 
 
-_ATOMIC = re.compile(r"^(-?[\w.]+(\([^()]*\))?|[\w.]+\[[^\[\]]*\]|float\('[-a-z]+'\))$")
+def _shortest(v: float, bits: int) -> str:
+    """The shortest decimal that rounds to the same value at this float width."""
+    if bits >= 64:
+        return repr(v)
+    fmt = {32: "f", 16: "e"}.get(bits, "f")
+    target = struct.pack(fmt, v)
+    for digits in range(1, 18):
+        text = f"{v:.{digits}g}"
+        if struct.pack(fmt, float(text)) == target:
+            return text if any(c in text for c in ".en") else f"{text}.0"
+    return repr(v)
+
+
+_ATOMIC = re.compile(
+    r"^([\w.]+(\([^()]*\))?|[\w.]+\[[^\[\]]*\]|float\('[-a-z]+'\)|\d[\d.]*(e-?\d+)?)$"
+)
 
 
 def _implicitly_broadcasting(op: Operation) -> bool:

@@ -1,0 +1,152 @@
+"""`helion-opt`: run any helion_mlir pass pipeline on any IR file.
+
+xdsl-opt with our dialects, passes and the `triton` target, plus:
+
+* `--print-ir-after-all` prints the IR after every pass (to stderr);
+* `--config JSON` (or `--config-file PATH`) gives the config that `-t triton` binds
+  when the input still has config slots (the default config otherwise);
+* `--print-config-space` prints the search space as a table instead of IR;
+* malformed input or a failing pass ends with a diagnostic naming line and column (or
+  the op) and exit status 1, never a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO
+
+from xdsl.context import Context
+from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass, PassPipeline
+from xdsl.printer import Printer
+from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.target import Target
+from xdsl.xdsl_opt_main import xDSLOptMain
+
+from helion_mlir import exc
+from helion_mlir.dialects import get_all_dialects
+from helion_mlir.passes import get_all_passes
+
+
+class HelionOptMain(xDSLOptMain):
+    version_format = "helion-opt built from xdsl version {xdsl_version}"
+
+    def register_all_dialects(self) -> None:
+        super().register_all_dialects()
+        for name, factory in get_all_dialects().items():
+            if name not in self.ctx.registered_dialect_names:
+                self.ctx.register_dialect(name, factory)
+
+    def register_all_passes(self) -> None:
+        super().register_all_passes()
+        for name, factory in get_all_passes().items():
+            self.register_pass(name, factory)
+
+    def register_all_targets(self) -> None:
+        super().register_all_targets()
+
+        def triton_target() -> type[Target]:
+            from helion_mlir.backends.triton.target import TritonTarget
+
+            given = self.args.config
+            if self.args.config_file:
+                with open(self.args.config_file) as f:
+                    given = f.read()
+
+            @dataclass(frozen=True)
+            class ConfiguredTritonTarget(TritonTarget):
+                config: str = given
+
+            return ConfiguredTritonTarget
+
+        self.available_targets["triton"] = triton_target
+        self.available_targets["config-space"] = lambda: ConfigSpaceTarget
+
+    def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
+        super().register_all_arguments(arg_parser)
+        arg_parser.add_argument(
+            "--print-ir-after-all",
+            action="store_true",
+            help="print the IR after every pass, to stderr",
+        )
+        arg_parser.add_argument(
+            "--config",
+            default="",
+            help='config as JSON for -t triton, e.g. \'{"block_sizes": [64]}\'',
+        )
+        arg_parser.add_argument(
+            "--config-file", default="", help="read the -t triton config from this JSON file"
+        )
+        arg_parser.add_argument(
+            "--print-config-space",
+            action="store_true",
+            help="print the search space (key, owner, domain, default) instead of the IR",
+        )
+
+    def setup_pipeline(self) -> None:
+        super().setup_pipeline()
+        if self.args.print_config_space:
+            self.args.target = "config-space"
+        if not self.args.print_ir_after_all:
+            return
+        inner = self.pipeline.callback
+
+        def callback(prev: ModulePass | None, module, nxt: ModulePass | None) -> None:
+            if inner is not None:
+                inner(prev, module, nxt)
+            if prev is not None:
+                print(f"// -----// IR Dump After {prev.name} //----- //", file=sys.stderr)
+                Printer(stream=sys.stderr).print_op(module)
+                print(file=sys.stderr)
+
+        self.pipeline = PassPipeline(self.pipeline.passes, callback)
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except (DiagnosticException, ParseError, VerifyException, exc.HelionError) as e:
+            _fail(str(e))
+        except json.JSONDecodeError as e:
+            _fail(f"--config is not valid JSON: {e}")
+        except OSError as e:
+            _fail(str(e))
+        except Exception as e:
+            if os.environ.get("HELION_MLIR_DEBUG"):
+                raise
+            _fail(
+                f"internal error ({type(e).__name__}: {e}); this is a bug in helion_mlir, "
+                "set HELION_MLIR_DEBUG=1 for the traceback and please report it"
+            )
+
+
+@dataclass(frozen=True)
+class ConfigSpaceTarget(Target):
+    """Prints the module's search space as a table: key, owner, domain, default."""
+
+    name = "config-space"
+
+    def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from helion_mlir.tuner.config_spec import ConfigSpec
+
+        output.write(ConfigSpec.from_module(module).table() + "\n")
+
+
+def _fail(message: str) -> None:
+    print(f"helion-opt: error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        HelionOptMain(args=argv).run()
+    except KeyboardInterrupt:
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
