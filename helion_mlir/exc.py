@@ -71,6 +71,14 @@ class TypeMismatch(CompileError):
     """A value has the wrong kind or dtype for where it is used."""
 
 
+class CannotModifyHostVariable(CompileError):
+    """Device code assigns to a variable of the host code."""
+
+
+class CannotReadDeviceVariable(CompileError):
+    """Host code reads a variable that only device code assigns."""
+
+
 class TorchOpError(CompileError):
     """A torch call in device code cannot be compiled."""
 

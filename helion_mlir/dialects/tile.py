@@ -584,6 +584,31 @@ class SplatOp(ShapeOpBase):
             raise VerifyException("tile.splat takes a scalar of the result's element type")
 
 
+class CastBase(IRDLOperation):
+    """Elementwise conversion to the result's element type, as `Tensor.to(dtype)` does."""
+
+    source = operand_def()
+    result = result_def()
+
+    assembly_format = "$source attr-dict `:` type($source) `to` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: Attribute):
+        super().__init__(operands=[source], result_types=[result_type])
+
+    def verify_(self) -> None:
+        if dims_of(self.source.type) != dims_of(self.result.type):
+            raise VerifyException(f"{self.name} keeps the shape of its source")
+
+
+@irdl_op_definition
+class CastOp(CastBase):
+    """Elementwise dtype conversion (arith's int/float conversions take scalars only)."""
+
+    name = "tile.cast"
+
+
 @irdl_op_definition
 class BroadcastOp(ShapeOpBase):
     """Repeats the size-1 dims of `source` to the result's dims."""
@@ -861,6 +886,7 @@ Tile = Dialect(
         StoreOp,
         FullOp,
         SplatOp,
+        CastOp,
         BroadcastOp,
         ReshapeOp,
         ReduceOp,

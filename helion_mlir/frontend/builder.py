@@ -89,11 +89,11 @@ class Builder:
         if x.dims == dims:
             return x
         if x.rank > len(dims):
-            raise exc.ShapeMismatch(f"cannot broadcast shape {_show(x.dims)} to {_show(dims)}")
+            raise exc.ShapeMismatch(f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}")
         x = self.reshape(x, (1,) * (len(dims) - x.rank) + x.dims)
         for have, want in zip(x.dims, dims):
             if have != want and have != 1:
-                raise exc.ShapeMismatch(f"cannot broadcast shape {_show(x.dims)} to {_show(dims)}")
+                raise exc.ShapeMismatch(f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}")
         if x.dims == dims:
             return x
         t = tile.tile_tensor(to_xdsl(x.dtype), dims)
@@ -101,38 +101,16 @@ class Builder:
         return DTensor(op.results[0], dims, x.dtype)
 
     def cast(self, x: DTensor, dtype: torch.dtype) -> DTensor:
+        """`x.to(dtype)`: to bool is `!= 0`, everything else a `tile.cast`."""
         if x.dtype == dtype:
             return x
-        src, dst = x.dtype, dtype
-        t = tile.tile_tensor(to_xdsl(dst), x.dims)
-        v = x.value
-        if dst == torch.bool:
-            zero = self.full(0, x.dims, src)
-            op = self.emit(tile.CmpOp(tile.Predicate.NE, v, zero.value))
-            return DTensor(op.results[0], x.dims, dst)
-        if src.is_floating_point and dst.is_floating_point:
-            if src.itemsize < dst.itemsize:
-                op = self.emit(arith.ExtFOp(v, t))
-            elif src.itemsize > dst.itemsize:
-                op = self.emit(arith.TruncFOp(v, t))
-            else:  # float16 <-> bfloat16 goes through float32
-                return self.cast(self.cast(x, torch.float32), dst)
-        elif src.is_floating_point:
-            op = self.emit(arith.FPToSIOp(v, t))  # type: ignore[arg-type]
-        elif dst.is_floating_point:
-            cls = arith.UIToFPOp if src == torch.bool else arith.SIToFPOp
-            op = self.emit(cls(v, t))  # type: ignore[arg-type]
-        elif src.itemsize < dst.itemsize or src == torch.bool:
-            cls = arith.ExtUIOp if src == torch.bool else arith.ExtSIOp
-            op = self.emit(cls(v, t))  # type: ignore[arg-type]
+        if dtype == torch.bool:
+            zero = self.full(0, x.dims, x.dtype)
+            op = self.emit(tile.CmpOp(tile.Predicate.NE, x.value, zero.value))
         else:
-            op = self.emit(arith.TruncIOp(v, t))  # type: ignore[arg-type]
-        return DTensor(op.results[0], x.dims, dst)
-
-
-def _show(dims: Sequence[Dim]) -> str:
-    return "[" + ", ".join(str(d) for d in dims) + "]"
+            op = self.emit(tile.CastOp(x.value, tile.tile_tensor(to_xdsl(dtype), x.dims)))
+        return DTensor(op.results[0], x.dims, dtype)
 
 
 def show_dims(dims: Sequence[Dim]) -> str:
-    return _show(dims)
+    return "[" + ", ".join(str(d) for d in dims) + "]"

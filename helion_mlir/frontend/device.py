@@ -26,7 +26,7 @@ from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
-from helion_mlir.frontend.builder import Builder, show_dims
+from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.host import HostProgram, names_written
 from helion_mlir.frontend.source import KernelSource
@@ -71,10 +71,11 @@ def _is_device(v: Any) -> bool:
 
 @dataclass
 class BlockInfo:
-    """What the frontend knows of a block: its extent when static, and its kind."""
+    """What the frontend knows of a block: its extent when static, kind and name."""
 
     extent: int | None
     rdim: bool
+    name: str
 
 
 class DeviceCompiler:
@@ -208,15 +209,23 @@ class DeviceCompiler:
                 raise self.error(exc.UnsupportedSyntax, "unpack tiles into plain names", elt)
             self.scope[elt.id] = h
 
-    def _new_block(self, extent: int | None, rdim: bool = False) -> int:
+    def _new_block(self, extent: int | None, rdim: bool = False, name: str = "") -> int:
         block = len(self.blocks)
-        self.blocks[block] = BlockInfo(extent, rdim)
+        self.blocks[block] = BlockInfo(extent, rdim, name or f"block {block}")
         return block
+
+    def _loop_blocks(self, loop: ast.For, begins: list[int], ends: list[int]) -> list[int]:
+        target = loop.target
+        names = [e.id if isinstance(e, ast.Name) else "" for e in getattr(target, "elts", [target])]
+        if len(names) != len(ends):
+            base = target.id if isinstance(target, ast.Name) else "tile"
+            names = [f"{base}[{i}]" for i in range(len(ends))]
+        return [self._new_block(e - b, name=n) for b, e, n in zip(begins, ends, names)]
 
     def grid(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
         begins, ends, multi = self._tile_bounds(loop.iter)
-        blocks = [self._new_block(e - b) for b, e in zip(begins, ends)]
+        blocks = self._loop_blocks(loop, begins, ends)
         body = Block(arg_types=[tile.TileType(k) for k in blocks])
         handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
         self._name_handles(loop.target, body.args)
@@ -240,7 +249,7 @@ class DeviceCompiler:
     def device_for(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
         begins, ends, multi = self._tile_bounds(loop.iter)
-        blocks = [self._new_block(e - b) for b, e in zip(begins, ends)]
+        blocks = self._loop_blocks(loop, begins, ends)
         assigned = names_written(loop.body)
         carried = [
             n for n in sorted(assigned) if isinstance(self.scope.get(n), DTensor)
@@ -262,10 +271,10 @@ class DeviceCompiler:
         for name, init in zip(carried, inits):
             new = self.scope[name]
             if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
-                got = f"{show_dims(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
+                got = f"{self.show(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
                 raise self.error(
                     exc.ShapeMismatch,
-                    f"{name!r} is {show_dims(init.dims)} {init.dtype} before this loop but "
+                    f"{name!r} is {self.show(init.dims)} {init.dtype} before this loop but "
                     f"{got} at the end of its body; a loop-carried value must keep its shape and dtype",
                     loop,
                 )
@@ -329,6 +338,13 @@ class DeviceCompiler:
     def assign(self, target: ast.expr, value: Any, node: ast.AST) -> None:
         match target:
             case ast.Name(id=name):
+                if name in self.host_values and name not in self.scope:
+                    raise self.error(
+                        exc.CannotModifyHostVariable,
+                        f"{name!r} is a host variable and cannot be assigned in device code; "
+                        "use a new name for the device value",
+                        node,
+                    )
                 if isinstance(value, DTensor) and value.value.name_hint is None:
                     value.value.name_hint = name
                 self.scope[name] = value
@@ -350,7 +366,15 @@ class DeviceCompiler:
 
     def index_items(self, index: ast.expr) -> list[Any]:
         elts = index.elts if isinstance(index, ast.Tuple) else [index]
-        return [self.expr(e) if not isinstance(e, ast.Slice) else self.slice(e) for e in elts]
+        items: list[Any] = []
+        for e in elts:
+            v = self.slice(e) if isinstance(e, ast.Slice) else self.expr(e)
+            # the tuple an N-D `hl.tile` loop binds to one name indexes N dims
+            if isinstance(v, tuple) and all(isinstance(t, TileValue) for t in v):
+                items.extend(v)
+            else:
+                items.append(v)
+        return items
 
     def slice(self, s: ast.Slice) -> slice:
         parts = [self.expr(p) if p is not None else None for p in (s.lower, s.upper, s.step)]
@@ -439,7 +463,7 @@ class DeviceCompiler:
         except exc.ShapeMismatch:
             raise self.error(
                 exc.ShapeMismatch,
-                f"cannot store a {show_dims(v.dims)} value into {t.name}[...] of shape {show_dims(dims)}",
+                f"cannot store a {self.show(v.dims)} value into {t.name}[...] of shape {self.show(dims)}",
                 node,
             ) from None
         self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids))
@@ -554,7 +578,29 @@ class DeviceCompiler:
             return fn(a, b)
         if fn is operator.matmul:
             return self.matmul(a, b, None, node)
+        if isinstance(a, DTensor) and isinstance(b, DTensor):
+            self.check_broadcast(a.dims, b.dims, node)
         return self.torch_call(("op", fn.__name__), fn, (a, b), {}, node)
+
+    def check_broadcast(self, a: Sequence[Dim], b: Sequence[Dim], node: ast.AST) -> None:
+        for x, y in zip(reversed(a), reversed(b)):
+            if x != y and x != 1 and y != 1:
+                raise self.error(
+                    exc.ShapeMismatch,
+                    f"shapes {self.show(a)} and {self.show(b)} do not broadcast: "
+                    f"{self.show([x])} and {self.show([y])} are different dims",
+                    node,
+                )
+
+    def show(self, dims: Sequence[Dim]) -> str:
+        """Dims as the user named them: tiles by loop variable, `:` dims by extent."""
+        return "[" + ", ".join(self.dim_name(d) for d in dims) + "]"
+
+    def dim_name(self, d: Dim) -> str:
+        if not isinstance(d, Blk):
+            return str(d)
+        info = self.blocks[d.id]
+        return f":{info.extent}" if info.rdim else info.name
 
     def torch_call(self, key: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
         for v in (*args, *kwargs.values()):
@@ -564,7 +610,7 @@ class DeviceCompiler:
                     f"host tensor {v.name!r} is used directly in device code; index it with tiles first",
                     node,
                 )
-        return call_torch(self.b, key, fn, args, kwargs, self.extent)
+        return call_torch(self.b, key, fn, args, kwargs, self.extent, self.dim_name)
 
     def extent(self, block: int) -> int | None:
         info = self.blocks[block]
@@ -658,7 +704,7 @@ class DeviceCompiler:
         if a.dims[1] != b.dims[0]:
             raise self.error(
                 exc.ShapeMismatch,
-                f"matmul shapes do not fit: {show_dims(a.dims)} @ {show_dims(b.dims)} "
+                f"matmul shapes do not fit: {self.show(a.dims)} @ {self.show(b.dims)} "
                 "(the inner dims must be the same tile or size)",
                 node,
             )

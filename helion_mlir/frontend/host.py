@@ -93,7 +93,7 @@ class HostProgram:
         for stmt in self.suffix:
             for n in ast.walk(stmt):
                 if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id in device_only:
-                    raise exc.CompileError(
+                    raise exc.CannotReadDeviceVariable(
                         f"{n.id!r} is assigned in device code and cannot be read on the host; "
                         "store it to a tensor in the kernel and read that instead",
                         self.src.location(n),
@@ -161,8 +161,20 @@ class HostProgram:
             raise exc.CompileError(
                 f"the host code before the device loop failed while compiling "
                 f"(it runs on meta tensors, which hold no data): {type(e).__name__}: {e}",
-                self.src.location(self.prefix[0] if self.prefix else self.loops[0]),
+                self._failing_line(e),
             ) from e
+
+    def _failing_line(self, error: BaseException) -> exc.SourceLocation:
+        """Where in the kernel's own source `error` was raised."""
+        line = None
+        tb = error.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == self.src.filename:
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        if line is None:
+            return self.src.location(self.prefix[0] if self.prefix else self.loops[0])
+        return exc.SourceLocation(self.src.filename, line, 0)
 
     def wrapper(self, sources: Sequence[str]) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """A factory: given a launcher, the host function that runs the whole kernel."""
@@ -190,7 +202,7 @@ class HostProgram:
             returns=fdef.returns,
             type_params=[],
         )
-        return ast.unparse(ast.fix_missing_locations(inner))
+        return "import torch\n\n\n" + ast.unparse(ast.fix_missing_locations(inner))
 
 
 def _to_meta(a: Any) -> Any:

@@ -34,6 +34,13 @@ class KernelSource:
             raise exc.CompileError(f"{fn!r} is not a plain function definition")
         self.fdef = fdef
         self.name = fdef.name
+        args = fdef.args
+        if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
+            raise exc.UnsupportedSyntax(
+                f"kernel {fdef.name!r} must take plain positional parameters "
+                "(no *args, **kwargs, keyword-only or positional-only ones)",
+                self.location(fdef),
+            )
         self.params = [a.arg for a in fdef.args.args]
         body = fdef.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):

@@ -54,8 +54,13 @@ def call_torch(
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
     extent: Callable[[int], int | None],
+    dim_name: Callable[[Blk], str] = repr,
 ) -> Any:
-    """The value of `fn(*args, **kwargs)` on device values, as `tile` IR."""
+    """The value of `fn(*args, **kwargs)` on device values, as `tile` IR.
+
+    `extent` gives the element count of a `:` block; `dim_name` names a block dim in
+    error messages.
+    """
     flat, spec = tree_flatten((args, kwargs))
     sizes: dict[Blk, int] = {}
     metas: list[torch.Tensor] = []
@@ -94,7 +99,10 @@ def call_torch(
         except exc.HelionError:
             raise
         except Exception as e:  # torch's own message says what is wrong with the call
-            raise exc.TorchOpError(f"{_describe(key)} failed on tiles: {e}") from None
+            message = str(e)
+            for blk, size in sizes.items():
+                message = message.replace(str(size), dim_name(blk))
+            raise exc.TorchOpError(f"{_describe(key)} failed on tiles: {message}") from None
         _CACHE[cache_key] = graph
     inverse = {size: blk for blk, size in sizes.items()}
     return _replay(b, graph, [flat[i] for i in positions], inverse, extent)

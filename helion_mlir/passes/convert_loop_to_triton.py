@@ -190,7 +190,7 @@ class _Lowering:
             clb, cub, cstep = const_int(lb), const_int(ub), const_int(step)
             if clb is None or cub is None or cstep is None:
                 raise exc.InternalError("launch bounds must be constant (static shapes)")
-            count = max(1, -(-(cub - clb) // cstep))
+            count = max(0, -(-(cub - clb) // cstep))
             counts.append(count)
             if d == n - 1:
                 pid_d = rest
@@ -254,6 +254,9 @@ class _Lowering:
                 self.vmap[op.result] = self.emit(new, op.result.name_hint or "dot")
             case tile.MaskOp():
                 self.mask(op)
+            case tile.CastOp():
+                new = tt.CastOp(self.vmap[op.source], self.type(op.result.type))
+                self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.CmpOp():
                 new = tt.CmpOp(
                     op.predicate.data, self.vmap[op.lhs], self.vmap[op.rhs], self.type(op.result.type)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from xdsl.context import Context
 from xdsl.dialects import arith
 from xdsl.dialects import math as mathd
-from xdsl.dialects.builtin import FloatAttr, IntegerAttr, ModuleOp
+from xdsl.dialects.builtin import AnyFloat, FloatAttr, IntegerAttr, ModuleOp
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 
@@ -105,6 +105,10 @@ class PaddedValues:
             case tile.DotOp():
                 operands = [self.of(o) for o in op.operands]
                 return 0 if all(v == 0 for v in operands) else None
+            case tile.CastOp():
+                source = self.of(op.source)
+                is_float = isinstance(tile.element_type_of(op.result.type), AnyFloat)
+                return _apply(float if is_float else int, source)
             case tile.BroadcastOp() | tile.ReshapeOp():
                 source = op.source.owner
                 return self.of(op.source) if isinstance(source, tile.FullOp) else None

@@ -86,8 +86,9 @@ class Kernel:
     def _check_arity(self, args: Sequence[Any]) -> None:
         params = self.source.params
         if len(args) != len(params):
+            plural = "argument" if len(params) == 1 else "arguments"
             raise exc.InvalidArgument(
-                f"{self.source.name}() takes {len(params)} arguments ({', '.join(params)}) "
+                f"{self.source.name}() takes {len(params)} {plural} ({', '.join(params)}) "
                 f"but got {len(args)}"
             )
 

@@ -67,7 +67,7 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import SerialLoopBase
-from helion_mlir.dialects.tile import CmpBase, ReduceKindAttr, ShapeOpBase, WhereBase
+from helion_mlir.dialects.tile import CastBase, CmpBase, ReduceKindAttr, ShapeOpBase, WhereBase
 
 
 @irdl_attr_definition
@@ -386,6 +386,13 @@ class ReduceOp(IRDLOperation):
 
 
 @irdl_op_definition
+class CastOp(CastBase):
+    """`x.to(dtype)`."""
+
+    name = "triton.cast"
+
+
+@irdl_op_definition
 class CmpOp(CmpBase):
     """Python comparison operators on Triton values."""
 
@@ -441,6 +448,7 @@ Triton = Dialect(
         StoreOp,
         DotOp,
         ReduceOp,
+        CastOp,
         CmpOp,
         WhereOp,
         ForOp,

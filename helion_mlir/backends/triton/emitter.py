@@ -249,7 +249,10 @@ class PyEmitter:
         grid = ", ".join(g.data for g in op.grid)
         args = ", ".join([*params, f"num_warps={op.num_warps.data}", f"num_stages={op.num_stages.data}"])
         self.line(f"def {op.sym_name.data}({', '.join(params)}):")
-        self.line(f"    {op.kernel.data}[({grid},)]({args})")
+        if grid == "0":  # an empty iteration space: nothing to launch
+            self.line("    pass")
+        else:
+            self.line(f"    {op.kernel.data}[({grid},)]({args})")
 
     def block(self, block: Block) -> None:
         for op in block.ops:
@@ -341,6 +344,8 @@ class PyEmitter:
                 self.assign(op, f"{_UNARY_CALLS[type(op)]}({self.expr(op.operands[0])})")
             case _ if type(op) in _UNARY_FORMULAS:
                 self.assign(op, _UNARY_FORMULAS[type(op)](o(op.operands[0])))
+            case tt.CastOp():
+                self.assign(op, f"{o(op.source)}.to({dtype_name(op.result.type)})")
             case _ if isinstance(op, _CASTS):
                 self.assign(op, f"{o(op.operands[0])}.to({dtype_name(op.results[0].type)})")
             case _:
