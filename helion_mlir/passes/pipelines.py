@@ -39,14 +39,15 @@ BIND_PASSES = (
 CTX = make_context()
 
 
-def lower_config_free(module: ModuleOp) -> dict[str, str]:
-    """Run the config-free stages in place; returns the IR text after each stage."""
-    texts = {"frontend": str(module)}
+def lower_config_free(module: ModuleOp) -> dict[str, ModuleOp]:
+    """Run the config-free stages in place; returns a copy of the IR after each stage
+    but the last (which is `module` itself), to print when asked."""
+    stages = {"frontend": module.clone()}
     for stage, passes in CONFIG_FREE_STAGES.items():
         for p in passes:
             p.apply(CTX, module)
-        texts[stage] = str(module)
-    return texts
+        stages[stage] = module if stage == "mem" else module.clone()
+    return stages
 
 
 def bind(module: ModuleOp, values: Mapping[str, cfg.ConfigValue]) -> ModuleOp:

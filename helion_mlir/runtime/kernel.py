@@ -116,7 +116,7 @@ class BoundKernel:
         self.module = fe.module
         self._host = fe.host
         self._sources = fe.sources
-        self._texts = pipelines.lower_config_free(self.module)
+        self._stages = pipelines.lower_config_free(self.module)
         self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._config: Config | None = None
@@ -146,11 +146,11 @@ class BoundKernel:
         """The kernel's IR after `stage`: one of `frontend`, "tile", "loop", "mem", "triton"."""
         if stage == "triton":
             return str(self._bind(self.normalize(config)))
-        if stage not in self._texts:
+        if stage not in self._stages:
             raise exc.InvalidArgument(
-                f"unknown IR stage {stage!r}; choose one of {', '.join([*self._texts, 'triton'])}"
+                f"unknown IR stage {stage!r}; choose one of {', '.join([*self._stages, 'triton'])}"
             )
-        return self._texts[stage]
+        return str(self._stages[stage])
 
     def _bind(self, config: Config) -> Any:
         from helion_mlir.passes import pipelines
@@ -166,8 +166,11 @@ class BoundKernel:
         """The generated module for `config`: the Triton kernel, its launcher, and the
         host function that runs the user's host code around the launch."""
         config = self.normalize(config)
-        host = self._host.wrapper_source(self._sources, self._launcher_name)
-        return f"{self._kernel_source(config)}\n\n{host}\n"
+        return f"{self._kernel_source(config)}\n\n{self._host_source}\n"
+
+    @functools.cached_property
+    def _host_source(self) -> str:
+        return self._host.wrapper_source(self._sources, self._launcher_name)
 
     @property
     def _launcher_name(self) -> str:
