@@ -53,7 +53,7 @@ class Domain(ParametrizedAttribute):
     def normalize(self, value: object) -> ConfigValue:
         """`value` moved into the domain the way Helion clamps it, or ValueError."""
         if not self.contains(value):
-            raise ValueError(f"{value!r} is not in {self.describe()}")
+            raise ValueError(f"{value!r} is not {self.describe()}")
         return value  # type: ignore[return-value]
 
     def describe(self) -> str:
@@ -69,6 +69,9 @@ def _is_pow2(v: int) -> bool:
 
 
 class _RangeDomain(Domain):
+    """A domain bounded by `low` and `high` (each subclass declares both: IRDL reads
+    parameters from the decorated class only)."""
+
     low: IntAttr
     high: IntAttr
 
@@ -97,6 +100,9 @@ class Pow2Attr(_RangeDomain):
 
     name = "cfg.pow2"
 
+    low: IntAttr
+    high: IntAttr
+
     def contains(self, value: object) -> bool:
         return _is_int(value) and _is_pow2(value) and self.low.data <= value <= self.high.data  # type: ignore[operator]
 
@@ -115,6 +121,9 @@ class IntRangeAttr(_RangeDomain):
 
     name = "cfg.int"
 
+    low: IntAttr
+    high: IntAttr
+
     def contains(self, value: object) -> bool:
         return _is_int(value) and self.low.data <= value <= self.high.data  # type: ignore[operator]
 
@@ -128,9 +137,12 @@ class ChunkAttr(_RangeDomain):
 
     name = "cfg.chunk"
 
+    low: IntAttr
+    high: IntAttr
+
     def contains(self, value: object) -> bool:
         return value is None or (
-            _is_int(value) and _is_pow2(value) and self.low.data <= value  # type: ignore[arg-type,operator]
+            _is_int(value) and _is_pow2(value) and self.low.data <= value < self.high.data  # type: ignore[arg-type,operator]
         )
 
     def normalize(self, value: object) -> ConfigValue:

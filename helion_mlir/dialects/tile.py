@@ -140,6 +140,7 @@ def dims_of(t: Attribute) -> tuple[Dim, ...]:
     """The dims of a tile tensor type (`()` for a scalar)."""
     if not isinstance(t, TensorType):
         return ()
+    verify_tile_tensor(t, f"tile type {t}")
     enc = t.encoding
     ids = iter(i.data for i in enc.ids) if isinstance(enc, BlocksAttr) else iter(())
     return tuple(Blk(next(ids)) if d == DYNAMIC_INDEX else d for d in t.get_shape())

@@ -49,9 +49,10 @@ def bind_module(module: ModuleOp, values: Mapping[str, cfg.ConfigValue]) -> None
             op.result.replace_all_uses_with(const.result)
             erase(op)
         else:
-            for name, attr in list(op.properties.items()):
-                if isinstance(attr, cfg.RefAttr):
-                    op.properties[name] = cfg.value_attr(lookup(attr))
+            for table in (op.properties, op.attributes):
+                for name, attr in list(table.items()):
+                    if isinstance(attr, cfg.RefAttr):
+                        table[name] = cfg.value_attr(lookup(attr))
 
 
 @dataclass(frozen=True)

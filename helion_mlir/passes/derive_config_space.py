@@ -8,6 +8,7 @@ defines the space: a choice that is not in the IR is not in the space.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from xdsl.context import Context
@@ -50,10 +51,11 @@ def slot_order(ref: cfg.RefAttr) -> tuple[int, str, int]:
 
 
 def describe_owner(op: Operation) -> str:
-    where = ""
-    if isinstance(op.location, FileLineColLoc):
-        where = f" at line {op.location.line.data}"
-    return f"{op.name}{where}"
+    """The op's name and, when known, the file and line it comes from."""
+    loc = op.location
+    if not isinstance(loc, FileLineColLoc):
+        return op.name
+    return f"{op.name} ({os.path.basename(loc.filename.data)}:{loc.line.data})"
 
 
 def _owner(param: cfg.ParamOp) -> str:
@@ -80,8 +82,8 @@ def collect_slots(module: ModuleOp) -> list[tuple[cfg.RefAttr, str]]:
             seen = found.get(ref.slot)
             if seen is not None and seen[0] != ref:
                 raise VerifyException(
-                    f"config slot {ref.slot_name()} is declared twice with different "
-                    f"domains: {seen[0]} and {ref}"
+                    f"config slot {ref.slot_name()} is declared twice, differently: "
+                    f"{seen[0]} and {ref}"
                 )
             found.setdefault(ref.slot, (ref, owner))
     return sorted(found.values(), key=lambda item: slot_order(item[0]))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import MemRefType, ModuleOp, StridedLayoutAttr
+from xdsl.dialects.builtin import IntAttr, MemRefType, ModuleOp, StridedLayoutAttr
 from xdsl.ir import SSAValue
 from xdsl.passes import ModulePass
 
+from helion_mlir import exc
 from helion_mlir.dialects import mem, tile
 from helion_mlir.passes.ir_utils import erase, index_constant, kernels
 
@@ -22,7 +23,14 @@ def memref_strides(t: MemRefType) -> list[int]:
     """Element strides of each dim: the strided layout's, or row-major."""
     layout = t.layout
     if isinstance(layout, StridedLayoutAttr):
-        return [s.data for s in layout.strides.data]  # type: ignore[union-attr]
+        strides = [s.data if isinstance(s, IntAttr) else None for s in layout.strides.data]
+        offset = layout.offset
+        if None in strides or not isinstance(offset, IntAttr) or offset.data != 0:
+            raise exc.CompileError(
+                f"{t}: only static strides and a zero offset are supported (pass the "
+                "tensor's data pointer with its offset applied)"
+            )
+        return strides  # type: ignore[return-value]
     strides, acc = [], 1
     for size in reversed(t.get_shape()):
         strides.append(acc)

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 from xdsl.dialects.builtin import ModuleOp
 
-from helion_mlir.dialects import cfg, make_context
+from helion_mlir.dialects import cfg, loop, make_context, tile
 from helion_mlir.passes.bind_config import bind_module
 from helion_mlir.passes.convert_loop_to_triton import ConvertLoopToTritonPass
 from helion_mlir.passes.convert_tile_to_loop import ConvertTileToLoopPass
@@ -48,6 +48,27 @@ def lower_config_free(module: ModuleOp) -> dict[str, ModuleOp]:
             p.apply(CTX, module)
         stages[stage] = module if stage == "mem" else module.clone()
     return stages
+
+
+# Whether a module still needs a config-free pass: the ops the pass consumes.
+_NEEDED = (
+    (TileInsertMasksPass, (tile.GridOp,)),
+    (TilePruneMasksPass, (tile.MaskOp,)),
+    (RollReductionsPass, (tile.RDimOp,)),
+    (ConvertTileToLoopPass, (tile.GridOp, tile.ForOp)),
+    (MaterializeAddressingPass, (tile.LoadOp, tile.StoreOp)),
+)
+
+
+def lower_to_mem(module: ModuleOp) -> None:
+    """Run, in place, whatever config-free passes a module at any stage still needs."""
+    rolled = any(isinstance(op, loop.ReduceForOp | loop.TileOp) for op in module.walk())
+    for pass_type, consumes in _NEEDED:
+        if pass_type is TileInsertMasksPass and rolled:
+            continue  # masks are inserted before rolling, never after
+        if any(isinstance(op, consumes) for op in module.walk()):
+            pass_type().apply(CTX, module)
+    DeriveConfigSpacePass().apply(CTX, module)
 
 
 def bind(module: ModuleOp, values: Mapping[str, cfg.ConfigValue]) -> ModuleOp:

@@ -27,6 +27,7 @@ from xdsl.dialects.builtin import IndexType, IntegerType, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
+from helion_mlir import exc
 from helion_mlir.dialects import cfg, loop, tile
 from helion_mlir.passes.ir_utils import (
     const_int,
@@ -222,7 +223,11 @@ class RollReductionsPass(ModulePass):
             slot = 0
             for rdim in [o for o in kernel.walk() if isinstance(o, tile.RDimOp)]:
                 extent = const_int(rdim.extent)
-                assert extent is not None, "dynamic reduction extents are not supported yet"
+                if extent is None:
+                    raise exc.CompileError(
+                        "a ':' dimension needs a constant extent (dynamic shapes are not "
+                        "supported yet)"
+                    )
                 padded = next_pow2(extent)
                 if rollable(rdim):
                     default = None if padded <= PERSISTENT_LIMIT else PERSISTENT_LIMIT

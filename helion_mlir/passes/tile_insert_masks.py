@@ -25,6 +25,14 @@ def _zero(element_type: Attribute) -> FloatAttr | IntegerAttr:
     return identity(tile.ReduceKind.SUM, element_type)
 
 
+def _masked(value: SSAValue, blocks: list[int], fill: FloatAttr | IntegerAttr) -> bool:
+    """Whether `value` is already a mask of these blocks with this fill."""
+    mask = value.owner
+    if not isinstance(mask, tile.MaskOp) or mask.fill != fill:
+        return False
+    return set(blocks) <= {tile.block_of(h) for h in mask.handles}
+
+
 def _mask(
     user: Operation,
     operand_index: int,
@@ -33,7 +41,7 @@ def _mask(
     handles: dict[int, SSAValue],
 ) -> None:
     value = user.operands[operand_index]
-    if not blocks:
+    if not blocks or _masked(value, blocks, fill):
         return
     mask = tile.MaskOp(value, [handles[b] for b in blocks], fill)
     mask.result.name_hint = value.name_hint
@@ -57,15 +65,11 @@ class TileInsertMasksPass(ModulePass):
             handles = handle_defs(kernel)
             for inner in list(kernel.walk()):
                 if isinstance(inner, tile.ReduceOp):
-                    if isinstance(inner.source.owner, tile.MaskOp):
-                        continue
                     elt = tile.element_type_of(inner.source.type)
                     fill = identity(inner.kind.data, elt)
                     _mask(inner, 0, _blocks(inner.source, list(inner.reduced)), fill, handles)
                 elif isinstance(inner, tile.DotOp):
                     for i, k in ((0, 1), (1, 0)):
                         operand = inner.operands[i]
-                        if isinstance(operand.owner, tile.MaskOp):
-                            continue
                         fill = _zero(tile.element_type_of(operand.type))
                         _mask(inner, i, _blocks(operand, [k]), fill, handles)

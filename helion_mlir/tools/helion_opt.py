@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from typing import IO
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import ModuleOp
+from xdsl.dialects.builtin import FileLineColLoc, IntAttr, ModuleOp, StringAttr, UnknownLoc
+from xdsl.ir import Operation
+from xdsl.parser import Parser
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
@@ -41,6 +43,21 @@ class HelionOptMain(xDSLOptMain):
         for name, factory in get_all_dialects().items():
             if name not in self.ctx.registered_dialect_names:
                 self.ctx.register_dialect(name, factory)
+
+    def register_all_frontends(self) -> None:
+        super().register_all_frontends()
+
+        def parse_mlir(io: IO[bytes]) -> ModuleOp:
+            parser = LocatingParser(self.ctx, io.read(), self.get_input_name())
+            return parser.parse_module(not self.args.no_implicit_module)
+
+        self.available_frontends["mlir"] = parse_mlir
+
+    def parse_chunk(self, chunk: IO[bytes], file_extension: str, start_offset: int = 0):
+        module = super().parse_chunk(chunk, file_extension, start_offset)
+        if module is not None and not (self.args.verify_diagnostics or self.args.disable_verify):
+            verify_located(module)
+        return module
 
     def register_all_passes(self) -> None:
         super().register_all_passes()
@@ -124,6 +141,39 @@ class HelionOptMain(xDSLOptMain):
             )
 
 
+class LocatingParser(Parser):
+    """A parser that records where each op starts, so errors can name line and column."""
+
+    def parse_operation(self) -> Operation:
+        start = self._current_token.span
+        op = super().parse_operation()
+        if isinstance(op.location, UnknownLoc):
+            where = start.get_location()
+            op.location = FileLineColLoc(
+                StringAttr(str(where.file)), IntAttr(where.line), IntAttr(int(where.col))
+            )
+        return op
+
+
+def verify_located(module: ModuleOp) -> None:
+    """Verify `module`; on failure, name the innermost bad op and where it is."""
+    try:
+        module.verify()
+    except VerifyException as error:
+        for op in module.walk(reverse=True):
+            try:
+                op.verify(verify_nested_ops=False)
+            except VerifyException as e:
+                loc = op.location
+                where = (
+                    f"{loc.filename.data}:{loc.line.data}:{loc.column.data}: "
+                    if isinstance(loc, FileLineColLoc)
+                    else ""
+                )
+                raise VerifyException(f"{where}'{op.name}' op {e}") from None
+        raise error
+
+
 @dataclass(frozen=True)
 class ConfigSpaceTarget(Target):
     """Prints the module's search space as a table: key, owner, domain, default."""
@@ -131,8 +181,11 @@ class ConfigSpaceTarget(Target):
     name = "config-space"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
+        from helion_mlir.passes import pipelines
         from helion_mlir.tuner.config_spec import ConfigSpec
 
+        module = module.clone()
+        pipelines.lower_to_mem(module)
         output.write(ConfigSpec.from_module(module).table() + "\n")
 
 

@@ -33,8 +33,7 @@ class TritonTarget(Target):
 
         if any(isinstance(op, tile.KernelOp) for op in module.ops):
             module = module.clone()
-            if any(isinstance(op, tile.GridOp) for op in module.walk()):
-                pipelines.lower_config_free(module)
+            pipelines.lower_to_mem(module)
             try:
                 given = json.loads(self.config) if self.config else {}
             except json.JSONDecodeError as e:

@@ -1,0 +1,386 @@
+// RUN: helion-opt %s --split-input-file --verify-diagnostics | filecheck %s
+
+// Each verifier error of the tile dialect, checked by its message.
+
+// tile.yield outside a tile loop.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+tile.yield %a : tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}'tile.yield' expects parent op to be one of 'tile.grid', 'tile.for'
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// One source per kernel argument.
+
+"tile.kernel"() <{sym_name = "k", function_type = (memref<4xf32>) -> (), sources = []}> ({
+^bb0(%x: memref<4xf32>):
+}) : () -> ()
+
+// CHECK:      {{^}}tile.kernel has 1 arguments but 0 sources
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The block arguments match the function type.
+
+"tile.kernel"() <{sym_name = "k", function_type = (memref<4xf32>) -> (), sources = ["x"]}> ({
+^bb0(%x: memref<8xf32>):
+}) : () -> ()
+
+// CHECK:      {{^}}tile.kernel block arguments must match its type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A grid has at least one dimension.
+
+"tile.grid"() <{operandSegmentSizes = array<i32: 0, 0>}> ({
+  "tile.yield"() : () -> ()
+}) : () -> ()
+
+// CHECK:      {{^}}tile.grid needs one lower and upper bound per dim
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// Loop handles are !tile.tile values.
+
+%c0 = "test.op"() : () -> index
+"tile.grid"(%c0, %c0) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+^bb0(%i: index):
+  "tile.yield"() : () -> ()
+}) : (index, index) -> ()
+
+// CHECK:      {{^}}tile.grid body must start with 1 !tile.tile handles
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A grid carries no values.
+
+%c0 = "test.op"() : () -> index
+"tile.grid"(%c0, %c0) <{operandSegmentSizes = array<i32: 1, 1>}> ({
+^bb0(%i: !tile.tile<0>, %x: f32):
+  "tile.yield"() : () -> ()
+}) : (index, index) -> ()
+
+// CHECK:      {{^}}tile.grid carries no values
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.for yields its carried types.
+
+%c0 = "test.op"() : () -> index
+%f = "test.op"() : () -> f32
+%r = tile.for %t = %c0 to %c0 : !tile.tile<0> iter_args(%a = %f) -> (f32) {
+  %i = "test.op"() : () -> i32
+  tile.yield %i : i32
+}
+
+// CHECK:      {{^}}tile.for: the yielded values must match the carried values
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.for results have the carried types.
+
+%c0 = "test.op"() : () -> index
+%f = "test.op"() : () -> f32
+%r = "tile.for"(%c0, %c0, %f) <{operandSegmentSizes = array<i32: 1, 1, 1>}> ({
+^bb0(%t: !tile.tile<0>, %a: f32):
+  "tile.yield"(%a) : (f32) -> ()
+}) : (index, index, f32) -> i32
+
+// CHECK:      {{^}}tile.for: carried values, iter_args and results must have the same types
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.rdim gives a handle.
+
+%n = "test.op"() : () -> index
+%r = "tile.rdim"(%n) : (index) -> index
+
+// CHECK:      {{^}}result 'result' at position 0 does not verify:
+// CHECK-NEXT: index should be of base attribute tile.tile
+
+// -----
+
+// One index per memref dim.
+
+%x = "test.op"() : () -> memref<4x4xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = tile.load %x[%t] {mem_id = 0 : i64} : memref<4x4xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.load indexes a rank-2 memref with 1 indices
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// Indices are handles or index scalars.
+
+%x = "test.op"() : () -> memref<4xf32>
+%i = "test.op"() : () -> i32
+%v = tile.load %x[%i] {mem_id = 0 : i64} : memref<4xf32>[i32] -> tensor<f32>
+
+// CHECK:      {{^}}tile.load indices must be !tile.tile or index
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// Each `?` dim of a tile names its block.
+
+%x = "test.op"() : () -> memref<4xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = tile.load %x[%t] {mem_id = 0 : i64} : memref<4xf32>[!tile.tile<0>] -> tensor<?xf32>
+
+// CHECK:      {{^}}tile.load has 1 '?' dims but #tile.blocks names 0 blocks
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The loaded tile has the subscript's blocks.
+
+%x = "test.op"() : () -> memref<4xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = tile.load %x[%t] {mem_id = 0 : i64} : memref<4xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<1>>
+
+// CHECK:      {{^}}tile.load: tile dims [b1] do not match the subscript [b0]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The loaded tile has the memref's element type.
+
+%x = "test.op"() : () -> memref<4xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = tile.load %x[%t] {mem_id = 0 : i64} : memref<4xf32>[!tile.tile<0>] -> tensor<?xf16, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.load: element types of tile and memref differ
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The stored tile has the subscript's blocks.
+
+%x = "test.op"() : () -> memref<4x4xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<4x4xf32>[!tile.tile<0>, !tile.tile<0>]
+
+// CHECK:      {{^}}tile.store: tile dims [b0] do not match the subscript [b0, b0]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The tile.full value has the element type.
+
+%v = tile.full 1.0 : f16 : tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.full value type must be the element type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The tile.full result names its blocks.
+
+%v = tile.full 1.0 : f32 : tensor<?xf32>
+
+// CHECK:      {{^}}tile.full has 1 '?' dims but #tile.blocks names 0 blocks
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.splat takes a scalar of the element type...
+
+%s = "test.op"() : () -> f16
+%v = tile.splat %s : f16 -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.splat takes a scalar of the result's element type
+// CHECK-NEXT: "builtin.module"() ({
+// CHECK-NEXT:   %s = "test.op"() : () -> f16
+
+// -----
+
+// ... not a tile.
+
+%s = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%v = tile.splat %s : tensor<?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.splat takes a scalar of the result's element type
+// CHECK-NEXT: "builtin.module"() ({
+// CHECK-NEXT:   %s = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+
+// -----
+
+// tile.cast keeps the shape.
+
+%a = "test.op"() : () -> tensor<?x4xf32, #tile.blocks<0>>
+%b = tile.cast %a : tensor<?x4xf32, #tile.blocks<0>> to tensor<4x?xf16, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.cast keeps the shape of its source
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.broadcast only expands size-1 dims.
+
+%s = "test.op"() : () -> tensor<?x2xf32, #tile.blocks<0>>
+%v = tile.broadcast %s : tensor<?x2xf32, #tile.blocks<0>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.broadcast cannot expand [b0, 2] to [b0, b1]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.broadcast keeps the element type.
+
+%s = "test.op"() : () -> tensor<?x1xf32, #tile.blocks<0>>
+%v = tile.broadcast %s : tensor<?x1xf32, #tile.blocks<0>> -> tensor<?x?xf16, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.broadcast keeps the element type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// An operand type whose #tile.blocks names too few blocks is reported, not a crash.
+
+%a = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0>>
+%b = tile.reshape %a : tensor<?x?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile type tensor<?x?xf32, #tile.blocks<0>> has 2 '?' dims but #tile.blocks names 1 blocks
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.reshape does not transpose.
+
+%s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+%v = tile.reshape %s : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<1, 0>>
+
+// CHECK:      {{^}}tile.reshape only inserts or removes size-1 dims: [b0, b1] vs [b1, b0]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// Reduced dims are sorted...
+
+%s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+%v = tile.reduce sum %s dims [1, 0] : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<f32>
+
+// CHECK:      {{^}}tile.reduce dims must be sorted, distinct and in range
+// CHECK-NEXT: "builtin.module"() ({
+// CHECK-NEXT:   %s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:   %v = "tile.reduce"(%s) <{kind = #tile<reduce_kind sum>, dims = array<i64: 1, 0>}>
+
+// -----
+
+// ... and in range.
+
+%s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+%v = tile.reduce max %s dims [2] : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.reduce dims must be sorted, distinct and in range
+// CHECK-NEXT: "builtin.module"() ({
+// CHECK-NEXT:   %s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:   %v = "tile.reduce"(%s) <{kind = #tile<reduce_kind max>, dims = array<i64: 2>}>
+
+// -----
+
+// Without keepdim the reduced dim goes away.
+
+%s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+%v = tile.reduce sum %s dims [1] : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x1xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.reduce result dims must be [b0]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// With keepdim the reduced dim stays, as size 1.
+
+%s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+%v = tile.reduce sum %s dims [1] keepdim : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.reduce result dims must be [b0, 1]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.dot contracts matching dims.
+
+%a = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 2>>
+%b = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<1, 2>>
+%d = tile.dot %a, %b : tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<1, 2>> -> tensor<?x?xf32, #tile.blocks<0, 2>>
+
+// CHECK:      {{^}}tile.dot needs [M, K] @ [K, N] -> [M, N], got [b0, b2] @ [b1, b2] -> [b0, b2]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.dot accumulates in the result type.
+
+%a = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 2>>
+%b = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<2, 1>>
+%c = "test.op"() : () -> tensor<?x?xf16, #tile.blocks<0, 1>>
+%d = tile.dot %a, %b acc %c : tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<2, 1>>, tensor<?x?xf16, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.dot accumulator must have the result type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The tile.mask fill has the element type.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%t = "test.op"() : () -> !tile.tile<0>
+%m = tile.mask %a by %t fill 0 : i32 : tensor<?xf32, #tile.blocks<0>>[!tile.tile<0>]
+
+// CHECK:      {{^}}tile.mask fill type must be the element type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.mask handles are dims of the source.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%t = "test.op"() : () -> !tile.tile<1>
+%m = tile.mask %a by %t fill 0.0 : f32 : tensor<?xf32, #tile.blocks<0>>[!tile.tile<1>]
+
+// CHECK:      {{^}}tile.mask handle of block 1 is not a dim of its source
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.mask keeps the source type.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%t = "test.op"() : () -> !tile.tile<0>
+%m = "tile.mask"(%a, %t) <{fill = 0.0 : f32}> : (tensor<?xf32, #tile.blocks<0>>, !tile.tile<0>) -> tensor<?xf16, #tile.blocks<0>>
+
+// CHECK:      {{^}}result 'result' at position 0 does not verify:
+// CHECK-NEXT: attribute tensor<?xf32, #tile.blocks<0>> expected from variable 'T', but got tensor<?xf16, #tile.blocks<0>>
+
+// -----
+
+// tile.cmp gives i1 values.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%c = tile.cmp lt %a, %a : tensor<?xf32, #tile.blocks<0>> -> tensor<?xi32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.cmp gives i1 values of its operands' shape
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// The tile.where condition has the result's shape.
+
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%c = "test.op"() : () -> i1
+%w = tile.where %c, %a, %a : i1, tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.where condition must be i1 of the result's shape
+// CHECK-NEXT: "builtin.module"() ({

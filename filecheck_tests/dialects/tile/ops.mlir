@@ -1,0 +1,184 @@
+// RUN: HELION_ROUNDTRIP
+// RUN: HELION_GENERIC_ROUNDTRIP
+
+// Every tile op round-trips custom -> generic -> custom unchanged.
+
+tile.kernel @matmul_like(%x: memref<64x32xf32>, %y: memref<32x16xf32>, %out: memref<64x16xf32>, %s: f32) attributes {sources = ["x", "y", "out", "s"]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  %c32 = arith.constant 32 : index
+  %c16 = arith.constant 16 : index
+  tile.grid %tm = %c0 to %c64, %tn = %c0 to %c16 : !tile.tile<0>, !tile.tile<1> {
+    %zero = tile.full 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 1>>
+    %acc = tile.for %tk = %c0 to %c32 : !tile.tile<2> iter_args(%a = %zero) -> (tensor<?x?xf32, #tile.blocks<0, 1>>) {
+      %lhs = tile.load %x[%tm, %tk] {mem_id = 0 : i64} : memref<64x32xf32>[!tile.tile<0>, !tile.tile<2>] -> tensor<?x?xf32, #tile.blocks<0, 2>>
+      %rhs = tile.load %y[%tk, %tn] {mem_id = 1 : i64} : memref<32x16xf32>[!tile.tile<2>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<2, 1>>
+      %lm = tile.mask %lhs by %tk fill 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 2>>[!tile.tile<2>]
+      %d = tile.dot %lm, %rhs acc %a : tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<2, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+      tile.yield %d : tensor<?x?xf32, #tile.blocks<0, 1>>
+    }
+    %sp = tile.splat %s : f32 -> tensor<?x?xf32, #tile.blocks<0, 1>>
+    %gt = tile.cmp gt %acc, %sp : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xi1, #tile.blocks<0, 1>>
+    %w = tile.where %gt, %acc, %sp : tensor<?x?xi1, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>
+    %r = tile.reduce max %w dims [1] keepdim : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x1xf32, #tile.blocks<0>>
+    %b = tile.broadcast %r : tensor<?x1xf32, #tile.blocks<0>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+    tile.store %b, %out[%tm, %tn] {mem_id = 2 : i64} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<64x16xf32>[!tile.tile<0>, !tile.tile<1>]
+  }
+}
+
+// CHECK-LABEL: tile.kernel @matmul_like(%x: memref<64x32xf32>, %y: memref<32x16xf32>, %out: memref<64x16xf32>, %s: f32) attributes {sources = ["x", "y", "out", "s"]} {
+// CHECK:         tile.grid %tm = %c0 to %c64, %tn = %c0 to %c16 : !tile.tile<0>, !tile.tile<1> {
+// CHECK-NEXT:      %zero = tile.full 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %acc = tile.for %tk = %c0 to %c32 : !tile.tile<2> iter_args(%a = %zero) -> (tensor<?x?xf32, #tile.blocks<0, 1>>) {
+// CHECK-NEXT:        %lhs = tile.load %x[%tm, %tk] {mem_id = 0 : i64} : memref<64x32xf32>[!tile.tile<0>, !tile.tile<2>] -> tensor<?x?xf32, #tile.blocks<0, 2>>
+// CHECK-NEXT:        %rhs = tile.load %y[%tk, %tn] {mem_id = 1 : i64} : memref<32x16xf32>[!tile.tile<2>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<2, 1>>
+// CHECK-NEXT:        %lm = tile.mask %lhs by %tk fill 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 2>>[!tile.tile<2>]
+// CHECK-NEXT:        %d = tile.dot %lm, %rhs acc %a : tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<2, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:        tile.yield %d : tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      }
+// CHECK-NEXT:      %sp = tile.splat %s : f32 -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %gt = tile.cmp gt %acc, %sp : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xi1, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %w = tile.where %gt, %acc, %sp : tensor<?x?xi1, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %r = tile.reduce max %w dims [1] keepdim : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x1xf32, #tile.blocks<0>>
+// CHECK-NEXT:      %b = tile.broadcast %r : tensor<?x1xf32, #tile.blocks<0>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      tile.store %b, %out[%tm, %tn] {mem_id = 2 : i64} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<64x16xf32>[!tile.tile<0>, !tile.tile<1>]
+// CHECK-NEXT:    }
+// CHECK-NEXT:  }
+
+// CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "matmul_like", function_type = (memref<64x32xf32>, memref<32x16xf32>, memref<64x16xf32>, f32) -> (), sources = ["x", "y", "out", "s"]}> ({
+// CHECK-GENERIC-NEXT:  ^bb0(%x: memref<64x32xf32>, %y: memref<32x16xf32>, %out: memref<64x16xf32>, %s: f32):
+// CHECK-GENERIC:         "tile.grid"(%c0, %c0, %c64, %c16) <{operandSegmentSizes = array<i32: 2, 2>}> ({
+// CHECK-GENERIC-NEXT:    ^bb0(%tm: !tile.tile<0>, %tn: !tile.tile<1>):
+// CHECK-GENERIC-NEXT:      %zero = "tile.full"() <{value = 0.000000e+00 : f32}> : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      %acc = "tile.for"(%c0, %c32, %zero) <{operandSegmentSizes = array<i32: 1, 1, 1>}> ({
+// CHECK-GENERIC-NEXT:      ^bb0(%tk: !tile.tile<2>, %a: tensor<?x?xf32, #tile.blocks<0, 1>>):
+// CHECK-GENERIC-NEXT:        %lhs = "tile.load"(%x, %tm, %tk) <{mem_id = 0 : i64}> : (memref<64x32xf32>, !tile.tile<0>, !tile.tile<2>) -> tensor<?x?xf32, #tile.blocks<0, 2>>
+// CHECK-GENERIC:             %lm = "tile.mask"(%lhs, %tk) <{fill = 0.000000e+00 : f32}> : (tensor<?x?xf32, #tile.blocks<0, 2>>, !tile.tile<2>) -> tensor<?x?xf32, #tile.blocks<0, 2>>
+// CHECK-GENERIC-NEXT:        %d = "tile.dot"(%lm, %rhs, %a) : (tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<2, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:        "tile.yield"(%d) : (tensor<?x?xf32, #tile.blocks<0, 1>>) -> ()
+// CHECK-GENERIC-NEXT:      }) : (index, index, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      %sp = "tile.splat"(%s) : (f32) -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      %gt = "tile.cmp"(%acc, %sp) <{predicate = #tile<predicate gt>}> : (tensor<?x?xf32, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xi1, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      %w = "tile.where"(%gt, %acc, %sp) : (tensor<?x?xi1, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      %r = "tile.reduce"(%w) <{kind = #tile<reduce_kind max>, dims = array<i64: 1>, keepdim}> : (tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x1xf32, #tile.blocks<0>>
+// CHECK-GENERIC-NEXT:      %b = "tile.broadcast"(%r) : (tensor<?x1xf32, #tile.blocks<0>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-GENERIC-NEXT:      "tile.store"(%b, %out, %tm, %tn) <{mem_id = 2 : i64}> : (tensor<?x?xf32, #tile.blocks<0, 1>>, memref<64x16xf32>, !tile.tile<0>, !tile.tile<1>) -> ()
+// CHECK-GENERIC-NEXT:      "tile.yield"() : () -> ()
+// CHECK-GENERIC-NEXT:    }) : (index, index, index, index) -> ()
+
+// -----
+
+// A `:` dimension (tile.rdim), a reduction without keepdim, and reshapes both ways.
+
+tile.kernel @row_sum(%x: memref<8x100xf32>, %out: memref<8xf32>) attributes {sources = ["x", "out"]} {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c100 = arith.constant 100 : index
+  tile.grid %row = %c0 to %c8 : !tile.tile<0> {
+    %cols = tile.rdim %c100 : !tile.tile<1>
+    %v = tile.load %x[%row, %cols] {mem_id = 0 : i64} : memref<8x100xf32>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
+    %s = tile.reduce sum %v dims [1] : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?xf32, #tile.blocks<0>>
+    %r = tile.reshape %s : tensor<?xf32, #tile.blocks<0>> -> tensor<?x1xf32, #tile.blocks<0>>
+    %back = tile.reshape %r : tensor<?x1xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+    tile.store %back, %out[%row] {mem_id = 1 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<8xf32>[!tile.tile<0>]
+  }
+}
+
+// CHECK-LABEL: tile.kernel @row_sum
+// CHECK:         tile.grid %row = %c0 to %c8 : !tile.tile<0> {
+// CHECK-NEXT:      %cols = tile.rdim %c100 : !tile.tile<1>
+// CHECK-NEXT:      %v = tile.load %x[%row, %cols] {mem_id = 0 : i64} : memref<8x100xf32>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %s = tile.reduce sum %v dims [1] : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?xf32, #tile.blocks<0>>
+// CHECK-NEXT:      %r = tile.reshape %s : tensor<?xf32, #tile.blocks<0>> -> tensor<?x1xf32, #tile.blocks<0>>
+// CHECK-NEXT:      %back = tile.reshape %r : tensor<?x1xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+// CHECK-NEXT:      tile.store %back, %out[%row] {mem_id = 1 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<8xf32>[!tile.tile<0>]
+// CHECK-NEXT:    }
+
+// CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "row_sum"
+// CHECK-GENERIC:         %cols = "tile.rdim"(%c100) : (index) -> !tile.tile<1>
+// CHECK-GENERIC:         %s = "tile.reduce"(%v) <{kind = #tile<reduce_kind sum>, dims = array<i64: 1>}> : (tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?xf32, #tile.blocks<0>>
+// CHECK-GENERIC-NEXT:    %r = "tile.reshape"(%s) : (tensor<?xf32, #tile.blocks<0>>) -> tensor<?x1xf32, #tile.blocks<0>>
+
+// -----
+
+// A two-dimensional tile.for carrying two values, a dot without accumulator, scalar
+// compare/select, reductions to a scalar, integer fills, a scalar index subscript, and
+// casts of a tile and of a scalar.
+
+tile.kernel @misc(%x: memref<16x16xf16>, %out: memref<16x16xf32>, %v: memref<4x16xi32>, %n: index) attributes {sources = ["x", "out", "v", "n"]} {
+  %c0 = arith.constant 0 : index
+  %c16 = arith.constant 16 : index
+  tile.grid %tm = %c0 to %c16 : !tile.tile<0> {
+    %init = tile.full 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 0>>
+    %cnt = tile.full 1 : i32 : tensor<?xi32, #tile.blocks<0>>
+    %r:2 = tile.for %ti = %c0 to %n, %tj = %c0 to %c16 : !tile.tile<1>, !tile.tile<2> iter_args(%a = %init, %c = %cnt) -> (tensor<?x?xf32, #tile.blocks<0, 0>>, tensor<?xi32, #tile.blocks<0>>) {
+      %lhs = tile.load %x[%tm, %ti] {mem_id = 0 : i64} : memref<16x16xf16>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf16, #tile.blocks<0, 1>>
+      %rhs = tile.load %x[%ti, %tm] {mem_id = 1 : i64} : memref<16x16xf16>[!tile.tile<1>, !tile.tile<0>] -> tensor<?x?xf16, #tile.blocks<1, 0>>
+      %d = tile.dot %lhs, %rhs : tensor<?x?xf16, #tile.blocks<0, 1>>, tensor<?x?xf16, #tile.blocks<1, 0>> -> tensor<?x?xf32, #tile.blocks<0, 0>>
+      %s = arith.addf %a, %d : tensor<?x?xf32, #tile.blocks<0, 0>>
+      tile.yield %s, %c : tensor<?x?xf32, #tile.blocks<0, 0>>, tensor<?xi32, #tile.blocks<0>>
+    }
+    %lt = tile.cmp lt %c0, %n : index -> i1
+    %sel = tile.where %lt, %c0, %n : i1, index
+    %row = tile.load %v[%sel, %tm] {mem_id = 2 : i64} : memref<4x16xi32>[index, !tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+    %p = tile.reduce prod %row dims [0] : tensor<?xi32, #tile.blocks<0>> -> tensor<i32>
+    %m = tile.reduce min %r#0 dims [0, 1] : tensor<?x?xf32, #tile.blocks<0, 0>> -> tensor<f32>
+    %h = tile.cast %r#0 : tensor<?x?xf32, #tile.blocks<0, 0>> to tensor<?x?xbf16, #tile.blocks<0, 0>>
+    %k = tile.cast %sel : index to i64
+    tile.store %r#0, %out[%tm, %tm] {mem_id = 3 : i64} : tensor<?x?xf32, #tile.blocks<0, 0>>, memref<16x16xf32>[!tile.tile<0>, !tile.tile<0>]
+  }
+}
+
+// CHECK-LABEL: tile.kernel @misc
+// CHECK:         %cnt = tile.full 1 : i32 : tensor<?xi32, #tile.blocks<0>>
+// CHECK-NEXT:    %r, %r_1 = tile.for %ti = %c0 to %n, %tj = %c0 to %c16 : !tile.tile<1>, !tile.tile<2> iter_args(%a = %init, %c = %cnt) -> (tensor<?x?xf32, #tile.blocks<0, 0>>, tensor<?xi32, #tile.blocks<0>>) {
+// CHECK:           %d = tile.dot %lhs, %rhs : tensor<?x?xf16, #tile.blocks<0, 1>>, tensor<?x?xf16, #tile.blocks<1, 0>> -> tensor<?x?xf32, #tile.blocks<0, 0>>
+// CHECK-NEXT:      %s = arith.addf %a, %d : tensor<?x?xf32, #tile.blocks<0, 0>>
+// CHECK-NEXT:      tile.yield %s, %c : tensor<?x?xf32, #tile.blocks<0, 0>>, tensor<?xi32, #tile.blocks<0>>
+// CHECK-NEXT:    }
+// CHECK-NEXT:    %lt = tile.cmp lt %c0, %n : index -> i1
+// CHECK-NEXT:    %sel = tile.where %lt, %c0, %n : i1, index
+// CHECK-NEXT:    %row = tile.load %v[%sel, %tm] {mem_id = 2 : i64} : memref<4x16xi32>[index, !tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+// CHECK-NEXT:    %p = tile.reduce prod %row dims [0] : tensor<?xi32, #tile.blocks<0>> -> tensor<i32>
+// CHECK-NEXT:    %m = tile.reduce min %r dims [0, 1] : tensor<?x?xf32, #tile.blocks<0, 0>> -> tensor<f32>
+// CHECK-NEXT:    %h = tile.cast %r : tensor<?x?xf32, #tile.blocks<0, 0>> to tensor<?x?xbf16, #tile.blocks<0, 0>>
+// CHECK-NEXT:    %k = tile.cast %sel : index to i64
+
+// CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "misc"
+// CHECK-GENERIC:         %r, %r_1 = "tile.for"(%c0, %c0, %n, %c16, %init, %cnt) <{operandSegmentSizes = array<i32: 2, 2, 2>}> ({
+// CHECK-GENERIC-NEXT:    ^bb0(%ti: !tile.tile<1>, %tj: !tile.tile<2>, %a: tensor<?x?xf32, #tile.blocks<0, 0>>, %c: tensor<?xi32, #tile.blocks<0>>):
+// CHECK-GENERIC:           %d = "tile.dot"(%lhs, %rhs) : (tensor<?x?xf16, #tile.blocks<0, 1>>, tensor<?x?xf16, #tile.blocks<1, 0>>) -> tensor<?x?xf32, #tile.blocks<0, 0>>
+// CHECK-GENERIC:         %lt = "tile.cmp"(%c0, %n) <{predicate = #tile<predicate lt>}> : (index, index) -> i1
+// CHECK-GENERIC-NEXT:    %sel = "tile.where"(%lt, %c0, %n) : (i1, index, index) -> index
+// CHECK-GENERIC:         %h = "tile.cast"(%r) : (tensor<?x?xf32, #tile.blocks<0, 0>>) -> tensor<?x?xbf16, #tile.blocks<0, 0>>
+// CHECK-GENERIC-NEXT:    %k = "tile.cast"(%sel) : (index) -> i64
+
+// -----
+
+// A tile.for without carried values: its tile.yield is implicit in the custom form.
+
+tile.kernel @no_carry(%x: memref<4x4xi32>) attributes {sources = ["x"]} {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  tile.grid %t = %c0 to %c4 : !tile.tile<0> {
+    tile.for %u = %c0 to %c4 : !tile.tile<1> {
+      %v = tile.load %x[%t, %u] {mem_id = 0 : i64} : memref<4x4xi32>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xi32, #tile.blocks<0, 1>>
+      tile.store %v, %x[%t, %u] {mem_id = 1 : i64} : tensor<?x?xi32, #tile.blocks<0, 1>>, memref<4x4xi32>[!tile.tile<0>, !tile.tile<1>]
+    }
+  }
+}
+
+// CHECK-LABEL: tile.kernel @no_carry
+// CHECK:         tile.grid %t = %c0 to %c4 : !tile.tile<0> {
+// CHECK-NEXT:      tile.for %u = %c0 to %c4 : !tile.tile<1> {
+// CHECK-NEXT:        %v = tile.load
+// CHECK-NEXT:        tile.store %v
+// CHECK-NEXT:      }
+// CHECK-NEXT:    }
+
+// CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "no_carry"
+// CHECK-GENERIC:         "tile.for"(%c0, %c4) <{operandSegmentSizes = array<i32: 1, 1, 0>}> ({
+// CHECK-GENERIC-NEXT:    ^bb0(%u: !tile.tile<1>):
+// CHECK-GENERIC:           "tile.store"
+// CHECK-GENERIC-NEXT:      "tile.yield"() : () -> ()
+// CHECK-GENERIC-NEXT:    }) : (index, index) -> ()
