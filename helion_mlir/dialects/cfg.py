@@ -80,10 +80,13 @@ class _RangeDomain(Domain):
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        start = parser.pos
         with parser.in_angle_brackets():
             low = parser.parse_integer()
             parser.parse_punctuation(",")
             high = parser.parse_integer()
+        if low > high:
+            parser.raise_error(f"{cls.name}: empty range [{low}, {high}]", start, parser.pos)
         return IntAttr(low), IntAttr(high)
 
     def print_parameters(self, printer: Printer) -> None:
@@ -269,7 +272,15 @@ def parse_slot_body(parser: AttrParser) -> tuple[Attribute, ...]:
     if not isinstance(domain, Domain):
         parser.raise_error("expected a config domain such as #cfg.pow2<1, 64>", pos)
     parser.parse_keyword("default")
-    return StringAttr(key), IntAttr(index), domain, parser.parse_attribute()
+    pos = parser.pos
+    default = parser.parse_attribute()
+    try:
+        value = attr_value(default)
+    except ValueError as e:
+        parser.raise_error(str(e), pos, parser.pos)
+    if not domain.contains(value):
+        parser.raise_error(f"default {value!r} is not {domain.describe()}", pos, parser.pos)
+    return StringAttr(key), IntAttr(index), domain, default
 
 
 # ---------------------------------------------------------------------------

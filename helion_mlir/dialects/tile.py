@@ -243,15 +243,18 @@ class KernelOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> KernelOp:
+        start = parser.pos
         name, arg_types, _, body, extra, _, _ = parse_func_op_like(
             parser, reserved_attr_names=("sym_name", "function_type")
         )
-        if body is None:
-            parser.raise_error("tile.kernel needs a body")
+        if body is None or not body.blocks:
+            parser.raise_error("tile.kernel needs a body", start, parser.pos)
         attrs = extra.data if extra is not None else {}
         sources = attrs.get("sources")
         if not isinstance(sources, ArrayAttr):
-            parser.raise_error("tile.kernel needs `attributes {sources = [...]}`")
+            parser.raise_error(
+                "tile.kernel needs `attributes {sources = [...]}`", start, start + len(name) + 1
+            )
         op = cls.__new__(cls)
         IRDLOperation.__init__(
             op,

@@ -132,11 +132,12 @@ class KernelOp(IRDLOperation):
 
     @classmethod
     def parse(cls, parser: Parser) -> KernelOp:
+        start = parser.pos
         name, arg_types, _, body, extra, _, _ = parse_func_op_like(
             parser, reserved_attr_names=("sym_name", "function_type")
         )
-        if body is None:
-            parser.raise_error("triton.kernel needs a body")
+        if body is None or not body.blocks:
+            parser.raise_error("triton.kernel needs a body", start, parser.pos)
         op = cls(name, arg_types, body)
         if extra is not None:
             op.attributes |= extra.data
