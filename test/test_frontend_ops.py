@@ -1,0 +1,150 @@
+"""Device-code operations against PyTorch on the CPU: reductions over a dim, pointwise
+torch ops through the decompositions, the matmul spellings, creation ops and runtime
+scalars, each under persistent and rolled configs where a reduction is involved."""
+
+import pytest
+import torch
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+
+
+@helion.kernel()
+def row_stats(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty([m, 3], dtype=torch.float32, device=x.device)
+    for tm in hl.tile(m):
+        row = x[tm, :]
+        out[tm, 0] = row.sum(-1)
+        out[tm, 1] = torch.amax(row, dim=1)
+        out[tm, 2] = row.mean(dim=-1)
+    return out
+
+
+@helion.kernel()
+def rms_norm(x: torch.Tensor, eps: float) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty_like(x)
+    for tm in hl.tile(m):
+        v = x[tm, :].to(torch.float32)
+        var = (v * v).mean(-1, keepdim=True)
+        out[tm, :] = (v * torch.rsqrt(var + eps)).to(x.dtype)
+    return out
+
+
+@helion.kernel()
+def pointwise(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for tm, tn in hl.tile(x.size()):
+        v = x[tm, tn]
+        a = torch.where(v > 0, v, -v * 0.5) + torch.relu(v).sigmoid()
+        b = torch.nn.functional.gelu(v) - torch.nn.functional.silu(v) + torch.exp(-(v * v))
+        out[tm, tn] = a * b + torch.clamp(v, min=-0.5, max=0.5) / 3
+    return out
+
+
+@helion.kernel()
+def matmul_at(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    m, k = x.size()
+    _, n = y.size()
+    out = torch.empty([m, n], dtype=x.dtype, device=x.device)
+    for tm, tn in hl.tile([m, n]):
+        acc = hl.full([tm, tn], 0.0, dtype=torch.float32)
+        for tk in hl.tile(k):
+            acc = acc + x[tm, tk] @ y[tk, tn]
+        out[tm, tn] = acc
+    return out
+
+
+@helion.kernel()
+def matmul_torch(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    m, k = x.size()
+    _, n = y.size()
+    out = torch.empty([m, n], dtype=torch.float32, device=x.device)
+    for tm, tn in hl.tile([m, n]):
+        acc = hl.zeros([tm, tn])
+        for tk in hl.tile(k):
+            acc = hl.dot(x[tm, tk], y[tk, tn], acc=acc)
+        out[tm, tn] = acc + torch.matmul(x[tm, :], y[:, tn])
+    return out
+
+
+@helion.kernel()
+def column_sum(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty([n], dtype=x.dtype, device=x.device)
+    for tn in hl.tile(n):
+        acc = hl.zeros([tn], dtype=torch.float32)
+        for tm in hl.tile(m):
+            acc += x[tm, tn].sum(0)
+        out[tn] = acc
+    return out
+
+
+@helion.kernel()
+def axpy(x: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = alpha * x[t] + y[t]
+    return out
+
+
+ROLLED_AND_PERSISTENT = [
+    {"block_sizes": [1], "reduction_loops": [None]},
+    {"block_sizes": [4], "reduction_loops": [None]},
+    {"block_sizes": [2], "reduction_loops": [16]},
+    {"block_sizes": [8], "reduction_loops": [64]},
+]
+
+
+@pytest.mark.parametrize("config", ROLLED_AND_PERSISTENT)
+def test_sum_amax_mean_over_a_dim(config):
+    x = torch.randn(13, 100)
+    expected = torch.stack([x.sum(-1), x.amax(1), x.mean(-1)], dim=1)
+    out = row_stats.bind((x,)).compile_config(config)(x)
+    torch.testing.assert_close(out, expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("config", ROLLED_AND_PERSISTENT)
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float16])
+def test_rms_norm(config, dtype):
+    x = torch.randn(9, 300, dtype=dtype)
+    v = x.float()
+    expected = (v * torch.rsqrt((v * v).mean(-1, keepdim=True) + 1e-5)).to(dtype)
+    torch.testing.assert_close(rms_norm.bind((x, 1e-5)).compile_config(config)(x, 1e-5), expected)
+
+
+def test_runtime_float_is_an_argument_not_a_constant():
+    x, y = torch.randn(50), torch.randn(50)
+    torch.testing.assert_close(axpy(x, y, 2.5), 2.5 * x + y)
+    torch.testing.assert_close(axpy(x, y, -1.0), -x + y)
+    assert len(axpy._bound) == 1  # one specialization serves both values
+    assert "alpha" in axpy.bind((x, y, 0.0)).to_triton_code()
+
+
+def test_pointwise_torch_ops():
+    x = torch.randn(30, 40)
+    v = x
+    a = torch.where(v > 0, v, -v * 0.5) + torch.relu(v).sigmoid()
+    b = torch.nn.functional.gelu(v) - torch.nn.functional.silu(v) + torch.exp(-(v * v))
+    expected = a * b + torch.clamp(v, min=-0.5, max=0.5) / 3
+    torch.testing.assert_close(pointwise(x), expected, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("block_sizes", [[16, 16, 16], [32, 16, 64]])
+def test_matmul_operator_with_hl_full(block_sizes):
+    x, y = torch.randn(40, 30), torch.randn(30, 20)
+    out = matmul_at.bind((x, y)).compile_config({"block_sizes": block_sizes})(x, y)
+    torch.testing.assert_close(out, x @ y, rtol=1e-4, atol=1e-4)
+
+
+def test_hl_dot_and_torch_matmul_over_a_full_slice():
+    x, y = torch.randn(20, 24), torch.randn(24, 18)
+    torch.testing.assert_close(matmul_torch(x, y), 2 * (x @ y), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("block_sizes", [[16, 4], [32, 128], [8, 16]])
+def test_reduction_over_a_tile_loop(block_sizes):
+    x = torch.randn(70, 45)
+    out = column_sum.bind((x,)).compile_config({"block_sizes": block_sizes})(x)
+    torch.testing.assert_close(out, x.sum(0), rtol=1e-5, atol=1e-5)
