@@ -714,11 +714,8 @@ class ReduceOp(IRDLOperation):
             raise VerifyException(f"tile.reduce result dims must be {list(want)}")
 
 
-@irdl_op_definition
-class DotOp(IRDLOperation):
-    """Matrix product `lhs @ rhs` (plus `acc`), accumulated in the result type."""
-
-    name = "tile.dot"
+class DotBase(IRDLOperation):
+    """`lhs @ rhs` (plus `acc`): `$lhs, $rhs [acc $acc] : types -> type`."""
 
     lhs = operand_def(TensorType)
     rhs = operand_def(TensorType)
@@ -739,6 +736,13 @@ class DotOp(IRDLOperation):
             operands=[lhs, rhs, [acc] if acc is not None else []],
             result_types=[result_type],
         )
+
+
+@irdl_op_definition
+class DotOp(DotBase):
+    """Matrix product `lhs @ rhs` (plus `acc`), accumulated in the result type."""
+
+    name = "tile.dot"
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)

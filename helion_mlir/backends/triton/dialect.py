@@ -67,7 +67,14 @@ from xdsl.traits import (
 from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import SerialLoopBase
-from helion_mlir.dialects.tile import CastBase, CmpBase, ReduceKindAttr, ShapeOpBase, WhereBase
+from helion_mlir.dialects.tile import (
+    CastBase,
+    CmpBase,
+    DotBase,
+    ReduceKindAttr,
+    ShapeOpBase,
+    WhereBase,
+)
 
 
 @irdl_attr_definition
@@ -320,32 +327,14 @@ class StoreOp(IRDLOperation):
 
 
 @irdl_op_definition
-class DotOp(IRDLOperation):
-    """`tl.dot(a, b, acc)`."""
+class DotOp(DotBase):
+    """`tl.dot(a, b, acc)`, with `input_precision` for float32 inputs when set."""
 
     name = "triton.dot"
 
-    lhs = operand_def(TensorType)
-    rhs = operand_def(TensorType)
-    acc = opt_operand_def(TensorType)
     input_precision = opt_prop_def(StringAttr)
-    result = result_def(TensorType)
 
     irdl_options = (ParsePropInAttrDict(),)
-    assembly_format = (
-        "$lhs `,` $rhs (`acc` $acc^)? attr-dict `:` type($lhs) `,` type($rhs) "
-        "(`,` type($acc)^)? `->` type($result)"
-    )
-
-    traits = traits_def(Pure())
-
-    def __init__(
-        self, lhs: SSAValue, rhs: SSAValue, acc: SSAValue | None, result_type: TensorType
-    ):
-        super().__init__(
-            operands=[lhs, rhs, [acc] if acc is not None else []],
-            result_types=[result_type],
-        )
 
 
 @irdl_op_definition
