@@ -289,16 +289,22 @@ def test_softmax_ir_has_reduction_slot(softmax_example):
 def test_default_config(matmul_example, softmax_example, add_example, mm_args):
     mm = matmul_example.matmul.bind(mm_args).config_spec.default_config()
     assert isinstance(mm, helion.Config)
-    assert set(mm) == {"block_sizes", "num_warps", "num_stages"}
+    common = {
+        "block_sizes", "range_unroll_factors", "range_num_stages", "range_multi_buffers",
+        "range_flattens", "num_warps", "num_stages", "indexing", "pid_type",
+        "num_sm_multiplier",
+    }
+    assert set(mm) == common | {"loop_orders", "l2_groupings", "load_eviction_policies"}
     assert len(mm["block_sizes"]) == 3
     assert all(b & (b - 1) == 0 for b in mm["block_sizes"])
 
     sm = softmax_example.softmax.bind((torch.randn(16, 100),)).config_spec.default_config()
-    assert set(sm) == {"block_sizes", "reduction_loops", "num_warps", "num_stages"}
+    assert set(sm) == common | {"reduction_loops", "load_eviction_policies"}
     assert len(sm["block_sizes"]) == 1 and len(sm["reduction_loops"]) == 1
 
     ad = add_example.add.bind((torch.randn(10, 7), torch.randn(7))).config_spec.default_config()
-    assert set(ad) == {"block_sizes", "num_warps", "num_stages"}
+    # add reads y with one tile only, so its 2-D grid cannot be flattened
+    assert set(ad) == common | {"loop_orders", "l2_groupings", "load_eviction_policies"}
     assert len(ad["block_sizes"]) == 2
 
 

@@ -165,6 +165,78 @@ class ChunkAttr(_RangeDomain):
         return f"None or a power of two in [{self.low.data}, {self.high.data})"
 
 
+@irdl_attr_definition
+class EnumAttr(Domain):
+    """`#cfg.enum<"flat", "xyz">`: one of the listed values (strings, ints, bools, none)."""
+
+    name = "cfg.enum"
+
+    choices: ArrayAttr
+
+    def __init__(self, choices: Sequence[ConfigValue]):
+        super().__init__(ArrayAttr(value_attr(c) for c in choices))
+
+    @property
+    def values(self) -> list[ConfigValue]:
+        return [attr_value(a) for a in self.choices.data]
+
+    def contains(self, value: object) -> bool:
+        return any(value == v and type(value) is type(v) for v in self.values)
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        start = parser.pos
+        choices = parser.parse_comma_separated_list(
+            parser.Delimiter.ANGLE, parser.parse_attribute
+        )
+        for c in choices:
+            try:
+                attr_value(c)
+            except ValueError as e:
+                parser.raise_error(str(e), start, parser.pos)
+        if not choices:
+            parser.raise_error("cfg.enum needs at least one value", start, parser.pos)
+        return (ArrayAttr(choices),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_list(self.choices.data, printer.print_attribute)
+
+
+@irdl_attr_definition
+class PermAttr(Domain):
+    """`#cfg.perm<n>`: a permutation of `[0, n)`, as a list."""
+
+    name = "cfg.perm"
+
+    size: IntAttr
+
+    def __init__(self, size: int):
+        super().__init__(IntAttr(size))
+
+    def contains(self, value: object) -> bool:
+        return isinstance(value, list) and sorted(value) == list(range(self.size.data))
+
+    def normalize(self, value: object) -> ConfigValue:
+        if isinstance(value, tuple):
+            value = list(value)
+        return super().normalize(value)
+
+    def describe(self) -> str:
+        return f"a permutation of {list(range(self.size.data))}"
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (IntAttr(parser.parse_integer(allow_negative=False)),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        printer.print_string(f"<{self.size.data}>")
+
+
 # ---------------------------------------------------------------------------
 # Values as attributes
 
@@ -378,5 +450,5 @@ class SpaceOp(IRDLOperation):
 Cfg = Dialect(
     "cfg",
     [ParamOp, SlotOp, SpaceOp],
-    [RefAttr, Pow2Attr, IntRangeAttr, ChunkAttr],
+    [RefAttr, Pow2Attr, IntRangeAttr, ChunkAttr, EnumAttr, PermAttr],
 )

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import IndexType
-from xdsl.ir import Dialect, Region, SSAValue
+from xdsl.ir import Attribute, Dialect, Region, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     irdl_op_definition,
     lazy_traits_def,
     operand_def,
+    opt_prop_def,
     region_def,
     result_def,
     traits_def,
@@ -38,8 +39,10 @@ from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import (
     SerialLoopBase,
+    parse_extra,
     parse_header,
     print_body,
+    print_extra,
     print_header,
 )
 from helion_mlir.dialects.tile import TileType
@@ -57,6 +60,20 @@ class LaunchOp(IRDLOperation):
     num_warps = operand_def(IndexType)
     num_stages = operand_def(IndexType)
     body = region_def("single_block")
+
+    # Config slots (`#cfg.ref`s, values once bound) of the launch's program mapping,
+    # and the `tl.range` options of the loop a persistent kernel runs.
+    loop_order = opt_prop_def(Attribute)
+    pid_type = opt_prop_def(Attribute)
+    l2_grouping = opt_prop_def(Attribute)
+    flatten = opt_prop_def(Attribute)
+    num_sm_multiplier = opt_prop_def(Attribute)
+    maxnreg = opt_prop_def(Attribute)
+    range_unroll_factor = opt_prop_def(Attribute)
+    range_num_stages = opt_prop_def(Attribute)
+    range_multi_buffer = opt_prop_def(Attribute)
+    range_flatten = opt_prop_def(Attribute)
+    range_warp_specialize = opt_prop_def(Attribute)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
@@ -96,7 +113,7 @@ class LaunchOp(IRDLOperation):
         printer.print_string(" stages ")
         printer.print_operand(self.num_stages)
         print_body(printer, self.body, False)
-        printer.print_op_attributes(self.attributes)
+        print_extra(printer, self)
 
     @classmethod
     def parse(cls, parser: Parser) -> LaunchOp:
@@ -107,7 +124,7 @@ class LaunchOp(IRDLOperation):
         stages = parser.parse_operand()
         body = parser.parse_region([iv.resolve(IndexType()) for iv in ivs])
         op = cls(lbs, ubs, steps, warps, stages, body)
-        op.attributes |= parser.parse_optional_attr_dict()
+        parse_extra(parser, op)
         for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
             ensure_terminator(op, trait)
         return op
@@ -118,6 +135,16 @@ class ForOp(SerialLoopBase):
     """A sequential device loop over tiles."""
 
     name = "loop.for"
+
+    # Config slots: `loop_order` on the outermost loop of the nest one N-D `tile.for`
+    # became, the `tl.range` options, and `static_range` where the trip count is small.
+    loop_order = opt_prop_def(Attribute)
+    range_unroll_factor = opt_prop_def(Attribute)
+    range_num_stages = opt_prop_def(Attribute)
+    range_multi_buffer = opt_prop_def(Attribute)
+    range_flatten = opt_prop_def(Attribute)
+    range_warp_specialize = opt_prop_def(Attribute)
+    static_range = opt_prop_def(Attribute)
 
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, TensorType, i64
-from xdsl.ir import Dialect, Operation, SSAValue
+from xdsl.ir import Attribute, Dialect, Operation, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
     IRDLOperation,
     ParsePropInAttrDict,
     irdl_op_definition,
     operand_def,
+    opt_prop_def,
     prop_def,
     result_def,
     traits_def,
@@ -47,6 +48,9 @@ class LoadOp(IRDLOperation):
     indices = var_operand_def()
     strides = var_operand_def(IndexType)
     mem_id = prop_def(IntegerAttr[i64])
+    # config slots (values once bound): the indexing form and the eviction policy
+    indexing = opt_prop_def(Attribute)
+    eviction_policy = opt_prop_def(Attribute)
     result = result_def(TensorType)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
@@ -87,6 +91,7 @@ class StoreOp(IRDLOperation):
     indices = var_operand_def()
     strides = var_operand_def(IndexType)
     mem_id = prop_def(IntegerAttr[i64])
+    indexing = opt_prop_def(Attribute)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (

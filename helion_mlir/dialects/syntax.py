@@ -75,6 +75,19 @@ def parse_header(
     return ivs, lbs, ubs, steps
 
 
+def print_extra(printer: Printer, op: Operation) -> None:
+    """Print an op's properties (but operand segment sizes) and attributes as one dict."""
+    props = {k: v for k, v in op.properties.items() if k != "operandSegmentSizes"}
+    printer.print_op_attributes({**props, **op.attributes})
+
+
+def parse_extra(parser: Parser, op: Operation) -> None:
+    """Parse the dict `print_extra` prints: declared properties back into properties."""
+    declared = set(op.get_irdl_definition().properties)  # type: ignore[attr-defined]
+    for key, value in parser.parse_optional_attr_dict().items():
+        (op.properties if key in declared else op.attributes)[key] = value
+
+
 def print_iter_args(
     printer: Printer, carried: Sequence[SSAValue], inits: Sequence[SSAValue]
 ) -> None:
@@ -179,7 +192,7 @@ class SerialLoopBase(IRDLOperation):
         print_header(printer, [self.iv], [self.lb], [self.ub], [self.step])
         print_iter_args(printer, self.carried, self.iter_args)
         print_body(printer, self.body, bool(self.iter_args))
-        printer.print_op_attributes(self.attributes)
+        print_extra(printer, self)
 
     @classmethod
     def parse(cls, parser: Parser) -> Self:
@@ -189,7 +202,7 @@ class SerialLoopBase(IRDLOperation):
         carried, inits = parse_iter_args(parser)
         body = parser.parse_region([ivs[0].resolve(IndexType()), *carried])
         op = cls(lbs[0], ubs[0], steps[0], inits, body)
-        op.attributes |= parser.parse_optional_attr_dict()
+        parse_extra(parser, op)
         if not inits:
             for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
                 ensure_terminator(op, trait)

@@ -16,6 +16,7 @@ _PASSES = {
     "materialize-addressing": ("materialize_addressing", "MaterializeAddressingPass"),
     "derive-config-space": ("derive_config_space", "DeriveConfigSpacePass"),
     "bind-config": ("bind_config", "BindConfigPass"),
+    "reorder-loops": ("reorder_loops", "ReorderLoopsPass"),
     "fold-single-trip-loops": ("fold_single_trip_loops", "FoldSingleTripLoopsPass"),
     "memory-cse": ("memory_cse", "MemoryCsePass"),
     "convert-loop-to-triton": ("convert_loop_to_triton", "ConvertLoopToTritonPass"),

@@ -1,27 +1,35 @@
 """`convert-loop-to-triton`: lower a bound kernel to the `triton` emission dialect.
 
-Input is a `tile.kernel` whose config slots are all constants (after `bind-config`).
-Each `loop.launch` becomes a `triton.kernel` that decomposes `tl.program_id(0)` into
-one tile offset per dim (the first dim varying fastest) plus a `triton.launcher` with
-the grid and launch options. Each handle gets its index vector (`offset + arange`)
-and, unless its tiles are provably full, a bounds mask; `mem` accesses become pointer
-arithmetic over those (`base + sum(indices_d * stride_d)`), `tile.mask` a `where`,
-and every tensor type takes the concrete block sizes.
+Input is a `tile.kernel` whose config slots are all values (after `bind-config`).
+Each `loop.launch` becomes a `triton.kernel` plus a `triton.launcher` with the grid and
+launch options; `program_ids.py` maps programs to tiles (pid type, loop order, L2
+grouping, flattening, persistence). Each handle gets its index vector
+(`offset + arange`) and, unless its tiles are provably full, a bounds mask. Each `mem`
+access takes its `indexing` form when legal for it (block pointers and tensor
+descriptors need whole-tile subscripts; descriptors also need an aligned, contiguous
+last dim) and falls back to pointer arithmetic (`base + sum(indices_d * stride_d)`)
+otherwise. Loops get their `tl.range` options; `tile.mask` becomes a `where`, and
+every tensor type takes the concrete block sizes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from xdsl.context import Context
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    BoolAttr,
     IndexType,
+    IntAttr,
     IntegerAttr,
     MemRefType,
     ModuleOp,
+    StringAttr,
     TensorType,
+    UnitAttr,
     i32,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -31,7 +39,13 @@ from xdsl.traits import is_side_effect_free
 from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import cfg, loop, mem, tile
+from helion_mlir.passes import program_ids
 from helion_mlir.passes.ir_utils import const_int, erase, kernels
+
+
+def element_bytes(t: Attribute) -> int:
+    width = getattr(t, "bitwidth", None) or getattr(getattr(t, "width", None), "data", 32)
+    return max(1, width // 8)
 
 
 @dataclass
@@ -44,6 +58,7 @@ class _Handle:
     end: SSAValue
     full: bool
     anchor: Operation
+    flat: bool = False
     indices: SSAValue | None = None
     mask: SSAValue | None = None
     expanded: dict[tuple[str, int, int], SSAValue] = field(default_factory=dict)
@@ -77,15 +92,24 @@ class _Lowering:
         # new offset value -> (lb, ub, step) of the loop producing it, when constant
         self.ranges: dict[SSAValue, tuple[int, int, int]] = {}
         self.consts: dict[tuple[int, Attribute], SSAValue] = {}
+        self.flattened: program_ids.Flattened | None = None
+        self.persistent_body: Block | None = None
+        self.descriptors: dict[tuple[SSAValue, tuple[int, ...]], SSAValue] = {}
+        self.uses_descriptors = False
 
     # -- types and constants ---------------------------------------------------------
 
     def type(self, t: Attribute) -> Attribute:
         if isinstance(t, TensorType):
-            dims = tile.dims_of(t)
-            return TensorType(
-                t.element_type, [self.sizes[d.id] if isinstance(d, tile.Blk) else d for d in dims]
-            )
+            shape: list[int] = []
+            flat = self.flattened
+            for d in tile.dims_of(t):
+                if flat is not None and isinstance(d, tile.Blk) and d.id in flat.blocks:
+                    if d.id == flat.blocks[0]:
+                        shape.append(flat.size)  # the flattened dims are one dim
+                    continue
+                shape.append(self.sizes[d.id] if isinstance(d, tile.Blk) else d)
+            return TensorType(t.element_type, shape)
         if isinstance(t, MemRefType):
             return tt.PointerType(t.element_type)
         return t
@@ -131,6 +155,47 @@ class _Lowering:
             return a
         return self._fold(a, b, lambda x, y: x * y, arith.MuliOp, name)
 
+    def sub(self, a: SSAValue, b: SSAValue, name=None) -> SSAValue:
+        return self._fold(a, b, lambda x, y: x - y, arith.SubiOp, name)
+
+    def div(self, a: SSAValue, b: SSAValue, name=None) -> SSAValue:
+        if const_int(b) == 1:
+            return a
+        return self._fold(a, b, lambda x, y: x // y, arith.DivSIOp, name)
+
+    def rem(self, a: SSAValue, b: SSAValue, name=None) -> SSAValue:
+        return self._fold(a, b, lambda x, y: x % y, arith.RemSIOp, name)
+
+    @staticmethod
+    def value(op: Operation, prop: str, default: Any) -> Any:
+        """The bound value of a config property of `op` (`default` when absent)."""
+        attr = op.properties.get(prop)
+        if attr is None:
+            return default
+        if isinstance(attr, cfg.RefAttr):
+            raise exc.InternalError(f"{op.name}: config slot {attr.slot_name()} is unbound")
+        return cfg.attr_value(attr)
+
+    def range_options(self, op: Operation, new: tt.ForOp) -> None:
+        """Copy a loop's bound `tl.range` options onto its `triton.for`."""
+        unroll = self.value(op, "range_unroll_factor", 0)
+        stages = self.value(op, "range_num_stages", 0)
+        multi_buffer = self.value(op, "range_multi_buffer", None)
+        flatten = self.value(op, "range_flatten", None)
+        if self.value(op, "static_range", False):
+            new.properties["static"] = UnitAttr()
+            return
+        if unroll:
+            new.properties["loop_unroll_factor"] = IntAttr(unroll)
+        if stages:
+            new.properties["num_stages"] = IntAttr(stages)
+        if multi_buffer is not None:
+            new.properties["disallow_acc_multi_buffer"] = BoolAttr.from_bool(not multi_buffer)
+        if flatten is not None:
+            new.properties["flatten"] = BoolAttr.from_bool(flatten)
+        if self.value(op, "range_warp_specialize", None):
+            new.properties["warp_specialize"] = BoolAttr.from_bool(True)
+
     # -- kernel and launch ---------------------------------------------------------
 
     def run(self) -> list[Operation]:
@@ -157,15 +222,26 @@ class _Lowering:
                 self.vmap[op.result] = self.const_like(op)
             elif op is not launch:
                 raise exc.InternalError(f"no Triton lowering for kernel-level {op.name}")
-        grid = self.launch(launch)
+        self.program_start = self.emit(arith.ConstantOp(IntegerAttr(0, IndexType()))).owner
+        grid = program_ids.map_programs(self, launch)
+        self.lower_block(launch.body.block)
+        if self.persistent_body is not None:
+            self.persistent_body.add_op(tt.YieldOp())
+        if self.uses_descriptors:  # Helion's rule: no software pipelining with TMA
+            for op in kernel.walk():
+                if isinstance(op, tt.ForOp) and "num_stages" in op.properties:
+                    del op.properties["num_stages"]
         launcher = tt.LauncherOp(
             f"launch_{name}",
             kernel.sym_name.data,
-            [grid],
+            grid,
             sources,
             self.int_operand(launch.num_warps, "num_warps"),
             self.int_operand(launch.num_stages, "num_stages"),
         )
+        maxnreg = self.value(launch, "maxnreg", None)
+        if maxnreg is not None and self.value(launch, "pid_type", "flat") in program_ids.PERSISTENT:
+            launcher.properties["maxnreg"] = IntAttr(maxnreg)
         return [kernel, launcher]
 
     def const_like(self, op: arith.ConstantOp) -> SSAValue:
@@ -178,35 +254,6 @@ class _Lowering:
         if v is None:
             raise exc.InternalError(f"{what} must be a constant after binding")
         return v
-
-    def launch(self, launch: loop.LaunchOp) -> str:
-        pid = self.emit(tt.ProgramIdOp(0), "pid" if len(launch.lbs) > 1 else "pid.0")
-        rest = pid
-        counts: list[int] = []
-        n = len(launch.lbs)
-        for d in range(n):
-            lb, ub = self.vmap[launch.lbs[d]], self.vmap[launch.ubs[d]]
-            step = self.vmap[launch.steps[d]]
-            clb, cub, cstep = const_int(lb), const_int(ub), const_int(step)
-            if clb is None or cub is None or cstep is None:
-                raise exc.InternalError("launch bounds must be constant (static shapes)")
-            count = max(0, -(-(cub - clb) // cstep))
-            counts.append(count)
-            if d == n - 1:
-                pid_d = rest
-            else:
-                n_d = self.const(count)
-                pid_d = self._fold(rest, n_d, lambda x, y: x % y, arith.RemSIOp, f"pid.{d}")
-                rest = self._fold(rest, n_d, lambda x, y: x // y, arith.DivSIOp, f"pid.{d + 1}")
-            scaled = self.mul(pid_d, step, f"offset.{d}")
-            offset = self.add(lb, scaled, f"offset.{d}")
-            self.ranges[offset] = (clb, cub, cstep)
-            self.vmap[launch.offsets[d]] = offset
-        self.lower_block(launch.body.block)
-        total = 1
-        for c in counts:
-            total *= c
-        return str(total)
 
     # -- bodies --------------------------------------------------------------------
 
@@ -221,17 +268,14 @@ class _Lowering:
             case loop.YieldOp():
                 if not isinstance(op.parent_op(), loop.LaunchOp):
                     self.emit(tt.YieldOp(*(self.vmap[v] for v in op.values)))
-            case loop.TileOp():
+            case loop.TileOp() if op.result not in self.handles:
                 self.tile_handle(op)
+            case loop.TileOp():
+                pass
             case loop.ForOp() | loop.ReduceForOp():
                 self.serial_loop(op)
-            case mem.LoadOp():
-                offsets, mask = self.address(op.indices, op.strides, op.result.type)
-                new = tt.LoadOp(self.vmap[op.source], offsets, mask, self.type(op.result.type))
-                self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
-            case mem.StoreOp():
-                offsets, mask = self.address(op.indices, op.strides, op.value.type)
-                self.emit(tt.StoreOp(self.vmap[op.dest], offsets, self.vmap[op.value], mask))
+            case mem.LoadOp() | mem.StoreOp():
+                self.access(op)
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -291,6 +335,7 @@ class _Lowering:
         self.lower_block(op.body.block)
         self.block = outer
         new = tt.ForOp(lb, ub, step, [self.vmap[v] for v in op.iter_args], Region(body))
+        self.range_options(op, new)
         self.emit(new)
         for old, res in zip(op.res, new.res):
             res.name_hint = old.name_hint
@@ -308,6 +353,14 @@ class _Lowering:
         self.emit(marker)
         full = self._full(offset, size, end)
         self.handles[op.result] = _Handle(block, offset, size, end, full, marker)
+
+    def flat_handle(self, op: loop.TileOp, indices: SSAValue, mask: SSAValue | None) -> None:
+        """A handle of a flattened launch: its indices come from the flat index vector."""
+        block = tile.block_of(op.result)
+        h = _Handle(block, self.const(0), self.sizes[block], self.vmap.get(op.end, self.const(0)),
+                    mask is None, indices.owner, flat=True)  # type: ignore[arg-type]
+        h.indices, h.mask = indices, mask
+        self.handles[op.result] = h
 
     def _full(self, offset: SSAValue, size: int, end: SSAValue) -> bool:
         """Whether every lane of every tile this handle stands for is in bounds."""
@@ -347,8 +400,8 @@ class _Lowering:
         return h.indices
 
     def _mask(self, h: _Handle) -> SSAValue | None:
-        if h.full:
-            return None
+        if h.full or h.flat:
+            return h.mask
         if h.mask is None:
             vec = TensorType(i32, [h.size])
             end = self._after_anchor(h, tt.SplatOp(h.end, vec), f"end.{h.block}")
@@ -357,7 +410,7 @@ class _Lowering:
         return h.mask
 
     def _expand(self, h: _Handle, kind: str, vec: SSAValue, axis: int, rank: int) -> SSAValue:
-        if rank == 1:
+        if rank == 1 or h.flat:
             return vec
         key = (kind, axis, rank)
         if key not in h.expanded:
@@ -377,6 +430,91 @@ class _Lowering:
         elt = i32 if isinstance(t, IndexType) else t
         return self.emit(tt.SplatOp(v, TensorType(elt, shape)))
 
+    def access(self, op: mem.LoadOp | mem.StoreOp) -> None:
+        """A load or store in its configured indexing form, or as pointers when that form
+        is not legal for this access."""
+        is_load = isinstance(op, mem.LoadOp)
+        tile_type = op.result.type if is_load else op.value.type  # type: ignore[union-attr]
+        base = self.vmap[op.source if is_load else op.dest]  # type: ignore[union-attr]
+        eviction = self.value(op, "eviction_policy", "") if is_load else ""
+        form = self.value(op, "indexing", "pointer")
+        handles = self._block_handles(op, form) if form != "pointer" else None
+        if handles is not None:
+            self._block_access(op, form, handles, base, eviction)
+            return
+        offsets, mask = self.address(op.indices, op.strides, tile_type)
+        if is_load:
+            new = tt.LoadOp(base, offsets, mask, self.type(tile_type))
+            if eviction:
+                new.properties["eviction_policy"] = StringAttr(f"evict_{eviction}")
+            self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")  # type: ignore[union-attr]
+        else:
+            self.emit(tt.StoreOp(base, offsets, self.vmap[op.value], mask))  # type: ignore[union-attr]
+
+    def _block_handles(self, op: mem.LoadOp | mem.StoreOp, form: str) -> list[_Handle] | None:
+        """The handles of an access that a block pointer or tensor descriptor can express:
+        every dim a whole tile clipped at the tensor's own end (None if not so)."""
+        source = op.source if isinstance(op, mem.LoadOp) else op.dest
+        mt = source.type
+        assert isinstance(mt, MemRefType)
+        shape = mt.get_shape()
+        handles = []
+        for index, size in zip(op.indices, shape):
+            if not isinstance(index.type, tile.TileType):
+                return None
+            h = self.handles[index]
+            if h.flat or const_int(h.end) != size:
+                return None
+            handles.append(h)
+        if form == "tensor_descriptor":
+            strides = [const_int(self.vmap[s]) for s in op.strides]
+            width = element_bytes(mt.element_type)
+            if not 2 <= len(shape) <= 5 or strides[-1] != 1:
+                return None
+            if any(s is None or s * width % 16 for s in strides[:-1]):
+                return None
+            if handles[-1].size * width < 16 or any(h.size > d for h, d in zip(handles, shape)):
+                return None
+        return handles
+
+    def _block_access(
+        self,
+        op: mem.LoadOp | mem.StoreOp,
+        form: str,
+        handles: list[_Handle],
+        base: SSAValue,
+        eviction: str,
+    ) -> None:
+        source = op.source if isinstance(op, mem.LoadOp) else op.dest
+        shape = [self.const(d) for d in source.type.get_shape()]  # type: ignore[attr-defined]
+        strides = [self.vmap[s] for s in op.strides]
+        offsets = [h.offset for h in handles]
+        if form == "tensor_descriptor":
+            block = tuple(h.size for h in handles)
+            desc = self.descriptors.get((base, block))
+            if desc is None:
+                make = tt.MakeDescriptorOp(base, shape, strides, block)
+                make.result.name_hint = f"{base.name_hint}_desc"
+                self.entry.insert_op_before(make, self.program_start)
+                desc = self.descriptors[(base, block)] = make.result
+            self.uses_descriptors = True
+            if isinstance(op, mem.LoadOp):
+                new = tt.DescLoadOp(desc, offsets, self.type(op.result.type))
+                self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
+            else:
+                self.emit(tt.DescStoreOp(desc, offsets, self.vmap[op.value]))
+            return
+        consts = [const_int(s) for s in strides]
+        order = sorted(range(len(handles)), key=lambda d: consts[d] if consts[d] is not None else 0)
+        check = [d for d, h in enumerate(handles) if not h.full]
+        if isinstance(op, mem.LoadOp):
+            new = tt.BlockLoadOp(base, shape, strides, offsets, order, check, self.type(op.result.type))
+            if eviction:
+                new.properties["eviction_policy"] = StringAttr(f"evict_{eviction}")
+            self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
+        else:
+            self.emit(tt.BlockStoreOp(base, shape, strides, offsets, order, check, self.vmap[op.value]))
+
     def address(
         self, indices: Sequence[SSAValue], strides: Sequence[SSAValue], tile_type: Attribute
     ) -> tuple[SSAValue, SSAValue | None]:
@@ -387,16 +525,20 @@ class _Lowering:
         masks: list[SSAValue] = []
         axis = 0
         scalar: SSAValue = self.const(0)
+        flat_axis = None
         for index, stride in zip(indices, strides):
             s = self.vmap[stride]
             if isinstance(index.type, tile.TileType):
                 h = self.handles[index]
+                if h.flat:  # all flattened dims share one axis
+                    flat_axis = axis if flat_axis is None else flat_axis
                 vec = self._expand(h, "indices", self._indices(h), axis, rank)
                 terms.append(self._scale(vec, s))
                 m = self._mask(h)
                 if m is not None:
                     masks.append(self._expand(h, "mask", m, axis, rank))
-                axis += 1
+                if not h.flat or flat_axis == axis:
+                    axis += 1
             else:
                 scalar = self.add(scalar, self.mul(self.vmap[index], s))
         if rank == 0:

@@ -1,10 +1,19 @@
-"""`convert-tile-to-loop`: give every tiled dimension a tunable block size.
+"""`convert-tile-to-loop`: turn the iteration structure into loops with tunables.
 
 `tile.grid` becomes `loop.launch` and an N-dimensional `tile.for` becomes N nested
 `loop.for`s, each stepping by `cfg.param block_sizes[i]` (numbered in block order,
 which is source order). The loop bodies receive offsets; a `loop.tile` per dimension
-rebuilds the handle the `tile` ops use. The launch also takes `num_warps` and
-`num_stages` params. Blocks that feed a `tile.dot` get a minimum size of 16.
+rebuilds the handle the `tile` ops use. Blocks that feed a `tile.dot` get a minimum
+size of 16. The other choices about these loops become `#cfg.ref` properties, with
+the domains Helion gives them:
+
+- the launch: `pid_type`, `num_sm_multiplier`, `maxnreg` (CUDA only), and, with two or
+  more dims, `loop_orders`, `l2_groupings` and (when every tile value spans all its
+  dims in order) `flatten_loops`; `num_warps` and `num_stages` are params;
+- every loop (one entry per grid, one per device-loop dim): the `tl.range` options
+  `range_unroll_factors`, `range_num_stages`, `range_multi_buffers`, `range_flattens`
+  (and `range_warp_specializes` where the target has it);
+- an N-D device loop: `loop_orders` on the outermost loop of its nest.
 """
 
 from __future__ import annotations
@@ -19,6 +28,7 @@ from xdsl.passes import ModulePass
 
 from helion_mlir.dialects import cfg, loop, tile
 from helion_mlir.passes.ir_utils import const_int, erase, kernels, next_pow2
+from helion_mlir.target import TargetInfo
 
 DOT_MIN_BLOCK = 16
 ELEMENTWISE_BUDGET = 1024
@@ -61,9 +71,83 @@ def _block_param(
     return param
 
 
+# Helion offers xyz program ids only when the y and z grid dims fit CUDA's limit.
+MAX_YZ_GRID = 65535
+OPTIONAL_BOOL = cfg.EnumAttr([None, False, True])
+
+
+def _flattenable(grid: tile.GridOp) -> bool:
+    """Whether every tile value in the grid spans all of its dims, adjacent and in order
+    (so that one flat index can stand for them) or none of them."""
+    blocks = [tile.Blk(tile.block_of(h)) for h in grid.handles]
+    if any(const_int(lb) != 0 for lb in grid.lbs):
+        return False
+    for op in grid.walk():
+        for v in (*op.operands, *op.results):
+            dims = tile.dims_of(v.type)
+            present = [d for d in dims if d in blocks]
+            if not present:
+                continue
+            if present != blocks:
+                return False
+            start = dims.index(blocks[0])
+            if list(dims[start : start + len(blocks)]) != blocks:
+                return False
+    return True
+
+
 @dataclass
 class _Converter:
     kernel: tile.KernelOp
+    target: TargetInfo
+
+    def __post_init__(self) -> None:
+        self.counters: dict[str, int] = {}
+
+    def slot(self, key: str, domain: cfg.Domain, default: cfg.ConfigValue) -> cfg.RefAttr:
+        """The next slot of a list-valued key."""
+        index = self.counters.get(key, 0)
+        self.counters[key] = index + 1
+        return cfg.RefAttr(key, index, domain, default)
+
+    def range_slots(self) -> dict[str, cfg.RefAttr]:
+        slots = {
+            "range_unroll_factor": self.slot("range_unroll_factors", cfg.IntRangeAttr(0, 4), 0),
+            "range_num_stages": self.slot("range_num_stages", cfg.IntRangeAttr(0, 4), 0),
+            "range_multi_buffer": self.slot("range_multi_buffers", OPTIONAL_BOOL, None),
+            "range_flatten": self.slot("range_flattens", OPTIONAL_BOOL, None),
+        }
+        if self.target.has_warp_specialize:
+            slots["range_warp_specialize"] = self.slot(
+                "range_warp_specializes", OPTIONAL_BOOL, None
+            )
+        return slots
+
+    def launch_slots(self, grid: tile.GridOp) -> dict[str, cfg.RefAttr]:
+        n = len(grid.lbs)
+        pid_types = ["flat"]
+        extents = [_extent(lb, ub) for lb, ub in zip(grid.lbs, grid.ubs)]
+        if 2 <= n <= 3 and all(e is not None for e in extents):
+            yz = 1
+            for e in extents[1:]:
+                yz *= e  # type: ignore[operator]
+            if yz <= MAX_YZ_GRID:
+                pid_types.append("xyz")
+        pid_types += ["persistent_blocked", "persistent_interleaved"]
+        slots = {
+            "pid_type": cfg.RefAttr("pid_type", None, cfg.EnumAttr(pid_types), "flat"),
+            "num_sm_multiplier": cfg.RefAttr("num_sm_multiplier", None, cfg.Pow2Attr(1, 128), 1),
+        }
+        if self.target.has_maxnreg:
+            slots["maxnreg"] = cfg.RefAttr(
+                "maxnreg", None, cfg.EnumAttr([None, 32, 64, 128, 256]), None
+            )
+        if n >= 2:
+            slots["loop_order"] = self.slot("loop_orders", cfg.PermAttr(n), list(range(n)))
+            slots["l2_grouping"] = self.slot("l2_groupings", cfg.Pow2Attr(1, 64), 1)
+            if _flattenable(grid):
+                slots["flatten"] = self.slot("flatten_loops", cfg.EnumAttr([False, True]), False)
+        return slots | self.range_slots()
 
     def run(self) -> None:
         entry = self.kernel.body.block
@@ -92,11 +176,20 @@ class _Converter:
             else:
                 entry.insert_op_before(p, first)
         self.warps, self.stages = warps.result, stages.result
+        grids: dict[tile.GridOp, dict[str, cfg.RefAttr]] = {}
+        fors: dict[tile.ForOp, tuple[cfg.RefAttr | None, list[dict[str, cfg.RefAttr]]]] = {}
+        for lp in loops:  # source order, which numbers the list-valued keys
+            if isinstance(lp, tile.GridOp):
+                grids[lp] = self.launch_slots(lp)
+            else:
+                n = len(lp.lbs)
+                order = self.slot("loop_orders", cfg.PermAttr(n), list(range(n))) if n > 1 else None
+                fors[lp] = (order, [self.range_slots() for _ in range(n)])
         for lp in loops:
             if isinstance(lp, tile.GridOp):
-                self._grid(lp)
+                self._grid(lp, grids[lp])
             else:
-                self._for(lp)
+                self._for(lp, *fors[lp])
 
     def _tile_ops(self, offsets, lbs, ubs, handles) -> list[loop.TileOp]:
         ops = []
@@ -108,7 +201,7 @@ class _Converter:
             ops.append(t)
         return ops
 
-    def _grid(self, grid: tile.GridOp) -> None:
+    def _grid(self, grid: tile.GridOp, slots: dict[str, cfg.RefAttr]) -> None:
         old = grid.body.block
         body = Block(arg_types=[IndexType()] * len(grid.lbs))
         tiles = self._tile_ops(body.args, grid.lbs, grid.ubs, grid.handles)
@@ -118,10 +211,13 @@ class _Converter:
         launch = loop.LaunchOp(
             grid.lbs, grid.ubs, steps, self.warps, self.stages, Region(body)
         )
+        launch.properties.update(slots)
         launch.location = grid.location
         _replace(grid, launch)
 
-    def _for(self, op: tile.ForOp) -> None:
+    def _for(
+        self, op: tile.ForOp, order: cfg.RefAttr | None, ranges: list[dict[str, cfg.RefAttr]]
+    ) -> None:
         old = op.body.block
         carried_types = [a.type for a in op.carried]
         n = len(op.lbs)
@@ -142,8 +238,11 @@ class _Converter:
             inits = op.iter_args if dim == 0 else blocks[dim - 1].args[1:]
             step = self.sizes[tile.block_of(op.handles[dim])]
             inner_op = loop.ForOp(op.lbs[dim], op.ubs[dim], step, inits, Region(block))
+            inner_op.properties.update(ranges[dim])
             inner_op.location = op.location
         assert inner_op is not None
+        if order is not None:
+            inner_op.properties["loop_order"] = order
         _replace(op, inner_op)
 
 
@@ -176,10 +275,12 @@ def _replace(old: Operation, new: Operation) -> None:
 
 @dataclass(frozen=True)
 class ConvertTileToLoopPass(ModulePass):
-    """Rewrites `tile.grid`/`tile.for` into `loop.launch`/`loop.for` with block-size params."""
+    """Rewrites `tile.grid`/`tile.for` into `loop.launch`/`loop.for` with their config slots."""
 
     name = "convert-tile-to-loop"
 
+    target: str = "cpu"
+
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for kernel in kernels(op):
-            _Converter(kernel).run()
+            _Converter(kernel, TargetInfo.parse(self.target)).run()

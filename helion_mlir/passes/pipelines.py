@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.passes import ModulePass
 
 from helion_mlir.dialects import cfg, loop, make_context, tile
 from helion_mlir.passes.bind_config import bind_module
@@ -18,18 +19,22 @@ from helion_mlir.passes.derive_config_space import DeriveConfigSpacePass
 from helion_mlir.passes.fold_single_trip_loops import FoldSingleTripLoopsPass
 from helion_mlir.passes.materialize_addressing import MaterializeAddressingPass
 from helion_mlir.passes.memory_cse import MemoryCsePass
+from helion_mlir.passes.reorder_loops import ReorderLoopsPass
 from helion_mlir.passes.roll_reductions import RollReductionsPass
 from helion_mlir.passes.tile_insert_masks import TileInsertMasksPass
 from helion_mlir.passes.tile_prune_masks import TilePruneMasksPass
 
-# stage name -> the passes that produce it from the previous stage
-CONFIG_FREE_STAGES = {
-    "tile": (TileInsertMasksPass(), TilePruneMasksPass()),
-    "loop": (RollReductionsPass(), ConvertTileToLoopPass()),
-    "mem": (MaterializeAddressingPass(), DeriveConfigSpacePass()),
-}
+
+def config_free_stages(target: str = "cpu") -> dict[str, tuple[ModulePass, ...]]:
+    """Stage name -> the passes that produce it from the previous stage."""
+    return {
+        "tile": (TileInsertMasksPass(), TilePruneMasksPass()),
+        "loop": (RollReductionsPass(), ConvertTileToLoopPass(target=target)),
+        "mem": (MaterializeAddressingPass(target=target), DeriveConfigSpacePass()),
+    }
 
 BIND_PASSES = (
+    ReorderLoopsPass(),
     FoldSingleTripLoopsPass(),
     MemoryCsePass(),
     ConvertLoopToTritonPass(),
@@ -39,11 +44,11 @@ BIND_PASSES = (
 CTX = make_context()
 
 
-def lower_config_free(module: ModuleOp) -> dict[str, ModuleOp]:
+def lower_config_free(module: ModuleOp, target: str = "cpu") -> dict[str, ModuleOp]:
     """Run the config-free stages in place; returns a copy of the IR after each stage
     but the last (which is `module` itself), to print when asked."""
     stages = {"frontend": module.clone()}
-    for stage, passes in CONFIG_FREE_STAGES.items():
+    for stage, passes in config_free_stages(target).items():
         for p in passes:
             p.apply(CTX, module)
         stages[stage] = module if stage == "mem" else module.clone()
@@ -60,14 +65,15 @@ _NEEDED = (
 )
 
 
-def lower_to_mem(module: ModuleOp) -> None:
+def lower_to_mem(module: ModuleOp, target: str = "cpu") -> None:
     """Run, in place, whatever config-free passes a module at any stage still needs."""
     rolled = any(isinstance(op, loop.ReduceForOp | loop.TileOp) for op in module.walk())
     for pass_type, consumes in _NEEDED:
         if pass_type is TileInsertMasksPass and rolled:
             continue  # masks are inserted before rolling, never after
         if any(isinstance(op, consumes) for op in module.walk()):
-            pass_type().apply(CTX, module)
+            targeted = pass_type in (ConvertTileToLoopPass, MaterializeAddressingPass)
+            (pass_type(target=target) if targeted else pass_type()).apply(CTX, module)  # type: ignore[call-arg]
     DeriveConfigSpacePass().apply(CTX, module)
 
 

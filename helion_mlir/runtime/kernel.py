@@ -104,7 +104,7 @@ class BoundKernel:
     """A kernel specialized to one set of argument shapes, dtypes and devices."""
 
     def __init__(self, kernel: Kernel, args: Sequence[Any]):
-        from helion_mlir import frontend
+        from helion_mlir import frontend, target
         from helion_mlir.passes import pipelines
         from helion_mlir.runtime import loader
         from helion_mlir.tuner.config_spec import ConfigSpec
@@ -116,7 +116,8 @@ class BoundKernel:
         self.module = fe.module
         self._host = fe.host
         self._sources = fe.sources
-        self._stages = pipelines.lower_config_free(self.module)
+        self.target = target.current(self.device)
+        self._stages = pipelines.lower_config_free(self.module, self.target.spec())
         self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._config: Config | None = None

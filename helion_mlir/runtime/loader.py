@@ -46,6 +46,25 @@ def use_triton(interpret: bool) -> None:
             "to (TRITON_INTERPRET is overridden); unset it or use CUDA tensors"
         )
     _interpret_language_helpers()
+    _scalar_index_fix()
+
+
+def _scalar_index_fix() -> None:
+    """Triton 3.6's interpreter holds scalars as one-element arrays and turns them into
+    Python ints with `int(array)`, which NumPy 2.4 rejects for arrays of one dimension:
+    loops with bounds known only at run time then fail. Use `.item()` instead."""
+    from triton.runtime import interpreter
+
+    original = interpreter._patch_lang_tensor
+    if getattr(original, "helion_mlir_fix", False):
+        return
+
+    def patch(tensor, scope) -> None:
+        original(tensor, scope)
+        scope.set_attr(tensor, "__index__", lambda self: int(self.handle.data.item()))
+
+    patch.helion_mlir_fix = True  # type: ignore[attr-defined]
+    interpreter._patch_lang_tensor = patch
 
 
 def _interpret_language_helpers() -> None:

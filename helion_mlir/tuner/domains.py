@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from helion_mlir.dialects import cfg
@@ -18,6 +19,10 @@ def choices(domain: cfg.Domain) -> list[cfg.ConfigValue]:
         case cfg.ChunkAttr():
             lo, full = domain.low.data, domain.high.data
             return [1 << e for e in range(lo.bit_length() - 1, full.bit_length()) if lo <= 1 << e < full] + [None]
+        case cfg.EnumAttr():
+            return domain.values
+        case cfg.PermAttr():
+            return [list(p) for p in itertools.permutations(range(domain.size.data))]
     raise TypeError(f"no choices for {domain}")
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from xdsl.dialects.builtin import (
     DYNAMIC_INDEX,
     ArrayAttr,
+    DenseArrayBase,
     FloatAttr,
     FunctionType,
     IndexType,
@@ -22,6 +23,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     UnitAttr,
+    i64,
 )
 from xdsl.dialects.utils import parse_func_op_like, print_func_op_like
 from xdsl.ir import (
@@ -167,6 +169,7 @@ class LauncherOp(IRDLOperation):
     sources = prop_def(ArrayAttr[StringAttr])
     num_warps = prop_def(IntAttr)
     num_stages = prop_def(IntAttr)
+    maxnreg = opt_prop_def(IntAttr)
 
     irdl_options = (ParsePropInAttrDict(),)
     assembly_format = "$sym_name `launches` $kernel attr-dict"
@@ -197,6 +200,23 @@ class ProgramIdOp(IRDLOperation):
     """`tl.program_id(axis)`."""
 
     name = "triton.program_id"
+
+    axis = prop_def(IntAttr)
+    result = result_def(IndexType)
+
+    assembly_format = "$axis attr-dict"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, axis: int):
+        super().__init__(properties={"axis": IntAttr(axis)}, result_types=[IndexType()])
+
+
+@irdl_op_definition
+class NumProgramsOp(IRDLOperation):
+    """`tl.num_programs(axis)`."""
+
+    name = "triton.num_programs"
 
     axis = prop_def(IntAttr)
     result = result_def(IndexType)
@@ -326,6 +346,162 @@ class StoreOp(IRDLOperation):
         super().__init__(operands=[base, offsets, value, [mask] if mask is not None else []])
 
 
+@irdl_attr_definition
+class TensorDescType(ParametrizedAttribute, TypeAttribute):
+    """`!triton.tensordesc<f32>`: a TMA tensor descriptor over `element_type` elements."""
+
+    name = "triton.tensordesc"
+
+    element_type: Attribute
+
+    def __init__(self, element_type: Attribute):
+        super().__init__(element_type)
+
+    @classmethod
+    def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
+        with parser.in_angle_brackets():
+            return (parser.parse_type(),)
+
+    def print_parameters(self, printer: Printer) -> None:
+        with printer.in_angle_brackets():
+            printer.print_attribute(self.element_type)
+
+
+class BlockAccessBase(IRDLOperation):
+    """A block of `base` (shape, strides) at `offsets`, of the result's (or value's) shape.
+
+    `order` lists dims fastest first, `boundary_check` the dims that may run past the end.
+    """
+
+    base = operand_def(PointerType)
+    shape = var_operand_def(IndexType)
+    strides = var_operand_def(IndexType)
+    offsets = var_operand_def(IndexType)
+    order = prop_def(DenseArrayBase.constr(i64))
+    boundary_check = prop_def(DenseArrayBase.constr(i64))
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+
+    def _props(self, order: Sequence[int], check: Sequence[int]) -> dict[str, Attribute]:
+        return {
+            "order": DenseArrayBase.from_list(i64, order),
+            "boundary_check": DenseArrayBase.from_list(i64, check),
+        }
+
+
+@irdl_op_definition
+class BlockLoadOp(BlockAccessBase):
+    """`tl.load(tl.make_block_ptr(...), boundary_check=..., padding_option="zero")`."""
+
+    name = "triton.block_load"
+
+    eviction_policy = opt_prop_def(StringAttr)
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$base `[` $offsets `]` `shape` `(` $shape `)` `strides` `(` $strides `)` attr-dict "
+        "`:` type($base) `->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(self, base, shape, strides, offsets, order, check, result_type: Attribute):
+        super().__init__(
+            operands=[base, shape, strides, offsets],
+            result_types=[result_type],
+            properties=self._props(order, check),
+        )
+
+
+@irdl_op_definition
+class BlockStoreOp(BlockAccessBase):
+    """`tl.store(tl.make_block_ptr(...), value, boundary_check=...)`."""
+
+    name = "triton.block_store"
+
+    value = operand_def(TensorType)
+
+    assembly_format = (
+        "$value `,` $base `[` $offsets `]` `shape` `(` $shape `)` `strides` `(` $strides `)` "
+        "attr-dict `:` type($value) `,` type($base)"
+    )
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(self, base, shape, strides, offsets, order, check, value: SSAValue):
+        # IRDL puts a subclass's own operands (`value`) before the inherited ones
+        super().__init__(
+            operands=[value, base, shape, strides, offsets], properties=self._props(order, check)
+        )
+
+
+@irdl_op_definition
+class MakeDescriptorOp(IRDLOperation):
+    """`tl.make_tensor_descriptor(base, shape, strides, block_shape)`."""
+
+    name = "triton.make_descriptor"
+
+    base = operand_def(PointerType)
+    shape = var_operand_def(IndexType)
+    strides = var_operand_def(IndexType)
+    block_shape = prop_def(DenseArrayBase.constr(i64))
+    result = result_def(TensorDescType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$base `shape` `(` $shape `)` `strides` `(` $strides `)` attr-dict `:` type($base) "
+        "`->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(self, base: SSAValue, shape, strides, block_shape: Sequence[int]):
+        element = base.type.pointee  # type: ignore[attr-defined]
+        super().__init__(
+            operands=[base, shape, strides],
+            result_types=[TensorDescType(element)],
+            properties={"block_shape": DenseArrayBase.from_list(i64, block_shape)},
+        )
+
+
+@irdl_op_definition
+class DescLoadOp(IRDLOperation):
+    """`desc.load([offsets])`: out-of-bounds lanes read zero."""
+
+    name = "triton.desc_load"
+
+    desc = operand_def(TensorDescType)
+    offsets = var_operand_def(IndexType)
+    result = result_def(TensorType)
+
+    assembly_format = "$desc `[` $offsets `]` attr-dict `:` type($desc) `->` type($result)"
+
+    traits = traits_def(MemoryReadEffect())
+
+    def __init__(self, desc: SSAValue, offsets: Sequence[SSAValue], result_type: Attribute):
+        super().__init__(operands=[desc, offsets], result_types=[result_type])
+
+
+@irdl_op_definition
+class DescStoreOp(IRDLOperation):
+    """`desc.store([offsets], value)`: out-of-bounds lanes are not written."""
+
+    name = "triton.desc_store"
+
+    desc = operand_def(TensorDescType)
+    offsets = var_operand_def(IndexType)
+    value = operand_def(TensorType)
+
+    assembly_format = (
+        "$value `,` $desc `[` $offsets `]` attr-dict `:` type($value) `,` type($desc)"
+    )
+
+    traits = traits_def(MemoryWriteEffect())
+
+    def __init__(self, desc: SSAValue, offsets: Sequence[SSAValue], value: SSAValue):
+        super().__init__(operands=[desc, offsets, value])
+
+
 @irdl_op_definition
 class DotOp(DotBase):
     """`tl.dot(a, b, acc)`, with `input_precision` for float32 inputs when set."""
@@ -402,6 +578,14 @@ class ForOp(SerialLoopBase):
 
     name = "triton.for"
 
+    # `tl.range` keyword arguments; `static` makes it `tl.static_range`
+    loop_unroll_factor = opt_prop_def(IntAttr)
+    num_stages = opt_prop_def(IntAttr)
+    disallow_acc_multi_buffer = opt_prop_def(IntegerAttr)
+    flatten = opt_prop_def(IntegerAttr)
+    warp_specialize = opt_prop_def(IntegerAttr)
+    static = opt_prop_def(UnitAttr)
+
     traits = lazy_traits_def(
         lambda: (SingleBlockImplicitTerminator(YieldOp), RecursiveMemoryEffect())
     )
@@ -429,6 +613,7 @@ Triton = Dialect(
         KernelOp,
         LauncherOp,
         ProgramIdOp,
+        NumProgramsOp,
         ArangeOp,
         SplatOp,
         BroadcastOp,
@@ -436,6 +621,11 @@ Triton = Dialect(
         FullOp,
         LoadOp,
         StoreOp,
+        BlockLoadOp,
+        BlockStoreOp,
+        MakeDescriptorOp,
+        DescLoadOp,
+        DescStoreOp,
         DotOp,
         ReduceOp,
         CastOp,
@@ -444,5 +634,5 @@ Triton = Dialect(
         ForOp,
         YieldOp,
     ],
-    [PointerType],
+    [PointerType, TensorDescType],
 )

@@ -23,6 +23,7 @@ from xdsl.dialects.builtin import (
     Float64Type,
     FloatAttr,
     IndexType,
+    IntAttr,
     IntegerAttr,
     IntegerType,
     ModuleOp,
@@ -164,6 +165,12 @@ def _shortest(v: float, bits: int) -> str:
     return repr(v)
 
 
+def literal_value(attr: Attribute) -> str:
+    if isinstance(attr, IntAttr):
+        return str(attr.data)
+    return literal(attr)
+
+
 _ATOMIC = re.compile(
     r"^([\w.]+(\([^()]*\))?|[\w.]+\[[^\[\]]*\]|float\('[-a-z]+'\)|\d[\d.]*(e-?\d+)?)$"
 )
@@ -183,6 +190,8 @@ class PyEmitter:
         self.exprs: dict[SSAValue, str] = {}
         self.taken: set[str] = set(RESERVED)
         self.needs_prod = False
+        self.needs_num_sm = False
+        self.needs_allocator = False
 
     def line(self, text: str = "") -> None:
         self.lines.append("    " * self.depth + text if text else "")
@@ -227,6 +236,11 @@ class PyEmitter:
                 raise exc.InternalError(f"cannot emit {op.name} at module level")
             body.append("\n".join(self.lines))
         header = ["import triton", "import triton.language as tl", ""]
+        if self.needs_num_sm:
+            header.insert(2, "from helion_mlir.runtime.device import num_sm as _num_sm")
+        if self.needs_allocator:
+            header.insert(2, "from helion_mlir.runtime.device import use_tma_allocator")
+            header.append("use_tma_allocator()")
         if self.needs_prod:
             header += ["", "@triton.jit", "def _helion_prod(a, b):", "    return a * b", ""]
         return "\n".join(header) + "\n\n" + "\n\n\n".join(body) + "\n"
@@ -246,8 +260,13 @@ class PyEmitter:
             k for k in module.ops if isinstance(k, tt.KernelOp) and k.sym_name == op.kernel
         )
         params = [self.exprs[a] for a in kernel.body.block.args]
-        grid = ", ".join(g.data for g in op.grid)
-        args = ", ".join([*params, f"num_warps={op.num_warps.data}", f"num_stages={op.num_stages.data}"])
+        names = {f"arg{i}": p for i, p in enumerate(params)}
+        grid = ", ".join(g.data.format(**names) for g in op.grid)
+        self.needs_num_sm |= "_num_sm(" in grid
+        options = [f"num_warps={op.num_warps.data}", f"num_stages={op.num_stages.data}"]
+        if op.maxnreg is not None:
+            options.append(f"maxnreg={op.maxnreg.data}")
+        args = ", ".join([*params, *options])
         self.line(f"def {op.sym_name.data}({', '.join(params)}):")
         if grid == "0":  # an empty iteration space: nothing to launch
             self.line("    pass")
@@ -290,6 +309,32 @@ class PyEmitter:
                     self.assign(op, text)
             case tt.ProgramIdOp():
                 self.assign(op, f"tl.program_id({op.axis.data})")
+            case tt.NumProgramsOp():
+                self.assign(op, f"tl.num_programs({op.axis.data})")
+            case tt.BlockLoadOp():
+                args = [self.block_ptr(op), *self.boundary(op)]
+                if op.eviction_policy is not None:
+                    args.append(f"eviction_policy='{op.eviction_policy.data}'")
+                self.assign(op, f"tl.load({', '.join(args)})")
+            case tt.BlockStoreOp():
+                args = [self.block_ptr(op), self.expr(op.value), *self.boundary(op)[:1]]
+                self.line(f"tl.store({', '.join(args)})")
+            case tt.MakeDescriptorOp():
+                self.needs_allocator = True
+                shape = ", ".join(self.expr(v) for v in op.shape)
+                strides = ", ".join(self.expr(v) for v in op.strides)
+                block = list(op.block_shape.get_values())
+                self.assign(
+                    op,
+                    f"tl.make_tensor_descriptor({self.expr(op.base)}, shape=[{shape}], "
+                    f"strides=[{strides}], block_shape={block})",
+                )
+            case tt.DescLoadOp():
+                offsets = ", ".join(self.expr(v) for v in op.offsets)
+                self.assign(op, f"{self.expr(op.desc)}.load([{offsets}])")
+            case tt.DescStoreOp():
+                offsets = ", ".join(self.expr(v) for v in op.offsets)
+                self.line(f"{self.expr(op.desc)}.store([{offsets}], {self.expr(op.value)})")
             case tt.ArangeOp():
                 self.assign(op, f"tl.arange(0, {op.result.type.get_shape()[0]})")
             case tt.FullOp() if all(_implicitly_broadcasting(u.operation) for u in op.result.uses):
@@ -351,6 +396,25 @@ class PyEmitter:
             case _:
                 raise exc.InternalError(f"no Python emission for {op.name}")
 
+    def block_ptr(self, op: tt.BlockLoadOp | tt.BlockStoreOp) -> str:
+        shape = ", ".join(self.expr(v) for v in op.shape)
+        strides = ", ".join(self.expr(v) for v in op.strides)
+        offsets = ", ".join(self.expr(v) for v in op.offsets)
+        t = op.result.type if isinstance(op, tt.BlockLoadOp) else op.value.type
+        block = list(t.get_shape())  # type: ignore[attr-defined]
+        order = list(op.order.get_values())
+        return (
+            f"tl.make_block_ptr({self.expr(op.base)}, [{shape}], [{strides}], [{offsets}], "
+            f"{block}, {order})"
+        )
+
+    @staticmethod
+    def boundary(op: tt.BlockLoadOp | tt.BlockStoreOp) -> list[str]:
+        check = list(op.boundary_check.get_values())
+        if not check:
+            return []
+        return [f"boundary_check={check}", "padding_option='zero'"]
+
     def reshape(self, op: tt.ReshapeOp) -> str:
         src = list(op.source.type.get_shape())
         dst = list(op.result.type.get_shape())
@@ -375,7 +439,16 @@ class PyEmitter:
         for res, name in zip(op.res, carried):
             self.exprs[res] = name
         iv = self.bind(op.iv)
-        self.line(f"for {iv} in tl.range({self.expr(op.lb)}, {self.expr(op.ub)}, {self.expr(op.step)}):")
+        bounds = [self.expr(op.lb), self.expr(op.ub), self.expr(op.step)]
+        if op.static is not None:
+            self.line(f"for {iv} in tl.static_range({', '.join(bounds)}):")
+        else:
+            kwargs = [
+                f"{name}={literal_value(attr)}"
+                for name in ("loop_unroll_factor", "num_stages", "disallow_acc_multi_buffer", "flatten", "warp_specialize")
+                if (attr := op.properties.get(name)) is not None
+            ]
+            self.line(f"for {iv} in tl.range({', '.join(bounds + kwargs)}):")
         self.depth += 1
         mark = len(self.lines)
         self.block(op.body.block)

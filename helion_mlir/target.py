@@ -1,0 +1,62 @@
+"""What the compiler targets: the CPU (Triton's interpreter) or a CUDA GPU.
+
+Some config keys exist only on some targets (`maxnreg` needs CUDA, tensor descriptors
+need Hopper or newer, warp specialization Blackwell or newer), and persistent kernels
+size their grid by the SM count. Passes take the target as a string option, e.g.
+`cpu` or `cuda:90:132` (compute capability 9.0, 132 SMs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The SM count persistent kernels assume on the CPU, where Triton's interpreter runs
+# the programs one after another.
+CPU_SMS = 4
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    kind: str  # "cpu" or "cuda"
+    capability: int = 0  # major * 10 + minor
+    num_sm: int = CPU_SMS
+
+    @classmethod
+    def parse(cls, spec: str) -> TargetInfo:
+        parts = spec.split(":")
+        if parts[0] == "cpu" and len(parts) == 1:
+            return cls("cpu")
+        if parts[0] == "cuda" and len(parts) == 3:
+            return cls("cuda", int(parts[1]), int(parts[2]))
+        raise ValueError(f"unknown target {spec!r}: use 'cpu' or 'cuda:<capability>:<sms>'")
+
+    def spec(self) -> str:
+        return "cpu" if self.kind == "cpu" else f"cuda:{self.capability}:{self.num_sm}"
+
+    @property
+    def indexing_forms(self) -> list[str]:
+        """The indexing forms the search space offers (Helion drops block pointers where
+        tensor descriptors exist; the interpreter runs all three)."""
+        if self.kind == "cpu":
+            return ["pointer", "block_ptr", "tensor_descriptor"]
+        if self.capability >= 90:
+            return ["pointer", "tensor_descriptor"]
+        return ["pointer", "block_ptr"]
+
+    @property
+    def has_maxnreg(self) -> bool:
+        return self.kind == "cuda"
+
+    @property
+    def has_warp_specialize(self) -> bool:
+        return self.kind == "cuda" and self.capability >= 100
+
+
+def current(device: str) -> TargetInfo:
+    """The target for tensors on `device` ("cpu" or "cuda")."""
+    if device == "cpu":
+        return TargetInfo("cpu")
+    import torch
+
+    props = torch.cuda.get_device_properties(torch.cuda.current_device())
+    return TargetInfo("cuda", props.major * 10 + props.minor, props.multi_processor_count)
