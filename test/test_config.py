@@ -101,19 +101,40 @@ def sm_spec(softmax_example):
 
 
 def test_spec_keys(mm_spec, sm_spec):
+    # in Helion's key order; per-loop keys once per grid and per device-loop dim,
+    # per-access keys once per load/store (loads only for eviction)
     assert [s.name for s in mm_spec.slots] == [
         "block_sizes[0]",
         "block_sizes[1]",
         "block_sizes[2]",
+        "loop_orders[0]",
+        "l2_groupings[0]",
+        "range_unroll_factors[0]",
+        "range_unroll_factors[1]",
+        "range_num_stages[0]",
+        "range_num_stages[1]",
+        "range_multi_buffers[0]",
+        "range_multi_buffers[1]",
+        "range_flattens[0]",
+        "range_flattens[1]",
         "num_warps",
         "num_stages",
+        "indexing[0]",
+        "indexing[1]",
+        "indexing[2]",
+        "load_eviction_policies[0]",
+        "load_eviction_policies[1]",
+        "pid_type",
+        "num_sm_multiplier",
     ]
     assert mm_spec.is_list("block_sizes") and not mm_spec.is_list("num_warps")
-    assert {s.name for s in sm_spec.slots} == {
+    assert {s.name for s in sm_spec.slots} >= {
         "block_sizes[0]",
         "reduction_loops[0]",
         "num_warps",
         "num_stages",
+        "indexing[1]",
+        "pid_type",
     }
 
 
@@ -126,7 +147,7 @@ def test_normalize_fills_defaults(mm_spec):
 
 def test_normalize_accepts_valid_config_unchanged(mm_spec):
     cfg = {"block_sizes": [16, 64, 128], "num_warps": 2, "num_stages": 3}
-    assert mm_spec.normalize(cfg) == cfg
+    assert mm_spec.normalize(cfg) == dict(mm_spec.default_config()) | cfg
     assert mm_spec.normalize({"block_sizes": (16, 64, 128)})["block_sizes"] == [16, 64, 128]
 
 
@@ -212,7 +233,7 @@ def test_bound_normalize_returns_config(softmax_example):
     assert isinstance(c, helion.Config)
     assert c["reduction_loops"] == [None]
     assert c["block_sizes"] == [16]  # 16 rows
-    assert set(c) == {"block_sizes", "reduction_loops", "num_warps", "num_stages"}
+    assert set(c) == set(bound.config_spec.default_config())
 
 
 @pytest.mark.parametrize("spec_name", ["mm_spec", "sm_spec"])

@@ -25,5 +25,5 @@ tile.kernel @rowsum(%x: memref<8x100xf32>, %out: memref<8xf32>) attributes {sour
 
 // SPACE:       block_sizes[0]
 // SPACE-NEXT:  reduction_loops[0]
-// SPACE-NEXT:  num_warps
+// SPACE:       num_warps
 // SPACE-NEXT:  num_stages

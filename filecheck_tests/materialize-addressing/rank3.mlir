@@ -20,5 +20,5 @@ tile.kernel @row3(%x: memref<4x5x6xf16>) attributes {sources = ["x"]} {
 // CHECK-DAG:     %[[S6:.*]] = arith.constant 6 : index
 // CHECK-DAG:     %[[S30:.*]] = arith.constant 30 : index
 // CHECK:         %t = loop.tile
-// CHECK-NEXT:    %v = mem.load %x[%one, %t, %two] strides(%[[S30]], %[[S6]], %[[S1]]) {mem_id = 0 : i64} : memref<4x5x6xf16>[index, !tile.tile<0>, index] -> tensor<?xf16, #tile.blocks<0>>
-// CHECK-NEXT:    mem.store %v, %x[%two, %t, %one] strides(%[[S30]], %[[S6]], %[[S1]]) {mem_id = 1 : i64}
+// CHECK-NEXT:    %v = mem.load %x[%one, %t, %two] strides(%[[S30]], %[[S6]], %[[S1]]) {mem_id = 0 : i64{{.*}}} : memref<4x5x6xf16>[index, !tile.tile<0>, index] -> tensor<?xf16, #tile.blocks<0>>
+// CHECK-NEXT:    mem.store %v, %x[%two, %t, %one] strides(%[[S30]], %[[S6]], %[[S1]]) {mem_id = 1 : i64{{.*}}}

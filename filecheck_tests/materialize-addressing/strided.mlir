@@ -35,12 +35,12 @@ tile.kernel @add_t(%x: memref<100x70xf32, strided<[1, 100]>>, %y: memref<70xf32,
 // CHECK:         loop.launch
 // CHECK-NEXT:      %tm = loop.tile
 // CHECK-NEXT:      %tn = loop.tile
-// CHECK-NEXT:      %xt = mem.load %x[%tm, %tn] strides(%[[S1]], %[[S100]]) {mem_id = 0 : i64} : memref<100x70xf32, strided<[1, 100]>>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-NEXT:      %yt = mem.load %y[%tn] strides(%[[S2]]) {mem_id = 1 : i64} : memref<70xf32, strided<[2]>>[!tile.tile<1>] -> tensor<?xf32, #tile.blocks<1>>
+// CHECK-NEXT:      %xt = mem.load %x[%tm, %tn] strides(%[[S1]], %[[S100]]) {mem_id = 0 : i64{{.*}}} : memref<100x70xf32, strided<[1, 100]>>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %yt = mem.load %y[%tn] strides(%[[S2]]) {mem_id = 1 : i64{{.*}}} : memref<70xf32, strided<[2]>>[!tile.tile<1>] -> tensor<?xf32, #tile.blocks<1>>
 // CHECK-NEXT:      %yr = tile.reshape %yt
 // CHECK-NEXT:      %yb = tile.broadcast %yr
 // CHECK-NEXT:      %sum = arith.addf %xt, %yb
-// CHECK-NEXT:      mem.store %sum, %out[%tm, %tn] strides(%[[S70]], %[[S1]]) {mem_id = 2 : i64} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<100x70xf32>[!tile.tile<0>, !tile.tile<1>]
+// CHECK-NEXT:      mem.store %sum, %out[%tm, %tn] strides(%[[S70]], %[[S1]]) {mem_id = 2 : i64{{.*}}} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<100x70xf32>[!tile.tile<0>, !tile.tile<1>]
 // CHECK-NEXT:    }
 // CHECK-NOT:     tile.load
 // CHECK-NOT:     tile.store

@@ -41,13 +41,13 @@ tile.kernel @cse(%x: memref<64xf32>, %out: memref<64xf32>) attributes {sources =
 // CHECK:         %c64 = arith.constant 64 : index
 // CHECK-NEXT:    loop.launch %o = %c0 to %c64 step %c16 warps %c1 stages %c1 {
 // CHECK-NEXT:      %t = loop.tile %o size %c16 end %c64 : !tile.tile<0>
-// CHECK-NEXT:      %a = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64}
-// CHECK-NEXT:      %other_id = mem.load %x[%t] strides(%c1) {mem_id = 5 : i64}
+// CHECK-NEXT:      %a = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64{{.*}}}
+// CHECK-NEXT:      %other_id = mem.load %x[%t] strides(%c1) {mem_id = 5 : i64{{.*}}}
 // CHECK-NEXT:      %sum = arith.addf %a, %a
-// CHECK-NEXT:      mem.store %sum, %x[%t] strides(%c1) {mem_id = 1 : i64}
-// CHECK-NEXT:      %c = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64}
+// CHECK-NEXT:      mem.store %sum, %x[%t] strides(%c1) {mem_id = 1 : i64{{.*}}}
+// CHECK-NEXT:      %c = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64{{.*}}}
 // CHECK-NEXT:      %r = loop.for %i = %c0 to %c2 step %c1 iter_args(%acc = %c)
-// CHECK-NEXT:        %e = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64}
+// CHECK-NEXT:        %e = mem.load %x[%t] strides(%c1) {mem_id = 0 : i64{{.*}}}
 // CHECK-NEXT:        %f = arith.addf %acc, %e
 // CHECK-NEXT:        loop.yield %f
 // CHECK-NEXT:      }

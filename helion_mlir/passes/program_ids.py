@@ -87,7 +87,7 @@ def map_programs(lw: _Lowering, launch: loop.LaunchOp) -> list[str]:
                 scale *= counts[d]
         grid = [str(counts[order[a]]) for a in range(n)]
     else:
-        linear = lw.emit(tt.ProgramIdOp(0), "pid")
+        linear = lw.emit(tt.ProgramIdOp(0), "pid" if n > 1 else "pid.0")
         grid = [str(total)]
     if total == 0:
         grid = ["0"]
@@ -192,6 +192,8 @@ def _flat_handles(
             n = lw.emit(tt.SplatOp(lw.const(ub - lb), vec))
             indices[d] = lw.emit(arith.RemSIOp(rest, n), f"indices.{d}")
             rest = lw.emit(arith.DivSIOp(rest, n))
+    if indices[dims[-1]].name_hint is None:
+        indices[dims[-1]].name_hint = f"indices.{dims[-1]}"
     blocks = []
     for op in launch.body.block.ops:
         if isinstance(op, loop.TileOp) and op.offset in launch.offsets:

@@ -50,7 +50,9 @@ def reorder(outer: loop.ForOp) -> None:
     bounds = [(lv.lb, lv.ub, lv.step) for lv in levels]
     props = [{k: lv.properties[k] for k in RANGE_PROPS if k in lv.properties} for lv in levels]
     uses = [list(lv.offset.uses) for lv in levels]
+    hints = [lv.offset.name_hint for lv in levels]
     for k, dim in enumerate(order):
+        levels[k].offset.name_hint = hints[dim]
         level = levels[k]
         level.operands = (*bounds[dim], *level.operands[3:])
         for key in RANGE_PROPS:

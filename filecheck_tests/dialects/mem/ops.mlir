@@ -22,10 +22,10 @@ tile.kernel @copy(%x: memref<100x70xf32, strided<[1, 100]>>, %out: memref<100x70
 
 // CHECK-LABEL: tile.kernel @copy(%x: memref<100x70xf32, strided<[1, 100]>>, %out: memref<100x70xf32>) attributes {sources = ["x", "out"]} {
 // CHECK:           %t1 = loop.tile %o1 size %c32 end %c70 : !tile.tile<1>
-// CHECK-NEXT:      %v = mem.load %x[%t0, %t1] strides(%c1, %c100) {mem_id = 0 : i64} : memref<100x70xf32, strided<[1, 100]>>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-NEXT:      %row = mem.load %x[%c0, %t1] strides(%c1, %c100) {mem_id = 1 : i64} : memref<100x70xf32, strided<[1, 100]>>[index, !tile.tile<1>] -> tensor<?xf32, #tile.blocks<1>>
-// CHECK-NEXT:      %s = mem.load %out[%c0, %c0] strides(%c70, %c1) {mem_id = 2 : i64} : memref<100x70xf32>[index, index] -> tensor<f32>
-// CHECK-NEXT:      mem.store %v, %out[%t0, %t1] strides(%c70, %c1) {mem_id = 3 : i64} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<100x70xf32>[!tile.tile<0>, !tile.tile<1>]
+// CHECK-NEXT:      %v = mem.load %x[%t0, %t1] strides(%c1, %c100) {mem_id = 0 : i64{{.*}}} : memref<100x70xf32, strided<[1, 100]>>[!tile.tile<0>, !tile.tile<1>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:      %row = mem.load %x[%c0, %t1] strides(%c1, %c100) {mem_id = 1 : i64{{.*}}} : memref<100x70xf32, strided<[1, 100]>>[index, !tile.tile<1>] -> tensor<?xf32, #tile.blocks<1>>
+// CHECK-NEXT:      %s = mem.load %out[%c0, %c0] strides(%c70, %c1) {mem_id = 2 : i64{{.*}}} : memref<100x70xf32>[index, index] -> tensor<f32>
+// CHECK-NEXT:      mem.store %v, %out[%t0, %t1] strides(%c70, %c1) {mem_id = 3 : i64{{.*}}} : tensor<?x?xf32, #tile.blocks<0, 1>>, memref<100x70xf32>[!tile.tile<0>, !tile.tile<1>]
 // CHECK-NEXT:    }
 
 // CHECK-GENERIC:      %v = "mem.load"(%x, %t0, %t1, %c1, %c100) <{mem_id = 0 : i64, operandSegmentSizes = array<i32: 1, 2, 2>}> : (memref<100x70xf32, strided<[1, 100]>>, !tile.tile<0>, !tile.tile<1>, index, index) -> tensor<?x?xf32, #tile.blocks<0, 1>>
