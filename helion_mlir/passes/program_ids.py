@@ -20,11 +20,11 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import loop, tile
 from helion_mlir.passes.ir_utils import const_int
+from helion_mlir.tuner.config_spec import PERSISTENT
 
 if TYPE_CHECKING:
     from helion_mlir.passes.convert_loop_to_triton import _Lowering
 
-PERSISTENT = ("persistent_blocked", "persistent_interleaved")
 
 
 def cdiv(a: int, b: int) -> int:

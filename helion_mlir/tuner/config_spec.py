@@ -19,6 +19,10 @@ from helion_mlir.passes.derive_config_space import collect_slots
 
 Value = cfg.ConfigValue
 
+PERSISTENT = ("persistent_blocked", "persistent_interleaved")
+# keys that only apply to persistent kernels
+PERSISTENT_ONLY = ("num_sm_multiplier", "maxnreg")
+
 
 @dataclass(frozen=True)
 class Slot:
@@ -74,7 +78,12 @@ class ConfigSpec:
         from helion_mlir.tuner.domains import sample
 
         rng = random.Random(seed)
-        return Config(**self._assemble(lambda s: sample(s.domain, rng)))
+        values = self._assemble(lambda s: sample(s.domain, rng))
+        if values.get("pid_type", "flat") not in PERSISTENT:
+            for key in PERSISTENT_ONLY:
+                if key in values:
+                    values[key] = self._default(key)
+        return Config(**values)
 
     def _assemble(self, pick) -> dict[str, Value]:
         out: dict[str, Value] = {}
@@ -94,7 +103,7 @@ class ConfigSpec:
         out: dict[str, Value] = {}
         for key, group in self.keys.items():
             if key not in config:
-                out[key] = self._assemble(lambda s: s.default)[key]
+                out[key] = self._default(key)
                 continue
             given = config[key]
             if not self.is_list(key):
@@ -114,7 +123,23 @@ class ConfigSpec:
                     f"{len(group)} ({owners})"
                 )
             out[key] = [self._one(s, v) for s, v in zip(group, given)]  # type: ignore[misc]
+        self._check_combination(out)
         return out
+
+    def _check_combination(self, values: Mapping[str, Value]) -> None:
+        """Keys that only mean something together with others, as in Helion."""
+        pid_type = values.get("pid_type", "flat")
+        if pid_type in PERSISTENT:
+            return
+        for key in PERSISTENT_ONLY:
+            if key in values and values[key] != self._default(key):
+                raise exc.InvalidConfig(
+                    f"config {key} = {values[key]!r} needs a persistent pid_type "
+                    f"({' or '.join(PERSISTENT)}), but pid_type is {pid_type!r}"
+                )
+
+    def _default(self, key: str) -> Value:
+        return self._assemble(lambda s: s.default)[key]
 
     @staticmethod
     def _one(slot: Slot, value: object) -> Value:
