@@ -644,6 +644,24 @@ class ReshapeOp(ShapeOpBase):
             )
 
 
+@irdl_op_definition
+class RelabelOp(ShapeOpBase):
+    """Renames dims of `source` between a static size and a block of that size (a `:`
+    dim over a power-of-two extent); such a block always stays whole, never rolled."""
+
+    name = "tile.relabel"
+
+    def verify_(self) -> None:
+        verify_tile_tensor(self.result.type, self.name)
+        src, dst = dims_of(self.source.type), dims_of(self.result.type)
+        if len(src) != len(dst) or any(
+            s != d and isinstance(s, int) == isinstance(d, int) for s, d in zip(src, dst)
+        ):
+            raise VerifyException(
+                f"tile.relabel only renames static dims as blocks or back: {list(src)} vs {list(dst)}"
+            )
+
+
 class ReduceKind(StrEnum):
     SUM = "sum"
     PROD = "prod"
@@ -740,16 +758,25 @@ class DotBase(IRDLOperation):
 
 @irdl_op_definition
 class DotOp(DotBase):
-    """Matrix product `lhs @ rhs` (plus `acc`), accumulated in the result type."""
+    """Matrix product `lhs @ rhs` (plus `acc`), accumulated in the result type; with a
+    leading batch dim, one product per batch entry."""
 
     name = "tile.dot"
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)
         a, b, r = dims_of(self.lhs.type), dims_of(self.rhs.type), dims_of(self.result.type)
-        if len(a) != 2 or len(b) != 2 or a[1] != b[0] or r != (a[0], b[1]):
+        batch = a[:-2]
+        if (
+            len(a) not in (2, 3)
+            or len(b) != len(a)
+            or b[:-2] != batch
+            or a[-1] != b[-2]
+            or r != (*batch, a[-2], b[-1])
+        ):
             raise VerifyException(
-                f"tile.dot needs [M, K] @ [K, N] -> [M, N], got {list(a)} @ {list(b)} -> {list(r)}"
+                f"tile.dot needs [B?, M, K] @ [B?, K, N] -> [B?, M, N], got {list(a)} @ "
+                f"{list(b)} -> {list(r)}"
             )
         if self.acc is not None and self.acc.type != self.result.type:
             raise VerifyException("tile.dot accumulator must have the result type")
@@ -897,6 +924,7 @@ Tile = Dialect(
         CastOp,
         BroadcastOp,
         ReshapeOp,
+        RelabelOp,
         ReduceOp,
         DotOp,
         MaskOp,

@@ -19,7 +19,7 @@ from xdsl.ir import Block, Operation, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.dialects import tile
-from helion_mlir.dialects.tile import Dim
+from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.values import DScalar, DTensor
 
@@ -43,6 +43,36 @@ class Builder:
         self.line = 0
         self.column = 0
         self._index: dict[int, SSAValue] = {}
+        # blocks of `:` dims over a power-of-two extent: block id -> extent; a static dim
+        # of that size may be relabelled as the block
+        self.whole_blocks: dict[int, int] = {}
+
+    def same_dim(self, a: Dim, b: Dim) -> bool:
+        """Whether two dims are the same size in every config."""
+        if a == b:
+            return True
+        if isinstance(a, int) and isinstance(b, Blk):
+            return self.whole_blocks.get(b.id) == a
+        if isinstance(b, int) and isinstance(a, Blk):
+            return self.whole_blocks.get(a.id) == b
+        return False
+
+    def relabel(self, x: DTensor, dims: Sequence[Dim], both_ways: bool = False) -> DTensor:
+        """`x` with static dims renamed to the equal-sized blocks of `dims` where they
+        differ only so (dims aligned from the right, as broadcasting aligns them);
+        `both_ways` also renames blocks back to static sizes."""
+        out = list(x.dims)
+        offset = len(dims) - x.rank
+        for i, d in enumerate(x.dims):
+            j = i + offset
+            if 0 <= j < len(dims) and d != dims[j] and self.same_dim(d, dims[j]):
+                if isinstance(d, int) or both_ways:
+                    out[i] = dims[j]
+        if tuple(out) == x.dims:
+            return x
+        t = tile.tile_tensor(to_xdsl(x.dtype), out)
+        op = self.emit(tile.RelabelOp(x.value, t))
+        return DTensor(op.results[0], tuple(out), x.dtype)
 
     def emit(self, op: Operation, name: str | None = None) -> Operation:
         self.block.add_op(op)
@@ -88,6 +118,7 @@ class Builder:
         dims = tuple(dims)
         if x.dims == dims:
             return x
+        x = self.relabel(x, dims)
         if x.rank > len(dims):
             raise exc.ShapeMismatch(f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}")
         x = self.reshape(x, (1,) * (len(dims) - x.rank) + x.dims)

@@ -62,7 +62,15 @@ _CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
-_MATMULS = (torch.matmul, torch.mm, torch.Tensor.matmul, torch.Tensor.mm, operator.matmul)
+_MATMULS = (
+    torch.matmul,
+    torch.mm,
+    torch.bmm,
+    torch.Tensor.matmul,
+    torch.Tensor.mm,
+    torch.Tensor.bmm,
+    operator.matmul,
+)
 
 
 def _is_device(v: Any) -> bool:
@@ -270,6 +278,8 @@ class DeviceCompiler:
         yields = []
         for name, init in zip(carried, inits):
             new = self.scope[name]
+            if isinstance(new, DTensor) and new.dtype == init.dtype and new.dims != init.dims:
+                new = self.b.relabel(new, init.dims, both_ways=True)
             if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
                 got = f"{self.show(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
                 raise self.error(
@@ -429,6 +439,8 @@ class DeviceCompiler:
             assert body is not None
             op = tile.RDimOp(self.b.index(extent), block)
             op.result.name_hint = f"rdim.{block}"
+            if extent > 0 and extent & (extent - 1) == 0:
+                self.b.whole_blocks[block] = extent
             first = body.first_op
             if first is None:
                 body.add_op(op)
@@ -584,7 +596,7 @@ class DeviceCompiler:
 
     def check_broadcast(self, a: Sequence[Dim], b: Sequence[Dim], node: ast.AST) -> None:
         for x, y in zip(reversed(a), reversed(b)):
-            if x != y and x != 1 and y != 1:
+            if x != y and x != 1 and y != 1 and not self.b.same_dim(x, y):
                 raise self.error(
                     exc.ShapeMismatch,
                     f"shapes {self.show(a)} and {self.show(b)} do not broadcast: "
@@ -632,14 +644,16 @@ class DeviceCompiler:
         if fn is hl.tile:
             raise self.error(exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e)
         if isinstance(fn, BoundMethod):
-            if fn.name in ("matmul", "mm", "__matmul__"):
+            if fn.name in ("matmul", "mm", "bmm", "__matmul__"):
                 return self.matmul(fn.receiver, args[0], None, e)
+            if fn.name in ("addmm", "baddbmm"):
+                return self.addmm(fn.receiver, *args, **kwargs, node=e)
             name = fn.name
             return self.torch_call(("method", name), lambda t, *a, **k: getattr(t, name)(*a, **k), (fn.receiver, *args), kwargs, e)
         devices = any(_is_device(v) or isinstance(v, HostTensor) for v in (*args, *kwargs.values()))
         if fn in _MATMULS and devices:
             return self.matmul(args[0], args[1], None, e)
-        if fn in (torch.addmm, torch.Tensor.addmm) and devices:
+        if fn in (torch.addmm, torch.Tensor.addmm, torch.baddbmm, torch.Tensor.baddbmm) and devices:
             return self.addmm(*args, **kwargs, node=e)
         if devices:
             if _is_torch_function(fn):
@@ -697,20 +711,26 @@ class DeviceCompiler:
         return self.matmul(a, b, acc, node)
 
     def matmul(self, a: Any, b: Any, acc: Any, node: ast.AST) -> DTensor:
-        for v in (a, b):
-            if not isinstance(v, DTensor) or v.rank != 2:
-                raise self.error(exc.ShapeMismatch, "matmul needs two 2-D tiles", node)
-        assert isinstance(a, DTensor) and isinstance(b, DTensor)
-        if a.dims[1] != b.dims[0]:
+        """`a @ b` (+ `acc`) for 2-D tiles, or 3-D tiles with a shared leading batch dim."""
+        if not (isinstance(a, DTensor) and isinstance(b, DTensor)) or not (
+            a.rank == b.rank and a.rank in (2, 3)
+        ):
+            raise self.error(
+                exc.ShapeMismatch, "matmul needs two 2-D tiles or two 3-D (batched) tiles", node
+            )
+        if self.b.same_dim(a.dims[-1], b.dims[-2]):
+            a = self.b.relabel(a, (*a.dims[:-1], b.dims[-2]))
+            b = self.b.relabel(b, (*b.dims[:-2], a.dims[-1], b.dims[-1]))
+        if a.dims[-1] != b.dims[-2] or a.dims[:-2] != b.dims[:-2]:
             raise self.error(
                 exc.ShapeMismatch,
                 f"matmul shapes do not fit: {self.show(a.dims)} @ {self.show(b.dims)} "
-                "(the inner dims must be the same tile or size)",
+                "(the inner dims, and any batch dims, must be the same tile or size)",
                 node,
             )
         dtype = torch.promote_types(a.dtype, b.dtype)
         a, b = self.b.cast(a, dtype), self.b.cast(b, dtype)
-        out_dims = (a.dims[0], b.dims[1])
+        out_dims = (*a.dims[:-1], b.dims[-1])
         if acc is not None:
             if not isinstance(acc, DTensor):
                 raise self.error(exc.TypeMismatch, "the accumulator must be a tile", node)

@@ -46,4 +46,23 @@ def dot(a: Any, b: Any, acc: Any = None, out_dtype: Any = None) -> Any:
     raise _outside("dot")
 
 
-__all__ = ["Tile", "dot", "full", "tile", "zeros"]
+def specialize(value: Any) -> Any:
+    """Make a size (or a sequence of sizes) a compile-time constant of the kernel.
+
+    Sizes are specialized already (the kernel compiles per shape), so this returns its
+    argument; it exists so that Helion kernels run unchanged.
+    """
+    return value
+
+
+class constexpr:  # noqa: N801 - Helion's spelling
+    """Marks a kernel argument (annotation) or a value (wrapper) as compile-time constant."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"hl.constexpr({self.value!r})"
+
+
+__all__ = ["Tile", "constexpr", "dot", "full", "specialize", "tile", "zeros"]

@@ -288,6 +288,8 @@ class _Lowering:
             case tile.ReshapeOp():
                 new = tt.ReshapeOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.RelabelOp():  # the block is exactly the static size it renames
+                self.vmap[op.result] = self.vmap[op.source]
             case tile.ReduceOp():
                 self.reduce(op)
             case tile.DotOp():

@@ -35,11 +35,13 @@ ELEMENTWISE_BUDGET = 1024
 
 
 def _dot_blocks(kernel: tile.KernelOp) -> set[int]:
+    """The blocks of matmul M, N and K dims (not batch dims)."""
     blocks: set[int] = set()
     for op in kernel.walk():
         if isinstance(op, tile.DotOp):
             for v in (op.lhs, op.rhs):
-                blocks |= {d.id for d in tile.dims_of(v.type) if isinstance(d, tile.Blk)}
+                dims = tile.dims_of(v.type)[-2:]
+                blocks |= {d.id for d in dims if isinstance(d, tile.Blk)}
     return blocks
 
 

@@ -12,8 +12,8 @@ loop runs once, and `fold-single-trip-loops` plus `memory-cse` give back the
 persistent kernel.
 
 A dimension is rolled only when everything that spans it sits directly in one
-`tile.grid` body and no `tile.dot` contracts over it; otherwise it stays persistent,
-a single `loop.tile` of the padded extent.
+`tile.grid` body, no `tile.dot` uses it and no `tile.relabel` equates it with a static
+size; otherwise it stays persistent, a single `loop.tile` of the padded extent.
 """
 
 from __future__ import annotations
@@ -86,7 +86,9 @@ def rollable(rdim: tile.RDimOp) -> bool:
     for op in grid.walk():
         if op is grid or not _spans(op, rdim.result, block):
             continue
-        if op.parent_block() is not home or isinstance(op, tile.DotOp) or op.regions:
+        if op.parent_block() is not home or isinstance(op, tile.DotOp | tile.RelabelOp):
+            return False
+        if op.regions:
             return False
     return True
 

@@ -69,7 +69,8 @@ class TileInsertMasksPass(ModulePass):
                     fill = identity(inner.kind.data, elt)
                     _mask(inner, 0, _blocks(inner.source, list(inner.reduced)), fill, handles)
                 elif isinstance(inner, tile.DotOp):
-                    for i, k in ((0, 1), (1, 0)):
+                    rank = len(tile.dims_of(inner.lhs.type))
+                    for i, k in ((0, rank - 1), (1, rank - 2)):  # the contraction dim
                         operand = inner.operands[i]
                         fill = _zero(tile.element_type_of(operand.type))
                         _mask(inner, i, _blocks(operand, [k]), fill, handles)
