@@ -316,7 +316,7 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 %b = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<1, 2>>
 %d = tile.dot %a, %b : tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<1, 2>> -> tensor<?x?xf32, #tile.blocks<0, 2>>
 
-// CHECK:      {{^}}tile.dot needs [M, K] @ [K, N] -> [M, N], got [b0, b2] @ [b1, b2] -> [b0, b2]
+// CHECK:      {{^}}tile.dot needs [B?, M, K] @ [B?, K, N] -> [B?, M, N], got [b0, b2] @ [b1, b2] -> [b0, b2]
 // CHECK-NEXT: "builtin.module"() ({
 
 // -----
