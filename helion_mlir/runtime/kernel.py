@@ -10,6 +10,7 @@ Nothing here imports torch, xdsl or triton until a kernel is first bound.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
@@ -74,7 +75,8 @@ class Kernel:
         return tuple(_arg_key(a) for a in args)
 
     def bind(self, args: Sequence[Any]) -> BoundKernel:
-        """The kernel compiled for the shapes, dtypes and devices of `args`."""
+        """The kernel compiled for the shapes, dtypes and devices of `args` (all of the
+        kernel's parameters, in order; see `normalize_args` for calls with defaults)."""
         args = tuple(args)
         self._check_arity(args)
         key = self.specialization_key(args)
@@ -92,7 +94,18 @@ class Kernel:
                 f"but got {len(args)}"
             )
 
-    def __call__(self, *args: Any) -> Any:
+    def normalize_args(self, args: Sequence[Any], kwargs: Mapping[str, Any]) -> tuple[Any, ...]:
+        """Positional values of every parameter, from a call with keywords and defaults."""
+        try:
+            bound = inspect.signature(self.fn).bind(*args, **kwargs)
+        except TypeError as e:
+            raise exc.InvalidArgument(f"{self.source.name}(): {e}") from None
+        bound.apply_defaults()
+        return tuple(bound.arguments[p] for p in self.source.params)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) != len(self.source.params):
+            args = self.normalize_args(args, kwargs)
         return self.bind(args)(*args)
 
     def reset(self) -> None:
