@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     UnitAttr,
     i1,
+    i32,
     i64,
 )
 from xdsl.dialects.utils import EnumAttribute, parse_func_op_like, print_func_op_like
@@ -82,9 +83,11 @@ from xdsl.utils.exceptions import VerifyException
 from xdsl.utils.str_enum import StrEnum
 
 from helion_mlir.dialects.syntax import (
+    parse_extra,
     parse_header,
     parse_iter_args,
     print_body,
+    print_extra,
     print_header,
     print_iter_args,
     verify_carried,
@@ -279,6 +282,11 @@ class _TileLoopBase(IRDLOperation):
     def handles(self) -> tuple[SSAValue, ...]:
         return self.body.block.args[: len(self.lbs)]
 
+    def fixed_sizes(self) -> list[int]:
+        """Per dim, the block size fixed by the kernel, 0 where the config picks it."""
+        sizes = self.block_sizes  # type: ignore[attr-defined]
+        return list(sizes.get_values()) if sizes is not None else [0] * len(self.lbs)  # type: ignore[attr-defined]
+
     def verify_handles(self) -> None:
         n = len(self.lbs)
         if n == 0 or len(self.ubs) != n:
@@ -312,6 +320,8 @@ class GridOp(_TileLoopBase):
     lbs = var_operand_def(IndexType)
     ubs = var_operand_def(IndexType)
     body = region_def("single_block")
+    # per dim: a block size fixed by the kernel (`block_size=`, `hl.grid`), 0 if tuned
+    block_sizes = opt_prop_def(DenseArrayBase.constr(i64))
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
@@ -331,7 +341,7 @@ class GridOp(_TileLoopBase):
         print_header(printer, self.handles, self.lbs, self.ubs)
         _print_handle_types(printer, self.handles)
         print_body(printer, self.body, False)
-        printer.print_op_attributes(self.attributes)
+        print_extra(printer, self)
 
     @classmethod
     def parse(cls, parser: Parser) -> GridOp:
@@ -339,7 +349,7 @@ class GridOp(_TileLoopBase):
         types = _parse_handle_types(parser, len(ivs))
         body = parser.parse_region([iv.resolve(t) for iv, t in zip(ivs, types)])
         op = cls(lbs, ubs, body)
-        op.attributes |= parser.parse_optional_attr_dict()
+        parse_extra(parser, op)
         for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
             ensure_terminator(op, trait)
         return op
@@ -356,6 +366,7 @@ class ForOp(_TileLoopBase):
     iter_args = var_operand_def()
     res = var_result_def()
     body = region_def("single_block")
+    block_sizes = opt_prop_def(DenseArrayBase.constr(i64))
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)
 
@@ -389,7 +400,7 @@ class ForOp(_TileLoopBase):
         _print_handle_types(printer, self.handles)
         print_iter_args(printer, self.carried, self.iter_args)
         print_body(printer, self.body, bool(self.iter_args))
-        printer.print_op_attributes(self.attributes)
+        print_extra(printer, self)
 
     @classmethod
     def parse(cls, parser: Parser) -> ForOp:
@@ -400,7 +411,7 @@ class ForOp(_TileLoopBase):
             [iv.resolve(t) for iv, t in zip(ivs, types)] + carried
         )
         op = cls(lbs, ubs, inits, body)
-        op.attributes |= parser.parse_optional_attr_dict()
+        parse_extra(parser, op)
         if not inits:
             for trait in op.get_traits_of_type(SingleBlockImplicitTerminator):
                 ensure_terminator(op, trait)
@@ -421,6 +432,79 @@ class YieldOp(IRDLOperation):
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
+
+
+class TileAttrBase(IRDLOperation):
+    """A scalar fact about the tile a handle stands for."""
+
+    handle = operand_def(TileType)
+    result = result_def(IndexType)
+
+    assembly_format = "$handle attr-dict `:` type($handle)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, handle: SSAValue):
+        super().__init__(operands=[handle], result_types=[IndexType()])
+
+
+@irdl_op_definition
+class BeginOp(TileAttrBase):
+    """The first index of the tile (`tile.begin`)."""
+
+    name = "tile.begin"
+
+
+@irdl_op_definition
+class EndOp(TileAttrBase):
+    """One past the last index of the tile, clipped at the loop's end (`tile.end`)."""
+
+    name = "tile.end"
+
+
+@irdl_op_definition
+class BlockSizeOp(TileAttrBase):
+    """The block size of the tile's dimension (`tile.block_size`)."""
+
+    name = "tile.block_size"
+
+
+@irdl_op_definition
+class TileIdOp(TileAttrBase):
+    """Which tile of its loop this is, from 0 (`tile.id`)."""
+
+    name = "tile.id"
+
+
+@irdl_op_definition
+class TileCountOp(TileAttrBase):
+    """How many tiles its loop has (`tile.count`)."""
+
+    name = "tile.count"
+
+
+@irdl_op_definition
+class IndexOp(IRDLOperation):
+    """The indices the tile covers, as an int32 vector of its block (`tile.index`)."""
+
+    name = "tile.index"
+
+    handle = operand_def(TileType)
+    result = result_def(TensorType)
+
+    assembly_format = "$handle attr-dict `:` type($handle) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, handle: SSAValue):
+        block = block_of(handle)
+        super().__init__(operands=[handle], result_types=[tile_tensor(i32, [Blk(block)])])
+
+    def verify_(self) -> None:
+        if dims_of(self.result.type) != (Blk(block_of(self.handle)),) or element_type_of(
+            self.result.type
+        ) != i32:
+            raise VerifyException("tile.index gives an i32 vector of the handle's block")
 
 
 @irdl_op_definition
@@ -917,6 +1001,12 @@ Tile = Dialect(
         ForOp,
         YieldOp,
         RDimOp,
+        BeginOp,
+        EndOp,
+        BlockSizeOp,
+        TileIdOp,
+        TileCountOp,
+        IndexOp,
         LoadOp,
         StoreOp,
         FullOp,

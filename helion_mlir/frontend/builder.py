@@ -102,8 +102,12 @@ class Builder:
         return DTensor(op.results[0], tuple(dims), dtype)
 
     def splat(self, scalar: DScalar, dims: Sequence[Dim]) -> DTensor:
-        t = tile.tile_tensor(to_xdsl(scalar.dtype), dims)
-        op = self.emit(tile.SplatOp(scalar.value, t))
+        element = to_xdsl(scalar.dtype)
+        value = scalar.value
+        if value.type != element:  # an index: as the integer type of its dtype
+            value = self.emit(arith.IndexCastOp(value, element)).results[0]
+        t = tile.tile_tensor(element, dims)
+        op = self.emit(tile.SplatOp(value, t))
         return DTensor(op.results[0], tuple(dims), scalar.dtype)
 
     def reshape(self, x: DTensor, dims: Sequence[Dim]) -> DTensor:

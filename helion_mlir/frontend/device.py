@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
-from xdsl.dialects.builtin import FunctionType, MemRefType, ModuleOp, StridedLayoutAttr
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import (
+    DenseArrayBase,
+    FunctionType,
+    IndexType,
+    MemRefType,
+    ModuleOp,
+    StridedLayoutAttr,
+    i64,
+)
 from xdsl.ir import Block, Region, SSAValue
 
 from helion_mlir import exc
@@ -75,6 +84,21 @@ _MATMULS = (
 
 def _is_device(v: Any) -> bool:
     return isinstance(v, DTensor | DScalar | TileValue)
+
+
+@dataclass
+class LoopSpec:
+    """What an `hl.tile`/`hl.grid` call asks for."""
+
+    begins: list[int]
+    ends: list[int]
+    multi: bool  # the list form: the loop binds a tuple
+    fixed: list[int]  # per dim, a fixed block size, 0 if the config picks it
+    scalar: bool  # hl.grid: the loop variables are indices, not tiles
+
+    def attach(self, op: tile.GridOp | tile.ForOp) -> None:
+        if any(self.fixed):
+            op.properties["block_sizes"] = DenseArrayBase.from_list(i64, self.fixed)
 
 
 @dataclass
@@ -169,20 +193,21 @@ class DeviceCompiler:
 
     # -- loops ---------------------------------------------------------------------------
 
-    def _tile_bounds(self, call: ast.Call) -> tuple[list[int], list[int], bool]:
-        """Begins, ends and whether the list form was used, of an `hl.tile(...)` call."""
+    def _tile_bounds(self, call: ast.Call) -> LoopSpec:
+        """Bounds, fixed block sizes and form of an `hl.tile(...)`/`hl.grid(...)` call."""
+        fn = self.expr(call.func)
         args = [self.expr(a) for a in call.args]
         kwargs = {k.arg: self.expr(k.value) for k in call.keywords}
-        if set(kwargs) - {"block_size"}:
-            raise self.error(exc.UnsupportedSyntax, f"hl.tile() got unexpected keywords {sorted(kwargs)}", call)
-        if kwargs.get("block_size") is not None:
-            raise self.error(exc.UnsupportedSyntax, "hl.tile(block_size=...) is not supported yet", call)
+        name = "hl.grid" if fn is hl.grid else "hl.tile"
+        allowed = {"block_size"} if fn is hl.tile else set()
+        if set(kwargs) - allowed:
+            raise self.error(exc.UnsupportedSyntax, f"{name}() got unexpected keywords {sorted(kwargs)}", call)
         if len(args) == 1:
             begins, ends = None, args[0]
         elif len(args) == 2:
             begins, ends = args
         else:
-            raise self.error(exc.UnsupportedSyntax, "hl.tile takes (end) or (begin, end)", call)
+            raise self.error(exc.UnsupportedSyntax, f"{name} takes (end) or (begin, end)", call)
         multi = isinstance(ends, list | tuple)
         ends_l = list(ends) if multi else [ends]
         begins_l = [0] * len(ends_l) if begins is None else (list(begins) if multi else [begins])
@@ -190,14 +215,31 @@ class DeviceCompiler:
             if not isinstance(v, int) or isinstance(v, bool):
                 raise self.error(
                     exc.TypeMismatch,
-                    f"hl.tile bounds must be integers known when compiling, got {type(v).__name__}",
+                    f"{name} bounds must be integers known when compiling, got {type(v).__name__}",
                     call,
                 )
         if len(begins_l) != len(ends_l):
-            raise self.error(exc.ShapeMismatch, "hl.tile begin and end lists differ in length", call)
-        return begins_l, ends_l, multi
+            raise self.error(exc.ShapeMismatch, f"{name} begin and end lists differ in length", call)
+        fixed = kwargs.get("block_size")
+        if fn is hl.grid:
+            sizes = [1] * len(ends_l)
+        elif fixed is None:
+            sizes = [0] * len(ends_l)
+        else:
+            sizes = list(fixed) if isinstance(fixed, list | tuple) else [fixed] * len(ends_l)
+            if len(sizes) != len(ends_l) or not all(
+                s is None or (isinstance(s, int) and s > 0 and s & (s - 1) == 0) for s in sizes
+            ):
+                raise self.error(
+                    exc.TypeMismatch,
+                    "block_size must be a power of two (or a list with one per dim; None lets "
+                    "the config choose)",
+                    call,
+                )
+            sizes = [s or 0 for s in sizes]
+        return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
 
-    def _bind_target(self, target: ast.expr, handles: Sequence[TileValue], multi: bool) -> None:
+    def _bind_target(self, target: ast.expr, handles: Sequence[Any], multi: bool) -> None:
         if not multi:
             if not isinstance(target, ast.Name):
                 raise self.error(exc.UnsupportedSyntax, "a 1-D hl.tile loop binds one name", target)
@@ -232,21 +274,33 @@ class DeviceCompiler:
 
     def grid(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
-        begins, ends, multi = self._tile_bounds(loop.iter)
-        blocks = self._loop_blocks(loop, begins, ends)
+        spec = self._tile_bounds(loop.iter)
+        blocks = self._loop_blocks(loop, spec.begins, spec.ends)
         body = Block(arg_types=[tile.TileType(k) for k in blocks])
         handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
         self._name_handles(loop.target, body.args)
         op = tile.GridOp(
-            [self.b.index(v) for v in begins], [self.b.index(v) for v in ends], Region(body)
+            [self.b.index(v) for v in spec.begins], [self.b.index(v) for v in spec.ends], Region(body)
         )
+        spec.attach(op)
         self.b.emit(op)
         saved = (self.b.block, dict(self.scope), self.rdims, self.grid_body)
         self.b.block, self.rdims, self.grid_body = body, {}, body
-        self._bind_target(loop.target, handles, multi)
+        self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
         self.stmts(loop.body)
         body.add_op(tile.YieldOp())
         self.b.block, self.scope, self.rdims, self.grid_body = saved
+
+    def _loop_values(self, handles: list[TileValue], spec: LoopSpec) -> list[Any]:
+        """What the loop variables hold: tiles, or for `hl.grid` their indices."""
+        if not spec.scalar:
+            return handles
+        values = []
+        for h in handles:
+            begin = self.b.emit(tile.BeginOp(h.handle)).results[0]
+            begin.name_hint = h.handle.name_hint
+            values.append(DScalar(begin, torch.int64))
+        return values
 
     def _name_handles(self, target: ast.expr, args: Sequence[SSAValue]) -> None:
         names = [target] if isinstance(target, ast.Name) else getattr(target, "elts", [])
@@ -256,7 +310,8 @@ class DeviceCompiler:
 
     def device_for(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
-        begins, ends, multi = self._tile_bounds(loop.iter)
+        spec = self._tile_bounds(loop.iter)
+        begins, ends = spec.begins, spec.ends
         blocks = self._loop_blocks(loop, begins, ends)
         assigned = names_written(loop.body)
         carried = [
@@ -270,7 +325,7 @@ class DeviceCompiler:
         self._name_handles(loop.target, body.args)
         outer_block, outer_scope = self.b.block, dict(self.scope)
         self.b.block = body
-        self._bind_target(loop.target, handles, multi)
+        self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
         for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
             arg.name_hint = name
             self.scope[name] = DTensor(arg, init.dims, init.dtype)
@@ -299,6 +354,7 @@ class DeviceCompiler:
             [v.value for v in inits],
             Region(body),
         )
+        spec.attach(op)
         self.b.emit(op)
         for name, init, res in zip(carried, inits, op.res):
             res.name_hint = name
@@ -419,6 +475,11 @@ class DeviceCompiler:
                 r = self.rdim(size)
                 indices.append(r.handle)
                 dims.append(Blk(r.block))
+            elif isinstance(item, DScalar) and not item.dtype.is_floating_point:
+                v = item.value
+                if not isinstance(v.type, IndexType):
+                    v = self.b.emit(arith.IndexCastOp(v, IndexType())).results[0]
+                indices.append(v)
             elif isinstance(item, int) and not isinstance(item, bool):
                 if not -size <= item < size:
                     raise self.error(exc.InvalidIndex, f"index {item} is out of bounds for dim {d} of {t.name!r} (size {size})", node)
@@ -551,11 +612,31 @@ class DeviceCompiler:
                 return base.rank
             return BoundMethod(base, attr)
         if isinstance(base, TileValue):
-            raise self.error(exc.UnsupportedSyntax, f"tile.{attr} is not supported yet", node)
+            return self.tile_attribute(base, attr, node)
         try:
             return getattr(base, attr)
         except AttributeError:
             raise self.error(exc.UndefinedName, f"{type(base).__name__} has no attribute {attr!r}", node) from None
+
+    def tile_attribute(self, t: TileValue, attr: str, node: ast.AST) -> Any:
+        scalars = {
+            "begin": tile.BeginOp,
+            "end": tile.EndOp,
+            "block_size": tile.BlockSizeOp,
+            "id": tile.TileIdOp,
+            "count": tile.TileCountOp,
+        }
+        if attr in scalars:
+            op = self.b.emit(scalars[attr](t.handle))
+            return DScalar(self.b.emit(arith.IndexCastOp(op.results[0], i64)).results[0], torch.int64)
+        if attr == "index":
+            op = self.b.emit(tile.IndexOp(t.handle))
+            return DTensor(op.results[0], (Blk(t.block),), torch.int32)
+        raise self.error(
+            exc.UndefinedName,
+            f"a tile has no attribute {attr!r}; it has index, begin, end, block_size, id, count",
+            node,
+        )
 
     def getitem(self, base: Any, index: ast.expr, node: ast.AST) -> Any:
         if isinstance(base, HostTensor):
@@ -590,9 +671,35 @@ class DeviceCompiler:
             return fn(a, b)
         if fn is operator.matmul:
             return self.matmul(a, b, None, node)
+        if not (isinstance(a, DTensor) or isinstance(b, DTensor)):
+            scalar = self.scalar_binop(fn, a, b)
+            if scalar is not None:
+                return scalar
         if isinstance(a, DTensor) and isinstance(b, DTensor):
             self.check_broadcast(a.dims, b.dims, node)
         return self.torch_call(("op", fn.__name__), fn, (a, b), {}, node)
+
+    def scalar_binop(self, fn: Callable[[Any, Any], Any], a: Any, b: Any) -> DScalar | None:
+        """Integer arithmetic on runtime scalars (indices of `hl.grid`, tile attributes),
+        kept scalar; None where it is not that (the torch path handles the rest)."""
+        ops = {operator.add: arith.AddiOp, operator.sub: arith.SubiOp, operator.mul: arith.MuliOp,
+               operator.floordiv: arith.FloorDivSIOp, operator.mod: arith.RemSIOp}
+        if fn not in ops:
+            return None
+        values = []
+        for v in (a, b):
+            if isinstance(v, DScalar) and not v.dtype.is_floating_point:
+                x = v.value
+                if not isinstance(x.type, IndexType):
+                    x = self.b.emit(arith.IndexCastOp(x, IndexType())).results[0]
+                values.append(x)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                values.append(self.b.index(v))
+            else:
+                return None
+        op = self.b.emit(ops[fn](values[0], values[1]))
+        result = self.b.emit(arith.IndexCastOp(op.results[0], i64)).results[0]
+        return DScalar(result, torch.int64)
 
     def check_broadcast(self, a: Sequence[Dim], b: Sequence[Dim], node: ast.AST) -> None:
         for x, y in zip(reversed(a), reversed(b)):

@@ -21,7 +21,7 @@ from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.frontend.source import KernelSource
 
-DEVICE_LOOP_FUNCTIONS = (hl.tile,)
+DEVICE_LOOP_FUNCTIONS = (hl.tile, hl.grid)
 
 
 def _names_read(nodes: Sequence[ast.AST]) -> set[str]:

@@ -31,6 +31,12 @@ def tile(begin_or_end: Any, end_or_none: Any = None, /, block_size: Any = None) 
     raise _outside("tile")
 
 
+def grid(begin_or_end: Any, end_or_none: Any = None, /) -> Any:
+    """Iterate over each index of `[begin, end)` (or `[0, end)`; lists give N-D indices):
+    like `hl.tile` with blocks of one, the loop variables being the indices themselves."""
+    raise _outside("grid")
+
+
 def zeros(shape: Any, dtype: Any = None) -> Any:
     """A device tensor of zeros; `shape` lists tiles and ints."""
     raise _outside("zeros")
@@ -65,4 +71,4 @@ class constexpr:  # noqa: N801 - Helion's spelling
         return f"hl.constexpr({self.value!r})"
 
 
-__all__ = ["Tile", "constexpr", "dot", "full", "specialize", "tile", "zeros"]
+__all__ = ["Tile", "constexpr", "dot", "full", "grid", "specialize", "tile", "zeros"]

@@ -288,6 +288,11 @@ class _Lowering:
             case tile.ReshapeOp():
                 new = tt.ReshapeOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.TileAttrBase():
+                self.vmap[op.result] = self.tile_attr(op)
+            case tile.IndexOp():
+                h = self.handles[op.handle]
+                self.vmap[op.result] = self._indices(h)
             case tile.RelabelOp():  # the block is exactly the static size it renames
                 self.vmap[op.result] = self.vmap[op.source]
             case tile.ReduceOp():
@@ -363,6 +368,23 @@ class _Lowering:
                     mask is None, indices.owner, flat=True)  # type: ignore[arg-type]
         h.indices, h.mask = indices, mask
         self.handles[op.result] = h
+
+    def tile_attr(self, op: tile.TileAttrBase) -> SSAValue:
+        h = self.handles[op.handle]
+        if isinstance(op, tile.BeginOp):
+            return h.offset
+        if isinstance(op, tile.BlockSizeOp):
+            return self.const(h.size)
+        if isinstance(op, tile.EndOp):
+            stop = self.add(h.offset, self.const(h.size))
+            return stop if h.full else self._fold(stop, h.end, min, arith.MinSIOp, "end")
+        rng = self.ranges.get(h.offset)
+        if rng is None:
+            raise exc.InternalError(f"{op.name} needs the loop bounds of its tile")
+        lb, ub, _ = rng
+        if isinstance(op, tile.TileIdOp):
+            return self.div(self.sub(h.offset, self.const(lb)), self.const(h.size), "tile_id")
+        return self.const(-(-(ub - lb) // h.size))
 
     def _full(self, offset: SSAValue, size: int, end: SSAValue) -> bool:
         """Whether every lane of every tile this handle stands for is in bounds."""

@@ -13,7 +13,10 @@ the domains Helion gives them:
 - every loop (one entry per grid, one per device-loop dim): the `tl.range` options
   `range_unroll_factors`, `range_num_stages`, `range_multi_buffers`, `range_flattens`
   (and `range_warp_specializes` where the target has it);
-- an N-D device loop: `loop_orders` on the outermost loop of its nest.
+- an N-D device loop: `loop_orders` on the outermost loop of its nest;
+- a device-loop dim with a fixed block size and at most 8 trips: `static_ranges`.
+
+Block sizes the kernel fixes (`block_size=`, `hl.grid`) are constants, not slots.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from helion_mlir.dialects import cfg, loop, tile
-from helion_mlir.passes.ir_utils import const_int, erase, kernels, next_pow2
+from helion_mlir.passes.ir_utils import const_int, erase, index_constant, kernels, next_pow2
 from helion_mlir.target import TargetInfo
 
 DOT_MIN_BLOCK = 16
@@ -73,6 +76,8 @@ def _block_param(
     return param
 
 
+# Helion offers `tl.static_range` for device loops of at most this many trips.
+MAX_STATIC_TRIPS = 8
 # Helion offers xyz program ids only when the y and z grid dims fit CUDA's limit.
 MAX_YZ_GRID = 65535
 OPTIONAL_BOOL = cfg.EnumAttr([None, False, True])
@@ -82,8 +87,11 @@ def _flattenable(grid: tile.GridOp) -> bool:
     """Whether every tile value in the grid spans all of its dims, adjacent and in order
     (so that one flat index can stand for them) or none of them."""
     blocks = [tile.Blk(tile.block_of(h)) for h in grid.handles]
-    if any(const_int(lb) != 0 for lb in grid.lbs):
+    if any(const_int(lb) != 0 for lb in grid.lbs) or any(grid.fixed_sizes()):
         return False
+    accesses = tile.LoadOp | tile.StoreOp | tile.MaskOp
+    if any(not isinstance(u.operation, accesses) for h in grid.handles for u in h.uses):
+        return False  # tile attributes need a tile per dim
     for op in grid.walk():
         for v in (*op.operands, *op.results):
             dims = tile.dims_of(v.type)
@@ -160,12 +168,21 @@ class _Converter:
         )
         self.sizes: dict[int, SSAValue] = {}
         params: list[Operation] = []
-        for index, (block, lp, dim) in enumerate(blocks):
+        index = 0
+        for block, lp, dim in blocks:
+            fixed = lp.fixed_sizes()[dim]
+            if fixed:  # the kernel fixed this block size: a constant, not a slot
+                const = index_constant(fixed)
+                const.result.name_hint = f"block_size.{block}"
+                params.append(const)
+                self.sizes[block] = const.result
+                continue
             extent = _extent(lp.lbs[dim], lp.ubs[dim])
             reduces = isinstance(lp, tile.GridOp) and _has_rdim(lp)
             param = _block_param(
                 index, block, extent, block in dot_blocks, len(lp.lbs), reduces
             )
+            index += 1
             params.append(param)
             self.sizes[block] = param.result
         warps = cfg.ParamOp(cfg.RefAttr("num_warps", None, cfg.Pow2Attr(1, 32), 4))
@@ -187,6 +204,14 @@ class _Converter:
                 n = len(lp.lbs)
                 order = self.slot("loop_orders", cfg.PermAttr(n), list(range(n))) if n > 1 else None
                 fors[lp] = (order, [self.range_slots() for _ in range(n)])
+        for lp in loops:
+            if isinstance(lp, tile.ForOp):
+                for dim, size in enumerate(lp.fixed_sizes()):
+                    extent = _extent(lp.lbs[dim], lp.ubs[dim])
+                    if size and extent is not None and -(-extent // size) <= MAX_STATIC_TRIPS:
+                        fors[lp][1][dim]["static_range"] = self.slot(
+                            "static_ranges", cfg.EnumAttr([False, True]), False
+                        )
         for lp in loops:
             if isinstance(lp, tile.GridOp):
                 self._grid(lp, grids[lp])

@@ -389,10 +389,8 @@ class PyEmitter:
                 self.assign(op, f"{_UNARY_CALLS[type(op)]}({self.expr(op.operands[0])})")
             case _ if type(op) in _UNARY_FORMULAS:
                 self.assign(op, _UNARY_FORMULAS[type(op)](o(op.operands[0])))
-            case tt.CastOp():
-                self.assign(op, f"{o(op.source)}.to({dtype_name(op.result.type)})")
-            case _ if isinstance(op, _CASTS):
-                self.assign(op, f"{o(op.operands[0])}.to({dtype_name(op.results[0].type)})")
+            case _ if isinstance(op, (tt.CastOp, *_CASTS)):
+                self.assign(op, self.cast(op.operands[0], op.results[0].type))
             case _:
                 raise exc.InternalError(f"no Python emission for {op.name}")
 
@@ -414,6 +412,12 @@ class PyEmitter:
         if not check:
             return []
         return [f"boundary_check={check}", "padding_option='zero'"]
+
+    def cast(self, value: SSAValue, target: Attribute) -> str:
+        """`x.to(dtype)` for tensors; `tl.cast` for scalars, which may be Python ints."""
+        if isinstance(value.type, TensorType):
+            return f"{self.operand(value)}.to({dtype_name(target)})"
+        return f"tl.cast({self.expr(value)}, {dtype_name(target)})"
 
     def reshape(self, op: tt.ReshapeOp) -> str:
         src = list(op.source.type.get_shape())
