@@ -99,7 +99,8 @@ class Kernel:
         try:
             bound = inspect.signature(self.fn).bind(*args, **kwargs)
         except TypeError as e:
-            raise exc.InvalidArgument(f"{self.source.name}(): {e}") from None
+            params = ", ".join(self.source.params)
+            raise exc.InvalidArgument(f"{self.source.name}() is {self.source.name}({params}): {e}") from None
         bound.apply_defaults()
         return tuple(bound.arguments[p] for p in self.source.params)
 
