@@ -100,7 +100,11 @@ class Kernel:
             bound = inspect.signature(self.fn).bind(*args, **kwargs)
         except TypeError as e:
             params = ", ".join(self.source.params)
-            raise exc.InvalidArgument(f"{self.source.name}() is {self.source.name}({params}): {e}") from None
+            raise exc.InvalidArgument(
+                f"{self.source.name}() takes ({params}) but got {len(args)} positional "
+                f"argument{'s' if len(args) != 1 else ''}"
+                f"{' and keywords ' + ', '.join(kwargs) if kwargs else ''}: {e}"
+            ) from None
         bound.apply_defaults()
         return tuple(bound.arguments[p] for p in self.source.params)
 
