@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from helion_mlir import exc
+
 # The SM count persistent kernels assume on the CPU, where Triton's interpreter runs
 # the programs one after another.
 CPU_SMS = 4
@@ -26,9 +28,9 @@ class TargetInfo:
         parts = spec.split(":")
         if parts[0] == "cpu" and len(parts) == 1:
             return cls("cpu")
-        if parts[0] == "cuda" and len(parts) == 3:
+        if parts[0] == "cuda" and len(parts) == 3 and all(p.isdigit() for p in parts[1:]):
             return cls("cuda", int(parts[1]), int(parts[2]))
-        raise ValueError(f"unknown target {spec!r}: use 'cpu' or 'cuda:<capability>:<sms>'")
+        raise exc.InvalidArgument(f"unknown target {spec!r}: use 'cpu' or 'cuda:<capability>:<sms>'")
 
     def spec(self) -> str:
         return "cpu" if self.kind == "cpu" else f"cuda:{self.capability}:{self.num_sm}"
@@ -42,6 +44,14 @@ class TargetInfo:
         if self.capability >= 90:
             return ["pointer", "tensor_descriptor"]
         return ["pointer", "block_ptr"]
+
+    @property
+    def atomic_indexing_forms(self) -> list[str]:
+        """Atomics as pointers, or as TMA reductions where the hardware has them (the
+        interpreter has none)."""
+        if self.kind == "cuda" and self.capability >= 90:
+            return ["pointer", "tensor_descriptor"]
+        return ["pointer"]
 
     @property
     def has_maxnreg(self) -> bool:

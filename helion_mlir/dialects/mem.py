@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, TensorType, i64
+from xdsl.dialects.builtin import IndexType, IntegerAttr, MemRefType, StringAttr, TensorType, i64
 from xdsl.ir import Attribute, Dialect, Operation, SSAValue
 from xdsl.irdl import (
     AttrSizedOperandSegments,
@@ -20,6 +20,7 @@ from xdsl.irdl import (
     ParsePropInAttrDict,
     irdl_op_definition,
     operand_def,
+    opt_operand_def,
     opt_prop_def,
     prop_def,
     result_def,
@@ -29,7 +30,8 @@ from xdsl.irdl import (
 from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
 from xdsl.utils.exceptions import VerifyException
 
-from helion_mlir.dialects.tile import verify_subscript
+from helion_mlir.dialects import tile
+from helion_mlir.dialects.tile import AtomicKindAttr, verify_mask, verify_subscript
 
 
 def _verify_strides(op: Operation, source: SSAValue, strides: Sequence[SSAValue]) -> None:
@@ -40,13 +42,15 @@ def _verify_strides(op: Operation, source: SSAValue, strides: Sequence[SSAValue]
 
 @irdl_op_definition
 class LoadOp(IRDLOperation):
-    """Reads the tile of `source` at `indices`, dim `d` being `strides[d]` elements apart."""
+    """Reads the tile of `source` at `indices`, dim `d` being `strides[d]` elements apart;
+    lanes where `mask` (if given) is false read zero."""
 
     name = "mem.load"
 
     source = operand_def(MemRefType)
     indices = var_operand_def()
     strides = var_operand_def(IndexType)
+    mask = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
     # config slots (values once bound): the indexing form and the eviction policy
     indexing = opt_prop_def(Attribute)
@@ -55,8 +59,8 @@ class LoadOp(IRDLOperation):
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$source `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
-        "type($source) `[` type($indices) `]` `->` type($result)"
+        "$source `[` $indices `]` `strides` `(` $strides `)` (`mask` $mask^)? attr-dict `:` "
+        "type($source) `[` type($indices) `]` (`mask` type($mask)^)? `->` type($result)"
     )
 
     traits = traits_def(MemoryReadEffect())
@@ -68,21 +72,24 @@ class LoadOp(IRDLOperation):
         strides: Sequence[SSAValue],
         result_type: TensorType,
         mem_id: int,
+        mask: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[source, indices, strides],
+            operands=[source, indices, strides, [mask] if mask is not None else []],
             result_types=[result_type],
             properties={"mem_id": IntegerAttr(mem_id, i64)},
         )
 
     def verify_(self) -> None:
         verify_subscript(self, self.source, self.indices, self.result.type)
+        verify_mask(self, self.mask, self.result.type)
         _verify_strides(self, self.source, self.strides)
 
 
 @irdl_op_definition
 class StoreOp(IRDLOperation):
-    """Writes `value` to the tile of `dest` at `indices`, with explicit strides."""
+    """Writes `value` to the tile of `dest` at `indices`, with explicit strides, where
+    `mask` (if given) holds."""
 
     name = "mem.store"
 
@@ -90,13 +97,15 @@ class StoreOp(IRDLOperation):
     dest = operand_def(MemRefType)
     indices = var_operand_def()
     strides = var_operand_def(IndexType)
+    mask = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
     indexing = opt_prop_def(Attribute)
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$value `,` $dest `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
-        "type($value) `,` type($dest) `[` type($indices) `]`"
+        "$value `,` $dest `[` $indices `]` `strides` `(` $strides `)` (`mask` $mask^)? "
+        "attr-dict `:` type($value) `,` type($dest) `[` type($indices) `]` "
+        "(`mask` type($mask)^)?"
     )
 
     traits = traits_def(MemoryWriteEffect())
@@ -108,10 +117,49 @@ class StoreOp(IRDLOperation):
         indices: Sequence[SSAValue],
         strides: Sequence[SSAValue],
         mem_id: int,
+        mask: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[value, dest, indices, strides],
+            operands=[value, dest, indices, strides, [mask] if mask is not None else []],
             properties={"mem_id": IntegerAttr(mem_id, i64)},
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.dest, self.indices, self.value.type)
+        verify_mask(self, self.mask, self.value.type)
+        _verify_strides(self, self.dest, self.strides)
+
+
+@irdl_op_definition
+class AtomicOp(IRDLOperation):
+    """Atomically combines `value` into the tile of `dest` at `indices` (explicit
+    strides) with `kind`; gives the values that were there before."""
+
+    name = "mem.atomic"
+
+    kind = prop_def(AtomicKindAttr)
+    value = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    indices = var_operand_def()
+    strides = var_operand_def(IndexType)
+    mem_id = prop_def(IntegerAttr[i64])
+    sem = prop_def(StringAttr)
+    indexing = opt_prop_def(Attribute)  # the `atomic_indexing` slot
+    result = result_def(TensorType)
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$kind $value `,` $dest `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
+        "type($value) `,` type($dest) `[` type($indices) `]` `->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
+
+    def __init__(self, op: tile.AtomicOp, strides: Sequence[SSAValue]):
+        super().__init__(
+            operands=[op.value, op.dest, op.indices, strides],
+            result_types=[op.result.type],
+            properties={"kind": op.kind, "mem_id": op.mem_id, "sem": op.sem},
         )
 
     def verify_(self) -> None:
@@ -119,4 +167,4 @@ class StoreOp(IRDLOperation):
         _verify_strides(self, self.dest, self.strides)
 
 
-Mem = Dialect("mem", [LoadOp, StoreOp], [])
+Mem = Dialect("mem", [LoadOp, StoreOp, AtomicOp], [])

@@ -557,65 +557,159 @@ def verify_subscript(
 
 @irdl_op_definition
 class LoadOp(IRDLOperation):
-    """Reads the tile of `source` at `indices` (tile handles or scalar indices)."""
+    """Reads the tile of `source` at `indices` (tile handles or scalar indices); lanes
+    where `mask` (if given) is false read zero."""
 
     name = "tile.load"
 
     source = operand_def(MemRefType)
     indices = var_operand_def()
+    mask = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
+    # set by `hl.load(..., eviction_policy=)`; otherwise the config picks it
+    eviction_policy = opt_prop_def(StringAttr)
     result = result_def(TensorType)
 
-    irdl_options = (ParsePropInAttrDict(),)
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$source `[` $indices `]` attr-dict `:` type($source) `[` type($indices) `]` "
-        "`->` type($result)"
+        "$source `[` $indices `]` (`mask` $mask^)? attr-dict `:` type($source) "
+        "`[` type($indices) `]` (`mask` type($mask)^)? `->` type($result)"
     )
 
     traits = traits_def(MemoryReadEffect())
 
     def __init__(
-        self, source: SSAValue, indices: Sequence[SSAValue], result_type: Attribute, mem_id: int
+        self,
+        source: SSAValue,
+        indices: Sequence[SSAValue],
+        result_type: Attribute,
+        mem_id: int,
+        mask: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[source, indices],
+            operands=[source, indices, [mask] if mask is not None else []],
             result_types=[result_type],
             properties={"mem_id": IntegerAttr(mem_id, i64)},
         )
 
     def verify_(self) -> None:
         verify_subscript(self, self.source, self.indices, self.result.type)
+        verify_mask(self, self.mask, self.result.type)
 
 
 @irdl_op_definition
 class StoreOp(IRDLOperation):
-    """Writes `value` to the tile of `dest` at `indices`."""
+    """Writes `value` to the tile of `dest` at `indices`, where `mask` (if given) holds."""
 
     name = "tile.store"
 
     value = operand_def(TensorType)
     dest = operand_def(MemRefType)
     indices = var_operand_def()
+    mask = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
 
-    irdl_options = (ParsePropInAttrDict(),)
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` "
-        "type($dest) `[` type($indices) `]`"
+        "$value `,` $dest `[` $indices `]` (`mask` $mask^)? attr-dict `:` type($value) `,` "
+        "type($dest) `[` type($indices) `]` (`mask` type($mask)^)?"
     )
 
     traits = traits_def(MemoryWriteEffect())
 
     def __init__(
-        self, value: SSAValue, dest: SSAValue, indices: Sequence[SSAValue], mem_id: int
+        self,
+        value: SSAValue,
+        dest: SSAValue,
+        indices: Sequence[SSAValue],
+        mem_id: int,
+        mask: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[value, dest, indices],
+            operands=[value, dest, indices, [mask] if mask is not None else []],
             properties={"mem_id": IntegerAttr(mem_id, i64)},
         )
 
     def verify_(self) -> None:
         verify_subscript(self, self.dest, self.indices, self.value.type)
+        verify_mask(self, self.mask, self.value.type)
+
+
+class AtomicKind(StrEnum):
+    ADD = "add"
+    AND = "and"
+    OR = "or"
+    XOR = "xor"
+    XCHG = "xchg"
+    MAX = "max"
+    MIN = "min"
+
+
+@irdl_attr_definition
+class AtomicKindAttr(EnumAttribute[AtomicKind], SpacedOpaqueSyntaxAttribute):
+    """The read-modify-write of an atomic."""
+
+    name = "tile.atomic_kind"
+
+
+@irdl_op_definition
+class AtomicOp(IRDLOperation):
+    """Atomically combines `value` into the tile of `dest` at `indices` with `kind`;
+    gives the values that were there before."""
+
+    name = "tile.atomic"
+
+    kind = prop_def(AtomicKindAttr)
+    value = operand_def(TensorType)
+    dest = operand_def(MemRefType)
+    indices = var_operand_def()
+    mem_id = prop_def(IntegerAttr[i64])
+    sem = prop_def(StringAttr)
+    result = result_def(TensorType)
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = (
+        "$kind $value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` "
+        "type($dest) `[` type($indices) `]` `->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
+
+    def __init__(
+        self,
+        kind: AtomicKind,
+        value: SSAValue,
+        dest: SSAValue,
+        indices: Sequence[SSAValue],
+        mem_id: int,
+        sem: str = "relaxed",
+    ):
+        super().__init__(
+            operands=[value, dest, indices],
+            result_types=[value.type],
+            properties={
+                "kind": AtomicKindAttr(kind),
+                "mem_id": IntegerAttr(mem_id, i64),
+                "sem": StringAttr(sem),
+            },
+        )
+
+    def verify_(self) -> None:
+        verify_subscript(self, self.dest, self.indices, self.value.type)
+        if self.result.type != self.value.type:
+            raise VerifyException("tile.atomic gives values of its value's type")
+        if self.sem.data not in SEMANTICS:
+            raise VerifyException(f"tile.atomic sem must be one of {', '.join(SEMANTICS)}")
+
+
+SEMANTICS = ("relaxed", "acquire", "release", "acq_rel")
+
+
+def verify_mask(op: Operation, mask: SSAValue | None, tile: Attribute) -> None:
+    if mask is not None and (
+        element_type_of(mask.type) != i1 or dims_of(mask.type) != dims_of(tile)
+    ):
+        raise VerifyException(f"{op.name} mask must be i1 of the tile's shape")
 
 
 # ---------------------------------------------------------------------------
@@ -1009,6 +1103,7 @@ Tile = Dialect(
         IndexOp,
         LoadOp,
         StoreOp,
+        AtomicOp,
         FullOp,
         SplatOp,
         CastOp,
@@ -1021,5 +1116,5 @@ Tile = Dialect(
         CmpOp,
         WhereOp,
     ],
-    [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr],
+    [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr, AtomicKindAttr],
 )

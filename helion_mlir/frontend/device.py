@@ -27,6 +27,7 @@ from xdsl.dialects.builtin import (
     MemRefType,
     ModuleOp,
     StridedLayoutAttr,
+    StringAttr,
     i64,
 )
 from xdsl.ir import Block, Region, SSAValue
@@ -35,6 +36,7 @@ from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
+from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.host import HostProgram, names_written
@@ -90,8 +92,8 @@ def _is_device(v: Any) -> bool:
 class LoopSpec:
     """What an `hl.tile`/`hl.grid` call asks for."""
 
-    begins: list[int]
-    ends: list[int]
+    begins: list[Any]  # ints, or runtime scalars in nested loops
+    ends: list[Any]
     multi: bool  # the list form: the loop binds a tuple
     fixed: list[int]  # per dim, a fixed block size, 0 if the config picks it
     scalar: bool  # hl.grid: the loop variables are indices, not tiles
@@ -211,11 +213,18 @@ class DeviceCompiler:
         multi = isinstance(ends, list | tuple)
         ends_l = list(ends) if multi else [ends]
         begins_l = [0] * len(ends_l) if begins is None else (list(begins) if multi else [begins])
+        # a grid's bounds size the launch; nested loops may run over runtime bounds
+        # such as `tile.begin`/`tile.end` of an enclosing tile
+        dynamic_ok = self.grid_body is not None
         for v in (*begins_l, *ends_l):
-            if not isinstance(v, int) or isinstance(v, bool):
+            static = isinstance(v, int) and not isinstance(v, bool)
+            runtime = isinstance(v, DScalar) and not v.dtype.is_floating_point and dynamic_ok
+            if not (static or runtime):
                 raise self.error(
                     exc.TypeMismatch,
-                    f"{name} bounds must be integers known when compiling, got {type(v).__name__}",
+                    f"{name} bounds must be integers"
+                    + (" or integer device scalars" if dynamic_ok else " known when compiling")
+                    + f", got {type(v).__name__}",
                     call,
                 )
         if len(begins_l) != len(ends_l):
@@ -238,6 +247,18 @@ class DeviceCompiler:
                 )
             sizes = [s or 0 for s in sizes]
         return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
+
+    def bound(self, v: int | DScalar) -> SSAValue:
+        """A loop bound as an `index` value."""
+        if isinstance(v, int):
+            return self.b.index(v)
+        value = v.value
+        producer = value.owner
+        if isinstance(producer, arith.IndexCastOp):  # an index widened for arithmetic
+            value = producer.input
+        if isinstance(value.type, IndexType):
+            return value
+        return self.b.emit(arith.IndexCastOp(value, IndexType())).results[0]
 
     def _bind_target(self, target: ast.expr, handles: Sequence[Any], multi: bool) -> None:
         if not multi:
@@ -270,7 +291,10 @@ class DeviceCompiler:
         if len(names) != len(ends):
             base = target.id if isinstance(target, ast.Name) else "tile"
             names = [f"{base}[{i}]" for i in range(len(ends))]
-        return [self._new_block(e - b, name=n) for b, e, n in zip(begins, ends, names)]
+        return [
+            self._new_block(e - b if isinstance(e, int) and isinstance(b, int) else None, name=n)
+            for b, e, n in zip(begins, ends, names)
+        ]
 
     def grid(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
@@ -349,8 +373,8 @@ class DeviceCompiler:
         self.scope = outer_scope
         self.at(loop)
         op = tile.ForOp(
-            [self.b.index(v) for v in begins],
-            [self.b.index(v) for v in ends],
+            [self.bound(v) for v in begins],
+            [self.bound(v) for v in ends],
             [v.value for v in inits],
             Region(body),
         )
@@ -370,7 +394,7 @@ class DeviceCompiler:
             try:
                 self.stmt(s)
             except exc.HelionError as e:
-                raise e.with_location(self.src.location(s))
+                raise e.with_location(self.src.location(s)) from e.__cause__
 
     def stmt(self, s: ast.stmt) -> None:
         match s:
@@ -510,10 +534,22 @@ class DeviceCompiler:
             self.rdims[extent] = TileValue(op.result, block)
         return self.rdims[extent]
 
-    def load(self, t: HostTensor, items: list[Any], node: ast.AST) -> DTensor:
+    def load(
+        self,
+        t: HostTensor,
+        items: list[Any],
+        node: ast.AST,
+        mask: Callable[[list[Dim]], SSAValue | None] | None = None,
+        eviction: str | None = None,
+    ) -> DTensor:
+        """`t[items]`; `mask(dims)` gives lanes to read (others read zero) and `eviction`
+        fixes the eviction policy (else the config picks it)."""
         indices, dims, newaxes = self.subscript(t, items, node)
         result = tile.tile_tensor(to_xdsl(t.meta.dtype), dims)
-        op = self.b.emit(tile.LoadOp(t.arg, indices, result, self.mem_ids))
+        op = tile.LoadOp(t.arg, indices, result, self.mem_ids, mask(dims) if mask else None)
+        if eviction is not None:
+            op.properties["eviction_policy"] = StringAttr(eviction)
+        self.b.emit(op)
         self.mem_ids += 1
         out = DTensor(op.results[0], tuple(dims), t.meta.dtype)
         if newaxes:
@@ -523,24 +559,36 @@ class DeviceCompiler:
             out = self.b.reshape(out, full)
         return out
 
-    def store(self, t: HostTensor, items: list[Any], value: Any, node: ast.AST) -> None:
+    def store(
+        self,
+        t: HostTensor,
+        items: list[Any],
+        value: Any,
+        node: ast.AST,
+        mask: Callable[[list[Dim]], SSAValue | None] | None = None,
+    ) -> None:
+        """`t[items] = value`, only where `mask(dims)` holds when given."""
         indices, dims, newaxes = self.subscript(t, items, node)
         if newaxes:
             raise self.error(exc.InvalidIndex, "None is not allowed when storing", node)
+        v = self.value_for(t, dims, value, node)
+        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids, mask(dims) if mask else None))
+        self.mem_ids += 1
+
+    def value_for(self, t: HostTensor, dims: list[Dim], value: Any, node: ast.AST) -> DTensor:
+        """`value` as a tile of `dims` in `t`'s dtype, to be written into `t`."""
         v = self.as_tensor(value, t.meta.dtype, node)
         v = self.b.cast(v, t.meta.dtype)
         while v.rank > len(dims) and v.dims[0] == 1:
             v = self.b.reshape(v, v.dims[1:])
         try:
-            v = self.b.broadcast(v, dims)
+            return self.b.broadcast(v, dims)
         except exc.ShapeMismatch:
             raise self.error(
                 exc.ShapeMismatch,
                 f"cannot store a {self.show(v.dims)} value into {t.name}[...] of shape {self.show(dims)}",
                 node,
             ) from None
-        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids))
-        self.mem_ids += 1
 
     def as_tensor(self, value: Any, dtype: torch.dtype, node: ast.AST) -> DTensor:
         if isinstance(value, DTensor):
@@ -744,10 +792,8 @@ class DeviceCompiler:
             else:
                 args.append(self.expr(a))
         kwargs = {k.arg: self.expr(k.value) for k in e.keywords if k.arg is not None}
-        if fn in (hl.zeros, hl.full):
-            return self.hl_full(fn, args, kwargs, e)
-        if fn is hl.dot:
-            return self.hl_dot(args, kwargs, e)
+        if fn in hl_calls.HANDLERS:
+            return hl_calls.call(self, fn, args, kwargs, e)
         if fn is hl.tile:
             raise self.error(exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e)
         if isinstance(fn, BoundMethod):
@@ -779,7 +825,8 @@ class DeviceCompiler:
 
     # -- language functions --------------------------------------------------------------
 
-    def _shape(self, shape: Any, node: ast.AST) -> list[Dim]:
+    def shape(self, shape: Any, node: ast.AST) -> list[Dim]:
+        """The dims of a shape argument: tiles and positive ints."""
         if not isinstance(shape, list | tuple):
             shape = [shape]
         dims: list[Dim] = []
@@ -791,26 +838,6 @@ class DeviceCompiler:
             else:
                 raise self.error(exc.TypeMismatch, f"shape entries must be tiles or positive ints, got {s!r}", node)
         return dims
-
-    def hl_full(self, fn: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> DTensor:
-        names = ["shape", "value", "dtype"] if fn is hl.full else ["shape", "dtype"]
-        params = dict(zip(names, args)) | kwargs
-        dtype = params.get("dtype") or torch.float32
-        value = params.get("value", 0)
-        if not isinstance(dtype, torch.dtype):
-            raise self.error(exc.TypeMismatch, f"dtype must be a torch.dtype, got {dtype!r}", node)
-        dims = self._shape(params.get("shape"), node)
-        if isinstance(value, DScalar):
-            return self.b.cast(self.b.splat(value, dims), dtype)
-        if not isinstance(value, bool | int | float):
-            raise self.error(exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node)
-        return self.b.full(value, dims, dtype)
-
-    def hl_dot(self, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> DTensor:
-        params = dict(zip(["a", "b", "acc", "out_dtype"], args)) | kwargs
-        out = self.matmul(params["a"], params["b"], params.get("acc"), node)
-        out_dtype = params.get("out_dtype")
-        return self.b.cast(out, out_dtype) if out_dtype is not None else out
 
     def addmm(self, acc: Any, a: Any, b: Any, beta: Any = 1, alpha: Any = 1, *, node: ast.AST) -> DTensor:
         if beta != 1 or alpha != 1:

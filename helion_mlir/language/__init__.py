@@ -52,6 +52,40 @@ def dot(a: Any, b: Any, acc: Any = None, out_dtype: Any = None) -> Any:
     raise _outside("dot")
 
 
+def load(tensor: Any, index: Any, extra_mask: Any = None, eviction_policy: Any = None) -> Any:
+    """`tensor[index]`, reading zero where `extra_mask` is false; `eviction_policy`
+    ('evict_first', 'evict_last', 'evict_normal') fixes the cache hint, else the
+    config's `load_eviction_policies` picks it."""
+    raise _outside("load")
+
+
+def store(tensor: Any, index: Any, value: Any, extra_mask: Any = None) -> None:
+    """`tensor[index] = value`, writing only where `extra_mask` holds."""
+    raise _outside("store")
+
+
+def _atomic(kind: str, doc: str) -> Any:
+    def atomic(target: Any, index: Any, value: Any, sem: str = "relaxed") -> Any:
+        raise _outside(f"atomic_{kind}")
+
+    atomic.__name__ = atomic.__qualname__ = f"atomic_{kind}"
+    atomic.__doc__ = (
+        f"Atomically {doc} `target[index]` (a host tensor), lane by lane; gives the "
+        "values that were there before. `sem`: 'relaxed', 'acquire', 'release' or "
+        "'acq_rel'."
+    )
+    return atomic
+
+
+atomic_add = _atomic("add", "adds `value` to")
+atomic_and = _atomic("and", "ANDs `value` into")
+atomic_or = _atomic("or", "ORs `value` into")
+atomic_xor = _atomic("xor", "XORs `value` into")
+atomic_xchg = _atomic("xchg", "stores `value` into")
+atomic_max = _atomic("max", "takes the max of `value` and")
+atomic_min = _atomic("min", "takes the min of `value` and")
+
+
 def specialize(value: Any) -> Any:
     """Make a size (or a sequence of sizes) a compile-time constant of the kernel.
 
@@ -71,4 +105,22 @@ class constexpr:  # noqa: N801 - Helion's spelling
         return f"hl.constexpr({self.value!r})"
 
 
-__all__ = ["Tile", "constexpr", "dot", "full", "grid", "specialize", "tile", "zeros"]
+__all__ = [
+    "Tile",
+    "atomic_add",
+    "atomic_and",
+    "atomic_max",
+    "atomic_min",
+    "atomic_or",
+    "atomic_xchg",
+    "atomic_xor",
+    "constexpr",
+    "dot",
+    "full",
+    "grid",
+    "load",
+    "specialize",
+    "store",
+    "tile",
+    "zeros",
+]

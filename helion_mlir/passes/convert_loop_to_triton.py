@@ -8,7 +8,10 @@ grouping, flattening, persistence). Each handle gets its index vector
 access takes its `indexing` form when legal for it (block pointers and tensor
 descriptors need whole-tile subscripts; descriptors also need an aligned, contiguous
 last dim) and falls back to pointer arithmetic (`base + sum(indices_d * stride_d)`)
-otherwise. Loops get their `tl.range` options; `tile.mask` becomes a `where`, and
+otherwise, as do accesses with a kernel-given mask (ANDed into the bounds mask).
+Atomics become `tl.atomic_*` on pointers, or TMA reductions when `atomic_indexing`
+asks for a descriptor and the atomic is a relaxed add whose old values go unused.
+Loops get their `tl.range` options; `tile.mask` becomes a `where`, and
 every tensor type takes the concrete block sizes.
 """
 
@@ -30,6 +33,9 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     UnitAttr,
+    bf16,
+    f16,
+    f32,
     i32,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -41,6 +47,8 @@ from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import cfg, loop, mem, tile
 from helion_mlir.passes import program_ids
 from helion_mlir.passes.ir_utils import const_int, erase, kernels
+
+_INDEX = IndexType()
 
 
 def element_bytes(t: Attribute) -> int:
@@ -123,7 +131,7 @@ class _Lowering:
             self.entry.insert_op_before(op, first)
         return op.results[0]
 
-    def const(self, value: int, typ: Attribute = IndexType()) -> SSAValue:
+    def const(self, value: int, typ: Attribute = _INDEX) -> SSAValue:
         key = (value, typ)
         if key not in self.consts:
             self.consts[key] = self._prepend(arith.ConstantOp(IntegerAttr(value, typ)))
@@ -276,6 +284,8 @@ class _Lowering:
                 self.serial_loop(op)
             case mem.LoadOp() | mem.StoreOp():
                 self.access(op)
+            case mem.AtomicOp():
+                self.atomic(op)
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -456,17 +466,17 @@ class _Lowering:
 
     def access(self, op: mem.LoadOp | mem.StoreOp) -> None:
         """A load or store in its configured indexing form, or as pointers when that form
-        is not legal for this access."""
+        is not legal for this access (a kernel-given mask needs pointers)."""
         is_load = isinstance(op, mem.LoadOp)
         tile_type = op.result.type if is_load else op.value.type  # type: ignore[union-attr]
-        base = self.vmap[op.source if is_load else op.dest]  # type: ignore[union-attr]
+        base = self.vmap[_memory(op)]
         eviction = self.value(op, "eviction_policy", "") if is_load else ""
         form = self.value(op, "indexing", "pointer")
-        handles = self._block_handles(op, form) if form != "pointer" else None
+        handles = self._block_handles(op, form) if form != "pointer" and op.mask is None else None
         if handles is not None:
             self._block_access(op, form, handles, base, eviction)
             return
-        offsets, mask = self.address(op.indices, op.strides, tile_type)
+        offsets, mask = self.address(op.indices, op.strides, tile_type, op.mask)
         if is_load:
             new = tt.LoadOp(base, offsets, mask, self.type(tile_type))
             if eviction:
@@ -475,11 +485,32 @@ class _Lowering:
         else:
             self.emit(tt.StoreOp(base, offsets, self.vmap[op.value], mask))  # type: ignore[union-attr]
 
-    def _block_handles(self, op: mem.LoadOp | mem.StoreOp, form: str) -> list[_Handle] | None:
+    def atomic(self, op: mem.AtomicOp) -> None:
+        """An atomic through pointers, or as a TMA reduction when the config asks for a
+        tensor descriptor and the atomic can be one (a relaxed add whose old values are
+        not used, on a descriptor-legal tile)."""
+        value, base = self.vmap[op.value], self.vmap[op.dest]
+        form = self.value(op, "indexing", "pointer")
+        reducible = (
+            form == "tensor_descriptor"
+            and op.kind.data == tile.AtomicKind.ADD
+            and op.sem.data == "relaxed"
+            and not op.result.uses
+            and op.value.type.element_type in _TMA_ADD_TYPES  # type: ignore[attr-defined]
+        )
+        handles = self._block_handles(op, form) if reducible else None
+        if handles is not None:
+            desc = self._descriptor(op, base, handles)
+            self.emit(tt.DescAtomicOp(op.kind, desc, [h.offset for h in handles], value))
+            return
+        offsets, mask = self.address(op.indices, op.strides, op.value.type)
+        new = tt.AtomicOp(op.kind, base, offsets, value, mask, op.sem)
+        self.vmap[op.result] = self.emit(new, op.result.name_hint or "old")
+
+    def _block_handles(self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, form: str) -> list[_Handle] | None:
         """The handles of an access that a block pointer or tensor descriptor can express:
         every dim a whole tile clipped at the tensor's own end (None if not so)."""
-        source = op.source if isinstance(op, mem.LoadOp) else op.dest
-        mt = source.type
+        mt = _memory(op).type
         assert isinstance(mt, MemRefType)
         shape = mt.get_shape()
         handles = []
@@ -509,19 +540,12 @@ class _Lowering:
         base: SSAValue,
         eviction: str,
     ) -> None:
-        source = op.source if isinstance(op, mem.LoadOp) else op.dest
+        source = _memory(op)
         shape = [self.const(d) for d in source.type.get_shape()]  # type: ignore[attr-defined]
         strides = [self.vmap[s] for s in op.strides]
         offsets = [h.offset for h in handles]
         if form == "tensor_descriptor":
-            block = tuple(h.size for h in handles)
-            desc = self.descriptors.get((base, block))
-            if desc is None:
-                make = tt.MakeDescriptorOp(base, shape, strides, block)
-                make.result.name_hint = f"{base.name_hint}_desc"
-                self.entry.insert_op_before(make, self.program_start)
-                desc = self.descriptors[(base, block)] = make.result
-            self.uses_descriptors = True
+            desc = self._descriptor(op, base, handles)
             if isinstance(op, mem.LoadOp):
                 new = tt.DescLoadOp(desc, offsets, self.type(op.result.type))
                 self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
@@ -539,10 +563,31 @@ class _Lowering:
         else:
             self.emit(tt.BlockStoreOp(base, shape, strides, offsets, order, check, self.vmap[op.value]))
 
+    def _descriptor(
+        self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, base: SSAValue, handles: list[_Handle]
+    ) -> SSAValue:
+        """The kernel's one tensor descriptor of `op`'s tensor for blocks of these handles."""
+        block = tuple(h.size for h in handles)
+        desc = self.descriptors.get((base, block))
+        if desc is None:
+            shape = [self.const(d) for d in _memory(op).type.get_shape()]  # type: ignore[attr-defined]
+            strides = [self.vmap[s] for s in op.strides]
+            make = tt.MakeDescriptorOp(base, shape, strides, block)
+            make.result.name_hint = f"{base.name_hint}_desc"
+            self.entry.insert_op_before(make, self.program_start)
+            desc = self.descriptors[(base, block)] = make.result
+        self.uses_descriptors = True
+        return desc
+
     def address(
-        self, indices: Sequence[SSAValue], strides: Sequence[SSAValue], tile_type: Attribute
+        self,
+        indices: Sequence[SSAValue],
+        strides: Sequence[SSAValue],
+        tile_type: Attribute,
+        extra_mask: SSAValue | None = None,
     ) -> tuple[SSAValue, SSAValue | None]:
-        """Pointer offsets and mask (None if all lanes are in bounds) of an access."""
+        """Pointer offsets and mask (None if all lanes are in bounds) of an access; a
+        kernel-given `extra_mask` is ANDed in."""
         shape = list(self.type(tile_type).get_shape()) if isinstance(tile_type, TensorType) else []
         rank = len(shape)
         terms: list[SSAValue] = []
@@ -566,12 +611,14 @@ class _Lowering:
             else:
                 scalar = self.add(scalar, self.mul(self.vmap[index], s))
         if rank == 0:
-            return scalar, None
+            return scalar, self.vmap[extra_mask] if extra_mask is not None else None
         offsets = self._broadcast(terms[0], shape)
         for t in terms[1:]:
             offsets = self.emit(arith.AddiOp(offsets, self._broadcast(t, shape)), "offsets")
         if const_int(scalar) != 0:
             offsets = self.emit(arith.AddiOp(offsets, self._broadcast(scalar, shape)), "offsets")
+        if extra_mask is not None:
+            masks.append(self.vmap[extra_mask])
         mask = None
         for m in masks:
             m = self._broadcast(m, shape)
@@ -614,6 +661,14 @@ class _Lowering:
             new = tt.ReduceOp(op.kind, value, axis, keep, TensorType(elt, out_shape))
             value = self.emit(new, op.result.name_hint)
         self.vmap[op.result] = value
+
+
+def _memory(op: mem.LoadOp | mem.StoreOp | mem.AtomicOp) -> SSAValue:
+    return op.source if isinstance(op, mem.LoadOp) else op.dest
+
+
+# element types a TMA reduction can add (cp.reduce.async.bulk.tensor .add)
+_TMA_ADD_TYPES = (f16, bf16, f32, i32)
 
 
 @dataclass(frozen=True)

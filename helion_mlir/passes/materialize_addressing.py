@@ -3,18 +3,19 @@
 `tile.load`/`tile.store` become `mem.load`/`mem.store`, which carry the stride of each
 dim of the accessed tensor as an SSA value (a constant for static layouts). With the
 handles' offsets, sizes and ends, that is all any indexing form needs after binding.
-Each access also gets its config slots, keyed by its stable `mem_id`: `indexing[mem_id]`
-(pointer, block pointer or tensor descriptor, as the target offers) and, for loads,
-`load_eviction_policies[k]` (k-th load in `mem_id` order).
+Each access also gets its config slots, numbered in stable `mem_id` (source) order:
+`indexing[k]` for the k-th load or store (pointer, block pointer or tensor descriptor,
+as the target offers), `load_eviction_policies[k]` for the k-th load without a policy
+of its own, and `atomic_indexing[k]` for the k-th atomic.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from xdsl.context import Context
 from xdsl.dialects.builtin import IntAttr, MemRefType, ModuleOp, StridedLayoutAttr
-from xdsl.ir import SSAValue
+from xdsl.ir import Block, SSAValue
 from xdsl.passes import ModulePass
 
 from helion_mlir import exc
@@ -45,6 +46,26 @@ def memref_strides(t: MemRefType) -> list[int]:
 EVICTION = cfg.EnumAttr(["", "first", "last"])
 
 
+@dataclass
+class _StrideConstants:
+    """The stride values of a memref, as index constants made once at kernel entry."""
+
+    entry: Block
+    cache: dict[int, SSAValue] = field(default_factory=dict)
+
+    def __call__(self, source: SSAValue) -> list[SSAValue]:
+        assert isinstance(source.type, MemRefType)
+        values = []
+        for s in memref_strides(source.type):
+            if s not in self.cache:
+                c = index_constant(s)
+                c.result.name_hint = f"c{s}"
+                self.entry.insert_op_before(c, self.entry.first_op)  # type: ignore[arg-type]
+                self.cache[s] = c.result
+            values.append(self.cache[s])
+        return values
+
+
 @dataclass(frozen=True)
 class MaterializeAddressingPass(ModulePass):
     """Rewrites `tile.load`/`tile.store` into `mem.load`/`mem.store` with explicit strides
@@ -55,51 +76,68 @@ class MaterializeAddressingPass(ModulePass):
     target: str = "cpu"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        forms = cfg.EnumAttr(TargetInfo.parse(self.target).indexing_forms)
+        target = TargetInfo.parse(self.target)
+        forms = cfg.EnumAttr(target.indexing_forms)
+        atomic_forms = cfg.EnumAttr(target.atomic_indexing_forms)
         for kernel in kernels(op):
-            accesses = [o for o in kernel.walk() if isinstance(o, tile.LoadOp | tile.StoreOp)]
-            load_ids = sorted({a.mem_id.value.data for a in accesses if isinstance(a, tile.LoadOp)})
-            load_slot = {mem_id: k for k, mem_id in enumerate(load_ids)}
-            entry = kernel.body.block
-            cache: dict[int, SSAValue] = {}
-
-            def stride_values(source: SSAValue) -> list[SSAValue]:
-                assert isinstance(source.type, MemRefType)
-                values = []
-                for s in memref_strides(source.type):
-                    if s not in cache:
-                        c = index_constant(s)
-                        c.result.name_hint = f"c{s}"
-                        entry.insert_op_before(c, entry.first_op)  # type: ignore[arg-type]
-                        cache[s] = c.result
-                    values.append(cache[s])
-                return values
+            accesses = [
+                o for o in kernel.walk() if isinstance(o, tile.LoadOp | tile.StoreOp | tile.AtomicOp)
+            ]
+            # slot numbers: each access kind in mem_id (source) order; the clones that
+            # reduction rolling made of one access share its mem_id and its slots
+            ids = {
+                kind: {
+                    mem_id: k
+                    for k, mem_id in enumerate(
+                        sorted({a.mem_id.value.data for a in accesses if pick(a)})
+                    )
+                }
+                for kind, pick in (
+                    ("indexing", lambda a: not isinstance(a, tile.AtomicOp)),
+                    ("load", lambda a: isinstance(a, tile.LoadOp) and a.eviction_policy is None),
+                    ("atomic", lambda a: isinstance(a, tile.AtomicOp)),
+                )
+            }
+            stride_values = _StrideConstants(kernel.body.block)
 
             for access in accesses:
-                if isinstance(access, tile.LoadOp):
+                mem_id = access.mem_id.value.data
+                if isinstance(access, tile.AtomicOp):
+                    new = mem.AtomicOp(access, stride_values(access.dest))
+                    new.properties["indexing"] = cfg.RefAttr(
+                        "atomic_indexing", ids["atomic"][mem_id], atomic_forms, "pointer"
+                    )
+                elif isinstance(access, tile.LoadOp):
                     new = mem.LoadOp(
                         access.source,
                         access.indices,
                         stride_values(access.source),
                         access.result.type,  # type: ignore[arg-type]
-                        access.mem_id.value.data,
+                        mem_id,
+                        access.mask,
                     )
-                    new.result.name_hint = access.result.name_hint
-                    new.properties["eviction_policy"] = cfg.RefAttr(
-                        "load_eviction_policies", load_slot[new.mem_id.value.data], EVICTION, ""
-                    )
+                    if access.eviction_policy is not None:  # fixed by the kernel
+                        new.properties["eviction_policy"] = access.eviction_policy
+                    else:
+                        new.properties["eviction_policy"] = cfg.RefAttr(
+                            "load_eviction_policies", ids["load"][mem_id], EVICTION, ""
+                        )
                 else:
                     new = mem.StoreOp(
                         access.value,
                         access.dest,
                         access.indices,
                         stride_values(access.dest),
-                        access.mem_id.value.data,
+                        mem_id,
+                        access.mask,
                     )
-                new.properties["indexing"] = cfg.RefAttr(
-                    "indexing", new.mem_id.value.data, forms, "pointer"
-                )
+                if not isinstance(access, tile.AtomicOp):
+                    new.properties["indexing"] = cfg.RefAttr(
+                        "indexing", ids["indexing"][mem_id], forms, "pointer"
+                    )
                 new.location = access.location
+                for a, b in zip(access.results, new.results):
+                    b.name_hint = a.name_hint
                 block = access.parent_block()
                 assert block is not None
                 block.insert_op_before(new, access)

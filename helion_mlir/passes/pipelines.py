@@ -61,7 +61,7 @@ _NEEDED = (
     (TilePruneMasksPass, (tile.MaskOp,)),
     (RollReductionsPass, (tile.RDimOp,)),
     (ConvertTileToLoopPass, (tile.GridOp, tile.ForOp)),
-    (MaterializeAddressingPass, (tile.LoadOp, tile.StoreOp)),
+    (MaterializeAddressingPass, (tile.LoadOp, tile.StoreOp, tile.AtomicOp)),
 )
 
 

@@ -12,8 +12,9 @@ loop runs once, and `fold-single-trip-loops` plus `memory-cse` give back the
 persistent kernel.
 
 A dimension is rolled only when everything that spans it sits directly in one
-`tile.grid` body, no `tile.dot` uses it and no `tile.relabel` equates it with a static
-size; otherwise it stays persistent, a single `loop.tile` of the padded extent.
+`tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it with a static
+size and no atomic over it has its old values used (recomputing them would repeat the
+atomic); otherwise it stays persistent, a single `loop.tile` of the padded extent.
 """
 
 from __future__ import annotations
@@ -89,6 +90,8 @@ def rollable(rdim: tile.RDimOp) -> bool:
         if op.parent_block() is not home or isinstance(op, tile.DotOp | tile.RelabelOp):
             return False
         if op.regions:
+            return False
+        if isinstance(op, tile.AtomicOp) and op.result.uses:  # a later stage would redo it
             return False
     return True
 

@@ -148,6 +148,10 @@ class BoundKernel:
             return self.config_spec.default_config()
         return Config(self.config_spec.normalize(dict(config)))
 
+    def _resolve(self, config: Config | Mapping[str, Any] | None) -> Config:
+        """`config` normalized; None is the config this kernel runs."""
+        return self.config if config is None else self.normalize(config)
+
     def set_config(self, config: Config | Mapping[str, Any]) -> None:
         """Run this config from now on."""
         self._config = self.normalize(config)
@@ -164,7 +168,7 @@ class BoundKernel:
     def ir(self, stage: str = "mem", config: Config | Mapping[str, Any] | None = None) -> str:
         """The kernel's IR after `stage`: one of `frontend`, "tile", "loop", "mem", "triton"."""
         if stage == "triton":
-            return str(self._bind(self.normalize(config)))
+            return str(self._bind(self._resolve(config)))
         if stage not in self._stages:
             raise exc.InvalidArgument(
                 f"unknown IR stage {stage!r}; choose one of {', '.join([*self._stages, 'triton'])}"
@@ -183,8 +187,9 @@ class BoundKernel:
 
     def to_triton_code(self, config: Config | Mapping[str, Any] | None = None) -> str:
         """The generated module for `config`: the Triton kernel, its launcher, and the
-        host function that runs the user's host code around the launch."""
-        config = self.normalize(config)
+        host function that runs the user's host code around the launch (None: the
+        config this kernel runs)."""
+        config = self._resolve(config)
         return f"{self._kernel_source(config)}\n\n{self._host_source}\n"
 
     @functools.cached_property
@@ -198,10 +203,11 @@ class BoundKernel:
     # -- running ---------------------------------------------------------------------
 
     def compile_config(self, config: Config | Mapping[str, Any] | None = None) -> Callable[..., Any]:
-        """The host function running the kernel with `config` (compiled once per config)."""
+        """The host function running the kernel with `config` (compiled once per config;
+        None: the config this kernel runs)."""
         from helion_mlir.runtime import loader
 
-        config = self.normalize(config)
+        config = self._resolve(config)
         key = config.to_json()
         fn = self._compiled.get(key)
         if fn is None:

@@ -47,6 +47,7 @@ def use_triton(interpret: bool) -> None:
         )
     _interpret_language_helpers()
     _scalar_index_fix()
+    _contiguous_atomic_operands()
 
 
 def _scalar_index_fix() -> None:
@@ -65,6 +66,32 @@ def _scalar_index_fix() -> None:
 
     patch.helion_mlir_fix = True  # type: ignore[attr-defined]
     interpreter._patch_lang_tensor = patch
+
+
+def _contiguous_atomic_operands() -> None:
+    """Triton 3.6's interpreter hands atomics' NumPy operands to C++ as raw buffers, but
+    its broadcasts are strided views: a broadcast value would be read as garbage. Copy
+    such operands to contiguous arrays first."""
+    import numpy as np
+    from triton.runtime.interpreter import InterpreterBuilder, TensorHandle
+
+    if getattr(InterpreterBuilder.create_atomic_rmw, "helion_mlir_fix", False):
+        return
+
+    def dense(h: TensorHandle) -> TensorHandle:
+        return TensorHandle(np.ascontiguousarray(h.data), h.dtype)
+
+    rmw, cas = InterpreterBuilder.create_atomic_rmw, InterpreterBuilder.create_atomic_cas
+
+    def create_atomic_rmw(self, op, ptr, val, mask, sem, scope):  # type: ignore[no-untyped-def]
+        return rmw(self, op, dense(ptr), dense(val), dense(mask), sem, scope)
+
+    def create_atomic_cas(self, ptr, cmp, val, sem, scope):  # type: ignore[no-untyped-def]
+        return cas(self, dense(ptr), dense(cmp), dense(val), sem, scope)
+
+    create_atomic_rmw.helion_mlir_fix = True  # type: ignore[attr-defined]
+    InterpreterBuilder.create_atomic_rmw = create_atomic_rmw  # type: ignore[method-assign]
+    InterpreterBuilder.create_atomic_cas = create_atomic_cas  # type: ignore[method-assign]
 
 
 def _interpret_language_helpers() -> None:

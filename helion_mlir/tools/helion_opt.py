@@ -78,11 +78,19 @@ class HelionOptMain(xDSLOptMain):
             @dataclass(frozen=True)
             class ConfiguredTritonTarget(TritonTarget):
                 config: str = given
+                device: str = self.args.device
 
             return ConfiguredTritonTarget
 
         self.available_targets["triton"] = triton_target
-        self.available_targets["config-space"] = lambda: ConfigSpaceTarget
+        def config_space_target() -> type[Target]:
+            @dataclass(frozen=True)
+            class ConfiguredSpaceTarget(ConfigSpaceTarget):
+                device: str = self.args.device
+
+            return ConfiguredSpaceTarget
+
+        self.available_targets["config-space"] = config_space_target
 
     def register_all_arguments(self, arg_parser: argparse.ArgumentParser) -> None:
         super().register_all_arguments(arg_parser)
@@ -98,6 +106,12 @@ class HelionOptMain(xDSLOptMain):
         )
         arg_parser.add_argument(
             "--config-file", default="", help="read the -t triton config from this JSON file"
+        )
+        arg_parser.add_argument(
+            "--device",
+            default="cpu",
+            help="device that -t triton and the config space are for: cpu (the Triton "
+            "interpreter) or cuda:<capability>:<sms>, e.g. cuda:90:132 for an H100",
         )
         arg_parser.add_argument(
             "--print-config-space",
@@ -180,12 +194,14 @@ class ConfigSpaceTarget(Target):
 
     name = "config-space"
 
+    device: str = "cpu"
+
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from helion_mlir.passes import pipelines
         from helion_mlir.tuner.config_spec import ConfigSpec
 
         module = module.clone()
-        pipelines.lower_to_mem(module)
+        pipelines.lower_to_mem(module, self.device)
         output.write(ConfigSpec.from_module(module).table() + "\n")
 
 

@@ -32,7 +32,7 @@ mem.store %v, %x[%t, %c1] strides(%c1) {mem_id = 0 : i64} : tensor<?xf32, #tile.
 %x = "test.op"() : () -> memref<4xf32>
 %t = "test.op"() : () -> !tile.tile<0>
 %s = "test.op"() : () -> i32
-%v = "mem.load"(%x, %t, %s) <{mem_id = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1>}> : (memref<4xf32>, !tile.tile<0>, i32) -> tensor<?xf32, #tile.blocks<0>>
+%v = "mem.load"(%x, %t, %s) <{mem_id = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 0>}> : (memref<4xf32>, !tile.tile<0>, i32) -> tensor<?xf32, #tile.blocks<0>>
 
 // CHECK:      {{^}}operand 'strides' at position 2 does not verify:
 // CHECK-NEXT: i32 should be of base attribute index

@@ -384,3 +384,28 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 
 // CHECK:      {{^}}tile.where condition must be i1 of the result's shape
 // CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A load's mask has the tile's shape.
+
+%x = "test.op"() : () -> memref<64x64xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%u = "test.op"() : () -> !tile.tile<1>
+%m = "test.op"() : () -> tensor<?xi1, #tile.blocks<0>>
+%v = tile.load %x[%t, %u] mask %m {mem_id = 0 : i64} : memref<64x64xf32>[!tile.tile<0>, !tile.tile<1>] mask tensor<?xi1, #tile.blocks<0>> -> tensor<?x?xf32, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.load mask must be i1 of the tile's shape
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// An atomic's memory order is one of Triton's.
+
+%x = "test.op"() : () -> memref<64xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%o = tile.atomic add %v, %x[%t] {mem_id = 0 : i64, sem = "seq_cst"} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.atomic sem must be one of relaxed, acquire, release, acq_rel
+// CHECK-NEXT: "builtin.module"() ({

@@ -52,7 +52,7 @@ tile.kernel @matmul_like(%x: memref<64x32xf32>, %y: memref<32x16xf32>, %out: mem
 // CHECK-GENERIC-NEXT:      %zero = "tile.full"() <{value = 0.000000e+00 : f32}> : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
 // CHECK-GENERIC-NEXT:      %acc = "tile.for"(%c0, %c32, %zero) <{operandSegmentSizes = array<i32: 1, 1, 1>}> ({
 // CHECK-GENERIC-NEXT:      ^bb0(%tk: !tile.tile<2>, %a: tensor<?x?xf32, #tile.blocks<0, 1>>):
-// CHECK-GENERIC-NEXT:        %lhs = "tile.load"(%x, %tm, %tk) <{mem_id = 0 : i64}> : (memref<64x32xf32>, !tile.tile<0>, !tile.tile<2>) -> tensor<?x?xf32, #tile.blocks<0, 2>>
+// CHECK-GENERIC-NEXT:        %lhs = "tile.load"(%x, %tm, %tk) <{mem_id = 0 : i64, operandSegmentSizes = array<i32: 1, 2, 0>}> : (memref<64x32xf32>, !tile.tile<0>, !tile.tile<2>) -> tensor<?x?xf32, #tile.blocks<0, 2>>
 // CHECK-GENERIC:             %lm = "tile.mask"(%lhs, %tk) <{fill = 0.000000e+00 : f32}> : (tensor<?x?xf32, #tile.blocks<0, 2>>, !tile.tile<2>) -> tensor<?x?xf32, #tile.blocks<0, 2>>
 // CHECK-GENERIC-NEXT:        %d = "tile.dot"(%lm, %rhs, %a) : (tensor<?x?xf32, #tile.blocks<0, 2>>, tensor<?x?xf32, #tile.blocks<2, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
 // CHECK-GENERIC-NEXT:        "tile.yield"(%d) : (tensor<?x?xf32, #tile.blocks<0, 1>>) -> ()
@@ -62,7 +62,7 @@ tile.kernel @matmul_like(%x: memref<64x32xf32>, %y: memref<32x16xf32>, %out: mem
 // CHECK-GENERIC-NEXT:      %w = "tile.where"(%gt, %acc, %sp) : (tensor<?x?xi1, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>, tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
 // CHECK-GENERIC-NEXT:      %r = "tile.reduce"(%w) <{kind = #tile<reduce_kind max>, dims = array<i64: 1>, keepdim}> : (tensor<?x?xf32, #tile.blocks<0, 1>>) -> tensor<?x1xf32, #tile.blocks<0>>
 // CHECK-GENERIC-NEXT:      %b = "tile.broadcast"(%r) : (tensor<?x1xf32, #tile.blocks<0>>) -> tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-GENERIC-NEXT:      "tile.store"(%b, %out, %tm, %tn) <{mem_id = 2 : i64}> : (tensor<?x?xf32, #tile.blocks<0, 1>>, memref<64x16xf32>, !tile.tile<0>, !tile.tile<1>) -> ()
+// CHECK-GENERIC-NEXT:      "tile.store"(%b, %out, %tm, %tn) <{mem_id = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 2, 0>}> : (tensor<?x?xf32, #tile.blocks<0, 1>>, memref<64x16xf32>, !tile.tile<0>, !tile.tile<1>) -> ()
 // CHECK-GENERIC-NEXT:      "tile.yield"() : () -> ()
 // CHECK-GENERIC-NEXT:    }) : (index, index, index, index) -> ()
 
@@ -182,3 +182,34 @@ tile.kernel @no_carry(%x: memref<4x4xi32>) attributes {sources = ["x"]} {
 // CHECK-GENERIC:           "tile.store"
 // CHECK-GENERIC-NEXT:      "tile.yield"() : () -> ()
 // CHECK-GENERIC-NEXT:    }) : (index, index) -> ()
+
+// -----
+
+// Kernel-given masks on a load and a store, a fixed eviction policy, and atomics
+// (their old values used or not).
+
+tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes {sources = ["x", "cnt"]} {
+  %c0 = arith.constant 0 : index
+  %c64 = arith.constant 64 : index
+  tile.grid %t = %c0 to %c64 : !tile.tile<0> {
+    %zero = tile.full 0.000000e+00 : f32 : tensor<?xf32, #tile.blocks<0>>
+    %v = tile.load %x[%t] {mem_id = 0 : i64} : memref<64xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<0>>
+    %pos = tile.cmp gt %v, %zero : tensor<?xf32, #tile.blocks<0>> -> tensor<?xi1, #tile.blocks<0>>
+    %w = tile.load %x[%t] mask %pos {mem_id = 1 : i64, eviction_policy = "last"} : memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+    tile.store %w, %x[%t] mask %pos {mem_id = 2 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>>
+    %one = tile.full 1 : i32 : tensor<?xi32, #tile.blocks<0>>
+    %old = tile.atomic add %one, %cnt[%t] {mem_id = 3 : i64, sem = "acq_rel"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+    %m = tile.atomic max %old, %cnt[%t] {mem_id = 4 : i64, sem = "relaxed"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+  }
+}
+
+// CHECK-LABEL: tile.kernel @masked_atomics
+// CHECK:         %w = tile.load %x[%t] mask %pos {mem_id = 1 : i64, eviction_policy = "last"} : memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+// CHECK-NEXT:    tile.store %w, %x[%t] mask %pos {mem_id = 2 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>>
+// CHECK:         %old = tile.atomic add %one, %cnt[%t] {mem_id = 3 : i64, sem = "acq_rel"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+// CHECK-NEXT:    %m = tile.atomic max %old, %cnt[%t] {mem_id = 4 : i64, sem = "relaxed"}
+
+// CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "masked_atomics"
+// CHECK-GENERIC:         %w = "tile.load"(%x, %t, %pos) <{mem_id = 1 : i64, eviction_policy = "last", operandSegmentSizes = array<i32: 1, 1, 1>}>
+// CHECK-GENERIC-NEXT:    "tile.store"(%w, %x, %t, %pos) <{mem_id = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+// CHECK-GENERIC:         %old = "tile.atomic"(%one, %cnt, %t) <{kind = #tile<atomic_kind add>, mem_id = 3 : i64, sem = "acq_rel"}>

@@ -98,3 +98,32 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 // CHECK-GENERIC-NEXT:      "triton.yield"() : () -> ()
 // CHECK-GENERIC-NEXT:    }) : (index, index, index) -> ()
 // CHECK-GENERIC:       "triton.launcher"() <{sym_name = "launch_k", kernel = "_k_kernel", grid = ["7"], sources = ["x", "w", "out"], num_warps = #builtin.int<4>, num_stages = #builtin.int<2>}> : () -> ()
+
+// -----
+
+// Tensor descriptors (load, store, TMA add) and pointer atomics, masked or not.
+
+triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %desc = triton.make_descriptor %x shape(%c64, %c64) strides(%c64, %c1) {block_shape = array<i64: 16, 16>} : !triton.ptr<f32> -> !triton.tensordesc<f32>
+  %t = triton.desc_load %desc[%c0, %c0] : !triton.tensordesc<f32> -> tensor<16x16xf32>
+  triton.desc_store %t, %desc[%c0, %c0] : tensor<16x16xf32>, !triton.tensordesc<f32>
+  triton.desc_atomic add %t, %desc[%c0, %c0] : tensor<16x16xf32>, !triton.tensordesc<f32>
+  %idx = triton.arange : tensor<16xi32>
+  %end = triton.splat %c1 : index -> tensor<16xi32>
+  %mask = triton.cmp lt %idx, %end : tensor<16xi32> -> tensor<16xi1>
+  %one = triton.full 1 : i32 : tensor<16xi32>
+  %old = triton.atomic add %one, %cnt[%idx] mask %mask {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] mask tensor<16xi1> -> tensor<16xi32>
+  %m = triton.atomic max %old, %cnt[%idx] {sem = "relaxed"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] -> tensor<16xi32>
+}
+
+// CHECK-LABEL: triton.kernel @_atomics_kernel
+// CHECK:         triton.desc_atomic add %t, %desc[%c0, %c0] : tensor<16x16xf32>, !triton.tensordesc<f32>
+// CHECK:         %old = triton.atomic add %one, %cnt[%idx] mask %mask {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] mask tensor<16xi1> -> tensor<16xi32>
+// CHECK-NEXT:    %m = triton.atomic max %old, %cnt[%idx] {sem = "relaxed"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] -> tensor<16xi32>
+
+// CHECK-GENERIC-LABEL: "triton.kernel"() <{sym_name = "_atomics_kernel"
+// CHECK-GENERIC:         "triton.desc_atomic"(%desc, %c0, %c0, %t) <{kind = #tile<atomic_kind add>}> : (!triton.tensordesc<f32>, index, index, tensor<16x16xf32>) -> ()
+// CHECK-GENERIC:         %old = "triton.atomic"(%cnt, %idx, %one, %mask) <{kind = #tile<atomic_kind add>, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 1>}>

@@ -70,6 +70,7 @@ from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import SerialLoopBase
 from helion_mlir.dialects.tile import (
+    AtomicKindAttr,
     CastBase,
     CmpBase,
     DotBase,
@@ -346,6 +347,45 @@ class StoreOp(IRDLOperation):
         super().__init__(operands=[base, offsets, value, [mask] if mask is not None else []])
 
 
+@irdl_op_definition
+class AtomicOp(IRDLOperation):
+    """`tl.atomic_<kind>(base + offsets, value, mask, sem=sem)`: the values before."""
+
+    name = "triton.atomic"
+
+    kind = prop_def(AtomicKindAttr)
+    base = operand_def(PointerType)
+    offsets = operand_def()
+    value = operand_def()
+    mask = opt_operand_def(TensorType)
+    sem = prop_def(StringAttr)
+    result = result_def()
+
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
+    assembly_format = (
+        "$kind $value `,` $base `[` $offsets `]` (`mask` $mask^)? attr-dict `:` "
+        "type($value) `,` type($base) `[` type($offsets) `]` (`mask` type($mask)^)? "
+        "`->` type($result)"
+    )
+
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
+
+    def __init__(
+        self,
+        kind: AtomicKindAttr,
+        base: SSAValue,
+        offsets: SSAValue,
+        value: SSAValue,
+        mask: SSAValue | None,
+        sem: StringAttr,
+    ):
+        super().__init__(
+            operands=[base, offsets, value, [mask] if mask is not None else []],
+            result_types=[value.type],
+            properties={"kind": kind, "sem": sem},
+        )
+
+
 @irdl_attr_definition
 class TensorDescType(ParametrizedAttribute, TypeAttribute):
     """`!triton.tensordesc<f32>`: a TMA tensor descriptor over `element_type` elements."""
@@ -503,6 +543,30 @@ class DescStoreOp(IRDLOperation):
 
 
 @irdl_op_definition
+class DescAtomicOp(IRDLOperation):
+    """`desc.atomic_<kind>([offsets], value)`: a TMA reduction; out-of-bounds lanes are
+    not touched."""
+
+    name = "triton.desc_atomic"
+
+    kind = prop_def(AtomicKindAttr)
+    desc = operand_def(TensorDescType)
+    offsets = var_operand_def(IndexType)
+    value = operand_def(TensorType)
+
+    assembly_format = (
+        "$kind $value `,` $desc `[` $offsets `]` attr-dict `:` type($value) `,` type($desc)"
+    )
+
+    traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
+
+    def __init__(
+        self, kind: AtomicKindAttr, desc: SSAValue, offsets: Sequence[SSAValue], value: SSAValue
+    ):
+        super().__init__(operands=[desc, offsets, value], properties={"kind": kind})
+
+
+@irdl_op_definition
 class DotOp(DotBase):
     """`tl.dot(a, b, acc)`, with `input_precision` for float32 inputs when set."""
 
@@ -626,6 +690,8 @@ Triton = Dialect(
         MakeDescriptorOp,
         DescLoadOp,
         DescStoreOp,
+        AtomicOp,
+        DescAtomicOp,
         DotOp,
         ReduceOp,
         CastOp,

@@ -177,7 +177,7 @@ _ATOMIC = re.compile(
 
 
 def _implicitly_broadcasting(op: Operation) -> bool:
-    elementwise = tt.LoadOp | tt.StoreOp | tt.CmpOp | tt.WhereOp
+    elementwise = tt.LoadOp | tt.StoreOp | tt.AtomicOp | tt.CmpOp | tt.WhereOp
     return op.dialect_name() in ("arith", "math") or isinstance(op, elementwise)
 
 
@@ -283,6 +283,13 @@ class PyEmitter:
         result = op.results[0]
         self.line(f"{self.bind(result)} = {text}")
 
+    def effect(self, op: Operation, text: str) -> None:
+        """A call made for its side effect, its result named only when used."""
+        if op.results[0].uses:
+            self.assign(op, text)
+        else:
+            self.line(text)
+
     def inline(self, op: Operation, text: str) -> None:
         self.exprs[op.results[0]] = text
 
@@ -354,6 +361,16 @@ class PyEmitter:
                 if op.mask is not None:
                     args.append(self.expr(op.mask))
                 self.line(f"tl.store({', '.join(args)})")
+            case tt.AtomicOp():
+                args = [f"{self.expr(op.base)} + {o(op.offsets)}", self.expr(op.value)]
+                if op.mask is not None:
+                    args.append(f"mask={self.expr(op.mask)}")
+                args.append(f"sem='{op.sem.data}'")
+                self.effect(op, f"tl.atomic_{op.kind.data.value}({', '.join(args)})")
+            case tt.DescAtomicOp():
+                offsets = ", ".join(self.expr(v) for v in op.offsets)
+                call = f"atomic_{op.kind.data.value}([{offsets}], {self.expr(op.value)})"
+                self.line(f"{self.expr(op.desc)}.{call}")
             case tt.DotOp():
                 args = [self.expr(op.lhs), self.expr(op.rhs)]
                 if op.acc is not None:

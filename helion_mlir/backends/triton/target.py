@@ -20,12 +20,14 @@ class TritonTarget(Target):
     """Emits `@triton.jit` kernels and launchers.
 
     A module still at a config-free stage (tile, loop or mem) is first lowered to mem,
-    then bound to `config` (JSON; the default config when empty) and lowered to triton.
+    then bound to `config` (JSON; the default config when empty) and lowered to triton,
+    for `device` (`cpu` or `cuda:<capability>:<sms>`).
     """
 
     name = "triton"
 
     config: str = ""
+    device: str = "cpu"
 
     def emit(self, ctx: Context, module: ModuleOp, output: IO[str]) -> None:
         from helion_mlir.passes import pipelines
@@ -33,7 +35,7 @@ class TritonTarget(Target):
 
         if any(isinstance(op, tile.KernelOp) for op in module.ops):
             module = module.clone()
-            pipelines.lower_to_mem(module)
+            pipelines.lower_to_mem(module, self.device)
             try:
                 given = json.loads(self.config) if self.config else {}
             except json.JSONDecodeError as e:

@@ -1,0 +1,192 @@
+"""Calls of `hl.*` functions in device code (loops aside), read into `tile` ops.
+
+Each call's arguments are bound by the `hl` function's own signature, so a wrong
+argument gets Python's message plus the signature, at the user's line.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+from helion_mlir import exc
+from helion_mlir import language as hl
+from helion_mlir.dialects import tile
+from helion_mlir.frontend.values import DScalar, DTensor, HostTensor, TileValue
+
+if TYPE_CHECKING:
+    from helion_mlir.frontend.device import DeviceCompiler
+
+Handler = Callable[["DeviceCompiler", dict[str, Any], ast.AST], Any]
+HANDLERS: dict[Callable[..., Any], Handler] = {}
+
+
+def _handles(*fns: Callable[..., Any]) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        for fn in fns:
+            HANDLERS[fn] = handler
+        return handler
+
+    return register
+
+
+def call(dc: DeviceCompiler, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    """Read `fn(*args, **kwargs)`, `fn` being one of `HANDLERS`."""
+    signature = inspect.signature(fn)
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError as e:
+        raise dc.error(exc.TypeMismatch, f"hl.{fn.__name__}{signature}: {e}", node) from None
+    bound.apply_defaults()
+    params = dict(bound.arguments)
+    params["_fn"] = fn
+    return HANDLERS[fn](dc, params, node)
+
+
+# -- creation and matmul -------------------------------------------------------------------
+
+
+@_handles(hl.zeros, hl.full)
+def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    dtype = p["dtype"] or torch.float32
+    value = p.get("value", 0)
+    if not isinstance(dtype, torch.dtype):
+        raise dc.error(exc.TypeMismatch, f"dtype must be a torch.dtype, got {dtype!r}", node)
+    dims = dc.shape(p["shape"], node)
+    if isinstance(value, DScalar):
+        return dc.b.cast(dc.b.splat(value, dims), dtype)
+    if not isinstance(value, bool | int | float):
+        raise dc.error(exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node)
+    return dc.b.full(value, dims, dtype)
+
+
+@_handles(hl.dot)
+def _dot(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    out = dc.matmul(p["a"], p["b"], p["acc"], node)
+    return dc.b.cast(out, p["out_dtype"]) if p["out_dtype"] is not None else out
+
+
+# -- memory ---------------------------------------------------------------------------------
+
+
+def _host_tensor(dc: DeviceCompiler, p: dict[str, Any], key: str, node: ast.AST) -> HostTensor:
+    t = p[key]
+    if not isinstance(t, HostTensor):
+        what = "a tensor made in device code" if isinstance(t, DTensor) else type(t).__name__
+        raise dc.error(
+            exc.InvalidIndex,
+            f"hl.{p['_fn'].__name__}() needs a tensor from host code (a kernel argument or "
+            f"one allocated before the loops), got {what}",
+            node,
+        )
+    return t
+
+
+def _index(dc: DeviceCompiler, index: Any, node: ast.AST) -> list[Any]:
+    items = list(index) if isinstance(index, list | tuple) else [index]
+    out: list[Any] = []
+    for item in items:
+        # the tuple an N-D `hl.tile` loop binds to one name indexes N dims
+        if isinstance(item, tuple) and all(isinstance(t, TileValue) for t in item):
+            out.extend(item)
+        else:
+            out.append(item)
+    return out
+
+
+def _mask(dc: DeviceCompiler, mask: Any, dims: list[tile.Dim], node: ast.AST) -> Any:
+    if mask is None:
+        return None
+    if not (isinstance(mask, DTensor) and mask.dtype == torch.bool):
+        raise dc.error(exc.TypeMismatch, "extra_mask must be a boolean device tensor (e.g. a comparison)", node)
+    try:
+        return dc.b.broadcast(mask, dims).value
+    except exc.ShapeMismatch:
+        raise dc.error(
+            exc.ShapeMismatch,
+            f"extra_mask of shape {dc.show(mask.dims)} does not broadcast to the tile {dc.show(dims)}",
+            node,
+        ) from None
+
+
+_EVICTION = {"evict_first": "first", "evict_last": "last", "evict_normal": ""}
+
+
+@_handles(hl.load)
+def _load(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    t = _host_tensor(dc, p, "tensor", node)
+    policy = p["eviction_policy"]
+    if policy is not None and policy not in _EVICTION:
+        raise dc.error(
+            exc.InvalidArgument,
+            f"eviction_policy must be one of {', '.join(map(repr, _EVICTION))} or None, got {policy!r}",
+            node,
+        )
+    return dc.load(
+        t,
+        _index(dc, p["index"], node),
+        node,
+        mask=lambda dims: _mask(dc, p["extra_mask"], dims, node),
+        eviction=None if policy is None else _EVICTION[policy],
+    )
+
+
+@_handles(hl.store)
+def _store(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> None:
+    t = _host_tensor(dc, p, "tensor", node)
+    dc.store(
+        t,
+        _index(dc, p["index"], node),
+        p["value"],
+        node,
+        mask=lambda dims: _mask(dc, p["extra_mask"], dims, node),
+    )
+
+
+_ATOMICS = {
+    hl.atomic_add: tile.AtomicKind.ADD,
+    hl.atomic_and: tile.AtomicKind.AND,
+    hl.atomic_or: tile.AtomicKind.OR,
+    hl.atomic_xor: tile.AtomicKind.XOR,
+    hl.atomic_xchg: tile.AtomicKind.XCHG,
+    hl.atomic_max: tile.AtomicKind.MAX,
+    hl.atomic_min: tile.AtomicKind.MIN,
+}
+_BITWISE = (tile.AtomicKind.AND, tile.AtomicKind.OR, tile.AtomicKind.XOR)
+
+
+@_handles(*_ATOMICS)
+def _atomic(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    t = _host_tensor(dc, p, "target", node)
+    kind = _ATOMICS[p["_fn"]]
+    name = p["_fn"].__name__
+    if p["sem"] not in tile.SEMANTICS:
+        raise dc.error(
+            exc.InvalidArgument,
+            f"{name} sem must be one of {', '.join(map(repr, tile.SEMANTICS))}, got {p['sem']!r}",
+            node,
+        )
+    dtype = t.meta.dtype
+    if kind in _BITWISE and (dtype.is_floating_point or dtype == torch.bool):
+        raise dc.error(exc.TypeMismatch, f"hl.{name} needs an integer tensor, {t.name!r} is {dtype}", node)
+    if dtype not in _ATOMIC_DTYPES:
+        raise dc.error(
+            exc.TypeMismatch,
+            f"hl.{name} cannot update {dtype} tensor {t.name!r}; atomics work on "
+            f"{', '.join(str(d) for d in _ATOMIC_DTYPES)}",
+            node,
+        )
+    indices, dims, newaxes = dc.subscript(t, _index(dc, p["index"], node), node)
+    if newaxes:
+        raise dc.error(exc.InvalidIndex, "None is not allowed in the index of an atomic", node)
+    value = dc.value_for(t, dims, p["value"], node)
+    op = dc.b.emit(tile.AtomicOp(kind, value.value, t.arg, indices, dc.mem_ids, p["sem"]))
+    dc.mem_ids += 1
+    return DTensor(op.results[0], tuple(dims), dtype)
+
+
+_ATOMIC_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32, torch.int64)

@@ -1,0 +1,198 @@
+"""hl.load/hl.store with kernel-given masks and eviction policies, and the hl.atomic_*
+family, against PyTorch on the CPU under several configs; their errors point at the
+user's line."""
+
+import pytest
+import torch
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+from helion_mlir import exc
+
+
+@helion.kernel()
+def keep_positive(x: torch.Tensor) -> torch.Tensor:
+    out = torch.full_like(x, -1.0)
+    for tm, tn in hl.tile(x.size()):
+        v = hl.load(x, [tm, tn], extra_mask=x[tm, tn] > 0, eviction_policy="evict_first")
+        hl.store(out, [tm, tn], v * 2, extra_mask=v != 0)
+    return out
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"block_sizes": [4, 8]},
+        {"block_sizes": [16, 16], "indexing": "block_ptr"},
+        {"block_sizes": [8, 4], "indexing": "tensor_descriptor"},
+    ],
+)
+def test_load_and_store_with_extra_masks(config):
+    x = torch.randn(13, 20)
+    want = torch.where(x > 0, 2 * x, -1.0)
+    torch.testing.assert_close(keep_positive.bind((x,)).compile_config(config)(x), want)
+
+
+def test_masked_accesses_stay_pointers_and_keep_their_policy():
+    code = keep_positive.bind((torch.randn(13, 20),)).to_triton_code({"indexing": "block_ptr"})
+    assert "eviction_policy='evict_first'" in code
+    assert code.count("make_block_ptr") == 1  # only the unmasked load
+    # a load with a fixed policy has no load_eviction_policies slot
+    spec = keep_positive.bind((torch.randn(13, 20),)).config_spec
+    assert len(spec.default_config()["load_eviction_policies"]) == 1
+
+
+@helion.kernel()
+def column_sums(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.zeros([n], dtype=x.dtype, device=x.device)
+    for tm, tn in hl.tile([m, n]):
+        hl.atomic_add(out, [tn], x[tm, tn].sum(0))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_atomic_add_across_programs(seed):
+    x = torch.randn(37, 21)
+    bound = column_sums.bind((x,))
+    config = bound.config_spec.random_config(seed)
+    torch.testing.assert_close(bound.compile_config(config)(x), x.sum(0), rtol=1e-4, atol=1e-4)
+
+
+@helion.kernel()
+def extremes(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    m, n = x.size()
+    hi = torch.full([n], float("-inf"), dtype=x.dtype, device=x.device)
+    lo = torch.full([n], float("inf"), dtype=x.dtype, device=x.device)
+    for tm, tn in hl.tile([m, n]):
+        v = x[tm, tn]
+        hl.atomic_max(hi, [tn], torch.amax(v, 0))
+        hl.atomic_min(lo, [tn], torch.amin(v, 0), sem="acq_rel")
+    return hi, lo
+
+
+def test_atomic_max_and_min():
+    x = torch.randn(30, 10)
+    hi, lo = extremes.bind((x,)).compile_config({"block_sizes": [8, 4]})(x)
+    torch.testing.assert_close(hi, x.amax(0))
+    torch.testing.assert_close(lo, x.amin(0))
+
+
+@helion.kernel()
+def bit_ops(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    (n,) = x.size()
+    a = torch.full([n], -1, dtype=x.dtype, device=x.device)
+    o = torch.zeros_like(x)
+    e = torch.zeros_like(x)
+    old = torch.zeros_like(x)
+    for t in hl.tile(n):
+        v = x[t]
+        hl.atomic_and(a, [t], v)
+        hl.atomic_or(o, [t], v)
+        hl.atomic_xor(e, [t], v)
+        hl.atomic_xor(e, [t], 5)
+        old[t] = hl.atomic_xchg(a, [t], v + 1)
+    return a, o, e, old
+
+
+def test_bitwise_atomics_and_exchange_give_old_values():
+    x = torch.randint(-1000, 1000, (29,), dtype=torch.int32)
+    a, o, e, old = bit_ops.bind((x,)).compile_config({"block_sizes": [8]})(x)
+    torch.testing.assert_close(a, x + 1)
+    torch.testing.assert_close(o, x)
+    torch.testing.assert_close(e, x ^ 5)
+    torch.testing.assert_close(old, x)  # -1 & x, read back by the exchange
+
+
+@helion.kernel()
+def split_k_matmul(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    m, k = x.size()
+    _, n = y.size()
+    out = torch.zeros([m, n], dtype=torch.float32, device=x.device)
+    for tm, tn, outer_k in hl.tile([m, n, k], block_size=[None, None, 32]):
+        acc = hl.zeros([tm, tn], dtype=torch.float32)
+        for inner_k in hl.tile(outer_k.begin, outer_k.end):
+            acc = torch.addmm(acc, x[tm, inner_k], y[inner_k, tn])
+        hl.atomic_add(out, [tm, tn], acc)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_split_k_matmul_over_runtime_inner_bounds(seed):
+    x, y = torch.randn(20, 100), torch.randn(100, 12)
+    bound = split_k_matmul.bind((x, y))
+    config = bound.config_spec.random_config(seed)
+    torch.testing.assert_close(bound.compile_config(config)(x, y), x @ y, rtol=1e-4, atol=1e-4)
+
+
+def test_inner_loop_over_runtime_bounds_reads_them_directly():
+    code = split_k_matmul.bind((torch.randn(20, 100), torch.randn(100, 12))).to_triton_code()
+    assert "tl.range(offset_2, end, 32)" in code
+    assert "tl.cast" not in code  # no index -> i64 -> index round trip
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+
+@helion.kernel()
+def atomic_on_device_tensor(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        acc = hl.zeros([t])
+        hl.atomic_add(acc, [t], x[t])
+    return x
+
+
+@helion.kernel()
+def atomic_bad_sem(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        hl.atomic_add(x, [t], 1.0, sem="seq_cst")
+    return x
+
+
+@helion.kernel()
+def atomic_xor_on_floats(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        hl.atomic_xor(x, [t], x[t])
+    return x
+
+
+@helion.kernel()
+def load_with_float_mask(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = hl.load(x, [t], extra_mask=x[t])
+    return out
+
+
+@helion.kernel()
+def load_with_bad_policy(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = hl.load(x, [t], eviction_policy="keep")
+    return out
+
+
+@helion.kernel()
+def store_missing_value(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        hl.store(x, [t])
+    return x
+
+
+ERRORS = [
+    (atomic_on_device_tensor, exc.InvalidIndex, "hl.atomic_add(acc, [t], x[t])", "host code"),
+    (atomic_bad_sem, exc.InvalidArgument, 'sem="seq_cst"', "'acq_rel'"),
+    (atomic_xor_on_floats, exc.TypeMismatch, "hl.atomic_xor(x, [t], x[t])", "integer tensor"),
+    (load_with_float_mask, exc.TypeMismatch, "extra_mask=x[t])", "boolean"),
+    (load_with_bad_policy, exc.InvalidArgument, 'eviction_policy="keep"', "'evict_first'"),
+    (store_missing_value, exc.TypeMismatch, "hl.store(x, [t])", "value"),
+]
+
+
+@pytest.mark.parametrize(("kernel", "cls", "line", "words"), ERRORS, ids=[e[0].fn.__name__ for e in ERRORS])
+def test_memory_op_errors_point_at_the_call(kernel, cls, line, words):
+    with pytest.raises(cls) as info:
+        kernel(torch.randn(16))
+    msg = str(info.value)
+    assert words in msg and line in msg, msg
+    assert info.value.location is not None and info.value.location.filename == __file__
