@@ -2,7 +2,8 @@
 
 // A two-dimensional tile.for becomes two nested loop.for ops, both carrying the
 // accumulator; the loop.tile ops of both dims sit in the innermost body. A 1-D grid
-// gets a default block of 64 (all of the extent, under the 1024-element budget).
+// gets a default block of 64 (all of the extent, under the 1024-element budget); the
+// nested loops share the budget with the dims around them (3 in scope: 8 each).
 
 tile.kernel @sum2d(%x: memref<64x48x40xf32>, %out: memref<64xf32>) attributes {sources = ["x", "out"]} {
   %c0 = arith.constant 0 : index
@@ -23,8 +24,8 @@ tile.kernel @sum2d(%x: memref<64x48x40xf32>, %out: memref<64xf32>) attributes {s
 
 // CHECK-LABEL: tile.kernel @sum2d
 // CHECK-NEXT:    %[[B0:.*]] = cfg.param block_sizes[0] in #cfg.pow2<1, 64> default 64 : i64
-// CHECK-NEXT:    %[[B1:.*]] = cfg.param block_sizes[1] in #cfg.pow2<1, 64> default 32 : i64
-// CHECK-NEXT:    %[[B2:.*]] = cfg.param block_sizes[2] in #cfg.pow2<1, 64> default 32 : i64
+// CHECK-NEXT:    %[[B1:.*]] = cfg.param block_sizes[1] in #cfg.pow2<1, 64> default 8 : i64
+// CHECK-NEXT:    %[[B2:.*]] = cfg.param block_sizes[2] in #cfg.pow2<1, 64> default 8 : i64
 // CHECK:         loop.launch %[[O0:.*]] = %c0 to %c64 step %[[B0]] warps
 // CHECK-NEXT:      %ti = loop.tile %[[O0]] size %[[B0]] end %c64 : !tile.tile<0>
 // CHECK-NEXT:      %zero = tile.full

@@ -23,6 +23,7 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntAttr,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     NoneAttr,
     StringAttr,
@@ -529,13 +530,20 @@ class RDimOp(IRDLOperation):
 
 
 def _subscript_dims(indices: Sequence[SSAValue]) -> tuple[Dim, ...]:
-    return tuple(Blk(block_of(i)) for i in indices if isinstance(i.type, TileType))
+    dims: list[Dim] = []
+    for i in indices:
+        if isinstance(i.type, TileType):
+            dims.append(Blk(block_of(i)))
+        elif isinstance(i.type, TensorType):  # a gather: the index tensor's dims, in place
+            dims.extend(dims_of(i.type))
+    return tuple(dims)
 
 
 def verify_subscript(
     op: Operation, source: SSAValue, indices: Sequence[SSAValue], tile: Attribute
 ) -> None:
-    """A subscript has one index per memref dim; the tile holds the tiled dims."""
+    """A subscript has one index per memref dim (a tile handle, a scalar index, or a
+    tensor of indices); the tile holds the tiled and gathered dims, in order."""
     mt = source.type
     assert isinstance(mt, MemRefType)
     if len(indices) != mt.get_num_dims():
@@ -543,8 +551,11 @@ def verify_subscript(
             f"{op.name} indexes a rank-{mt.get_num_dims()} memref with {len(indices)} indices"
         )
     for i in indices:
-        if not isinstance(i.type, TileType | IndexType):
-            raise VerifyException(f"{op.name} indices must be !tile.tile or index")
+        gather = isinstance(i.type, TensorType) and isinstance(i.type.element_type, IntegerType)
+        if not (isinstance(i.type, TileType | IndexType) or gather):
+            raise VerifyException(
+                f"{op.name} indices must be !tile.tile, index, or a tensor of integers"
+            )
     verify_tile_tensor(tile, op.name)
     if dims_of(tile) != _subscript_dims(indices):
         raise VerifyException(

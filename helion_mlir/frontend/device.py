@@ -218,12 +218,15 @@ class DeviceCompiler:
         dynamic_ok = self.grid_body is not None
         for v in (*begins_l, *ends_l):
             static = isinstance(v, int) and not isinstance(v, bool)
-            runtime = isinstance(v, DScalar) and not v.dtype.is_floating_point and dynamic_ok
+            runtime = dynamic_ok and (
+                (isinstance(v, DScalar) and not v.dtype.is_floating_point)
+                or (isinstance(v, DTensor) and v.rank == 0 and _is_index_dtype(v.dtype))
+            )
             if not (static or runtime):
                 raise self.error(
                     exc.TypeMismatch,
                     f"{name} bounds must be integers"
-                    + (" or integer device scalars" if dynamic_ok else " known when compiling")
+                    + (" or 0-d integer device values" if dynamic_ok else " known when compiling")
                     + f", got {type(v).__name__}",
                     call,
                 )
@@ -248,10 +251,12 @@ class DeviceCompiler:
             sizes = [s or 0 for s in sizes]
         return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
 
-    def bound(self, v: int | DScalar) -> SSAValue:
+    def bound(self, v: int | DScalar | DTensor) -> SSAValue:
         """A loop bound as an `index` value."""
         if isinstance(v, int):
             return self.b.index(v)
+        if isinstance(v, DTensor):  # 0-d, e.g. the amax of per-row lengths
+            return self.b.emit(tile.CastOp(v.value, IndexType())).results[0]
         value = v.value
         producer = value.owner
         if isinstance(producer, arith.IndexCastOp):  # an index widened for arithmetic
@@ -499,6 +504,10 @@ class DeviceCompiler:
                 r = self.rdim(size)
                 indices.append(r.handle)
                 dims.append(Blk(r.block))
+            elif isinstance(item, DTensor) and _is_index_dtype(item.dtype):
+                # a gather: the index tensor's dims take this dim's place
+                indices.append(item.value)
+                dims.extend(item.dims)
             elif isinstance(item, DScalar) and not item.dtype.is_floating_point:
                 v = item.value
                 if not isinstance(v.type, IndexType):
@@ -509,9 +518,11 @@ class DeviceCompiler:
                     raise self.error(exc.InvalidIndex, f"index {item} is out of bounds for dim {d} of {t.name!r} (size {size})", node)
                 indices.append(self.b.index(item % size))
             else:
+                what = f"a {item.dtype} tensor" if isinstance(item, DTensor) else type(item).__name__
                 raise self.error(
                     exc.InvalidIndex,
-                    f"cannot index a tensor with {type(item).__name__}; use tiles, ':', ints or None",
+                    f"cannot index a tensor with {what}; use tiles, ':', ints, integer "
+                    "tensors or None",
                     node,
                 )
             d += 1
@@ -878,6 +889,10 @@ class DeviceCompiler:
         result = tile.tile_tensor(to_xdsl(accumulate), out_dims)
         op = self.b.emit(tile.DotOp(a.value, b.value, acc_v.value if acc_v else None, result))
         return self.b.cast(DTensor(op.results[0], out_dims, accumulate), acc_dtype)
+
+
+def _is_index_dtype(dtype: torch.dtype) -> bool:
+    return not dtype.is_floating_point and not dtype.is_complex and dtype != torch.bool
 
 
 def _is_torch_function(fn: Any) -> bool:

@@ -36,6 +36,7 @@ from xdsl.dialects.builtin import (
     bf16,
     f16,
     f32,
+    i1,
     i32,
 )
 from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
@@ -97,6 +98,9 @@ class _Lowering:
         self.sizes = _block_sizes(kernel)
         self.vmap: dict[SSAValue, SSAValue] = {}
         self.handles: dict[SSAValue, _Handle] = {}
+        # block id -> its handle in the scope being lowered (the latest made, as scopes
+        # nest in program order); gathers find the masks of their index's dims here
+        self.block_handles: dict[int, _Handle] = {}
         # new offset value -> (lb, ub, step) of the loop producing it, when constant
         self.ranges: dict[SSAValue, tuple[int, int, int]] = {}
         self.consts: dict[tuple[int, Attribute], SSAValue] = {}
@@ -369,7 +373,8 @@ class _Lowering:
         marker = arith.ConstantOp(IntegerAttr(0, IndexType()))
         self.emit(marker)
         full = self._full(offset, size, end)
-        self.handles[op.result] = _Handle(block, offset, size, end, full, marker)
+        h = self.handles[op.result] = _Handle(block, offset, size, end, full, marker)
+        self.block_handles[block] = h
 
     def flat_handle(self, op: loop.TileOp, indices: SSAValue, mask: SSAValue | None) -> None:
         """A handle of a flattened launch: its indices come from the flat index vector."""
@@ -377,7 +382,7 @@ class _Lowering:
         h = _Handle(block, self.const(0), self.sizes[block], self.vmap.get(op.end, self.const(0)),
                     mask is None, indices.owner, flat=True)  # type: ignore[arg-type]
         h.indices, h.mask = indices, mask
-        self.handles[op.result] = h
+        self.handles[op.result] = self.block_handles[block] = h
 
     def tile_attr(self, op: tile.TileAttrBase) -> SSAValue:
         h = self.handles[op.handle]
@@ -608,8 +613,17 @@ class _Lowering:
                     masks.append(self._expand(h, "mask", m, axis, rank))
                 if not h.flat or flat_axis == axis:
                     axis += 1
+            elif isinstance(index.type, TensorType) and tile.dims_of(index.type):
+                vec, m = self._gather(index, axis, rank)
+                terms.append(self._scale(vec, s))
+                if m is not None:
+                    masks.append(m)
+                axis += len(self.type(index.type).get_shape())  # type: ignore[attr-defined]
             else:
-                scalar = self.add(scalar, self.mul(self.vmap[index], s))
+                value = self.vmap[index]
+                if isinstance(index.type, TensorType):  # a 0-d tensor: a scalar index
+                    value = self.emit(tt.CastOp(value, IndexType()))
+                scalar = self.add(scalar, self.mul(value, s))
         if rank == 0:
             return scalar, self.vmap[extra_mask] if extra_mask is not None else None
         offsets = self._broadcast(terms[0], shape)
@@ -633,21 +647,45 @@ class _Lowering:
     def mask(self, op: tile.MaskOp) -> None:
         value = self.vmap[op.source]
         shape = list(value.type.get_shape())  # type: ignore[attr-defined]
-        dims = tile.dims_of(op.source.type)
-        cond = None
-        for handle in op.handles:
-            h = self.handles[handle]
-            m = self._mask(h)
-            if m is None:
-                continue
-            axis = dims.index(tile.Blk(h.block))
-            m = self._broadcast(self._expand(h, "mask", m, axis, len(shape)), shape)
-            cond = m if cond is None else self.emit(arith.AndIOp(cond, m))
+        handles = [self.handles[h] for h in op.handles]
+        cond = self._lanes_mask(handles, tile.dims_of(op.source.type), shape)
         if cond is None:
             self.vmap[op.result] = value
             return
         fill = self.emit(tt.FullOp(op.fill, value.type))  # type: ignore[arg-type]
         self.vmap[op.result] = self.emit(tt.WhereOp(cond, value, fill), op.result.name_hint)
+
+    def _lanes_mask(
+        self, handles: Sequence[_Handle], dims: Sequence[tile.Dim], shape: list[int]
+    ) -> SSAValue | None:
+        """Which lanes of a value of `dims` (lowered to `shape`) are in bounds of these
+        handles; None if all are."""
+        cond = None
+        for h in handles:
+            m = self._mask(h)
+            if m is None:
+                continue
+            axis = list(dims).index(tile.Blk(h.block))
+            m = self._broadcast(self._expand(h, "mask", m, axis, len(shape)), shape)
+            cond = m if cond is None else self.emit(arith.AndIOp(cond, m))
+        return cond
+
+    def _gather(self, index: SSAValue, axis: int, rank: int) -> tuple[SSAValue, SSAValue | None]:
+        """The offsets vector of a tensor index placed at output axes `axis...` of a
+        rank-`rank` access, and the mask of its dims' padded lanes."""
+        vec = self.vmap[index]
+        shape = list(vec.type.get_shape())  # type: ignore[attr-defined]
+        if vec.type.element_type != i32:  # type: ignore[attr-defined]
+            vec = self.emit(tt.CastOp(vec, TensorType(i32, shape)))
+        dims = tile.dims_of(index.type)
+        blocks = dict.fromkeys(d.id for d in dims if isinstance(d, tile.Blk))
+        mask = self._lanes_mask([self.block_handles[b] for b in blocks], dims, shape)
+        if len(shape) != rank:
+            placed = [1] * axis + shape + [1] * (rank - axis - len(shape))
+            vec = self.emit(tt.ReshapeOp(vec, TensorType(i32, placed)))
+            if mask is not None:
+                mask = self.emit(tt.ReshapeOp(mask, TensorType(i1, placed)))
+        return vec, mask
 
     def reduce(self, op: tile.ReduceOp) -> None:
         value = self.vmap[op.source]

@@ -53,8 +53,21 @@ def _has_rdim(op: Operation) -> bool:
     return any(isinstance(o, tile.RDimOp | loop.ReduceForOp | loop.TileOp) for o in op.walk())
 
 
+def _scope_dims(lp: tile.GridOp | tile.ForOp) -> int:
+    """How many tiled dims a tile of this loop's body spans at most: its own and those
+    of the loops around it."""
+    dims = 0
+    op: Operation | None = lp
+    while op is not None:
+        if isinstance(op, tile.GridOp | tile.ForOp):
+            dims += len(op.lbs)
+        op = op.parent_op()
+    return dims
+
+
 def default_block_size(extent: int | None, in_dot: bool, dims: int, reduces: bool) -> int:
-    """The block size of the default config: a heuristic start for the search."""
+    """The block size of the default config: a heuristic start for the search, sharing
+    an elementwise budget of lanes among the `dims` tiled dims in scope."""
     if in_dot:
         size = 32
     elif reduces:
@@ -180,7 +193,7 @@ class _Converter:
             extent = _extent(lp.lbs[dim], lp.ubs[dim])
             reduces = isinstance(lp, tile.GridOp) and _has_rdim(lp)
             param = _block_param(
-                index, block, extent, block in dot_blocks, len(lp.lbs), reduces
+                index, block, extent, block in dot_blocks, _scope_dims(lp), reduces
             )
             index += 1
             params.append(param)

@@ -120,13 +120,25 @@ tile.yield %a : tensor<?xf32, #tile.blocks<0>>
 
 // -----
 
-// Indices are handles or index scalars.
+// Indices are handles, index scalars or integer tensors (gathers).
 
 %x = "test.op"() : () -> memref<4xf32>
 %i = "test.op"() : () -> i32
 %v = tile.load %x[%i] {mem_id = 0 : i64} : memref<4xf32>[i32] -> tensor<f32>
 
-// CHECK:      {{^}}tile.load indices must be !tile.tile or index
+// CHECK:      {{^}}tile.load indices must be !tile.tile, index, or a tensor of integers
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A gather's tile has the index tensor's dims in the gathered dim's place.
+
+%x = "test.op"() : () -> memref<4x8xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%i = "test.op"() : () -> tensor<?x?xi64, #tile.blocks<1, 2>>
+%v = tile.load %x[%i, %t] {mem_id = 0 : i64} : memref<4x8xf32>[tensor<?x?xi64, #tile.blocks<1, 2>>, !tile.tile<0>] -> tensor<?x?xf32, #tile.blocks<0, 1>>
+
+// CHECK:      {{^}}tile.load: tile dims [b0, b1] do not match the subscript [b1, b2, b0]
 // CHECK-NEXT: "builtin.module"() ({
 
 // -----

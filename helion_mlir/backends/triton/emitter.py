@@ -176,6 +176,19 @@ _ATOMIC = re.compile(
 )
 
 
+def _shape(t: Attribute) -> tuple[int, ...]:
+    return tuple(t.get_shape()) if isinstance(t, TensorType) else ()
+
+
+def _broadcast_shapes(shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
+    rank = max((len(s) for s in shapes), default=0)
+    out = [1] * rank
+    for s in shapes:
+        for i, d in enumerate(s, rank - len(s)):
+            out[i] = max(out[i], d)
+    return tuple(out)
+
+
 def _implicitly_broadcasting(op: Operation) -> bool:
     elementwise = tt.LoadOp | tt.StoreOp | tt.AtomicOp | tt.CmpOp | tt.WhereOp
     return op.dialect_name() in ("arith", "math") or isinstance(op, elementwise)
@@ -188,6 +201,8 @@ class PyEmitter:
         self.lines: list[str] = []
         self.depth = 0
         self.exprs: dict[SSAValue, str] = {}
+        # values printed as their unbroadcast source: the shape that source has
+        self.inlined_shapes: dict[SSAValue, tuple[int, ...]] = {}
         self.taken: set[str] = set(RESERVED)
         self.needs_prod = False
         self.needs_num_sm = False
@@ -293,15 +308,39 @@ class PyEmitter:
     def inline(self, op: Operation, text: str) -> None:
         self.exprs[op.results[0]] = text
 
+    def inline_broadcast(self, op: Operation, text: str, source: Attribute) -> None:
+        """Print a splat/broadcast/fill as its source, for the users to broadcast."""
+        self.inline(op, text)
+        self.inlined_shapes[op.results[0]] = _shape(source)
+
+    def keep_shape(self, op: Operation) -> None:
+        """Implicit broadcasting gives an op the shape of its operands together; where the
+        inlined sources fall short of the op's shape, spell one out in full."""
+        tensors = [v for v in op.operands if isinstance(v.type, TensorType)]
+        full = _broadcast_shapes([_shape(v.type) for v in tensors])
+        have = _broadcast_shapes([self.inlined_shapes.get(v, _shape(v.type)) for v in tensors])
+        if have == full:
+            return
+        v = next(v for v in tensors if v in self.inlined_shapes and _shape(v.type) == full)
+        del self.inlined_shapes[v]
+        producer = v.owner
+        shape = list(full)
+        if isinstance(producer, tt.BroadcastOp):
+            self.exprs[v] = f"tl.broadcast_to({self.expr(producer.source)}, {shape})"
+        else:
+            self.exprs[v] = f"tl.full({shape}, {self.exprs[v]}, {dtype_name(v.type)})"
+
     def op(self, op: Operation) -> None:
         o = self.operand
+        if _implicitly_broadcasting(op):
+            self.keep_shape(op)
         match op:
             case arith.ConstantOp():
                 self.inline(op, literal(op.value))
             case tt.SplatOp() | tt.BroadcastOp():
                 result = op.results[0]
                 if all(_implicitly_broadcasting(u.operation) for u in result.uses):
-                    self.inline(op, self.expr(op.operands[0]))
+                    self.inline_broadcast(op, self.expr(op.operands[0]), op.operands[0].type)
                 elif isinstance(op, tt.SplatOp):
                     shape = list(result.type.get_shape())  # type: ignore[attr-defined]
                     self.assign(op, f"tl.full({shape}, {self.expr(op.source)}, {dtype_name(result.type)})")
@@ -345,7 +384,7 @@ class PyEmitter:
             case tt.ArangeOp():
                 self.assign(op, f"tl.arange(0, {op.result.type.get_shape()[0]})")
             case tt.FullOp() if all(_implicitly_broadcasting(u.operation) for u in op.result.uses):
-                self.inline(op, literal(op.value))
+                self.inline_broadcast(op, literal(op.value), op.value.type)
             case tt.FullOp():
                 shape = list(op.result.type.get_shape())
                 self.assign(op, f"tl.full({shape}, {literal(op.value)}, {dtype_name(op.result.type)})")
