@@ -1,10 +1,14 @@
 // RUN: helion-opt %s -t triton --config '{"block_sizes": [16, 16, 16], "range_unroll_factors": [0, 2], "range_num_stages": [0, 3], "range_multi_buffers": [null, false], "range_flattens": [null, true]}' | filecheck %s
 // RUN: helion-opt %s -t triton --config '{"block_sizes": [16, 16, 16], "pid_type": "persistent_blocked", "range_unroll_factors": [4, 0], "range_num_stages": [2, 0]}' | filecheck %s --check-prefix=PERSISTENT
 // RUN: helion-opt %s -t triton --config '{"block_sizes": [16, 16, 16], "range_num_stages": [0, 3], "indexing": ["tensor_descriptor", "pointer", "pointer"]}' | filecheck %s --check-prefix=TMA
+// RUN: helion-opt %s -t triton --device cuda:100:148 --config '{"block_sizes": [16, 16, 16], "range_warp_specializes": [null, true], "pid_type": "persistent_blocked", "maxnreg": 128}' | filecheck %s --check-prefix=BLACKWELL
+// RUN: helion-opt %s --print-config-space --device cuda:100:148 | filecheck %s --check-prefix=SPACE-BLACKWELL
+// RUN: helion-opt %s --print-config-space --device cuda:90:132 | filecheck %s --check-prefix=SPACE-HOPPER
 
 // range_* options: tl.range keyword arguments of each loop (the grid's entry applies
 // to the loop a persistent kernel runs). With a tensor descriptor in the kernel,
-// software pipelining (num_stages) is dropped, as Helion does.
+// software pipelining (num_stages) is dropped, as Helion does. Warp specialization is
+// offered on Blackwell (cc >= 10) only; maxnreg on CUDA, with persistent kernels.
 
 builtin.module {
   tile.kernel @matmul(%x: memref<64x32xf32>, %y: memref<32x48xf32>, %out: memref<64x48xf32>) attributes {sources = ["x", "y", "out"]} {
@@ -32,3 +36,13 @@ builtin.module {
 
 // TMA:         x_desc = tl.make_tensor_descriptor
 // TMA:         for offset_2 in tl.range(0, 32, 16):
+
+// BLACKWELL:      for offset_2 in tl.range(0, 32, 16, warp_specialize=True):
+// BLACKWELL:      _matmul_kernel[(min(12, _num_sm(x) * 1),)](x, y, out, num_warps=4, num_stages=1, maxnreg=128)
+
+// SPACE-BLACKWELL: range_warp_specializes[0]
+// SPACE-BLACKWELL: range_warp_specializes[1]
+// SPACE-BLACKWELL: maxnreg {{.*}} one of None, 32, 64, 128, 256
+
+// SPACE-HOPPER-NOT: range_warp_specializes
+// SPACE-HOPPER:     maxnreg

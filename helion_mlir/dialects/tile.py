@@ -209,9 +209,17 @@ class KernelOp(IRDLOperation):
     sym_name = prop_def(StringAttr)
     function_type = prop_def(FunctionType)
     sources = prop_def(ArrayAttr[StringAttr])
+    # `hl.register_block_size` bounds, [low0, high0, low1, high1, ...]: loops whose
+    # `block_sizes` entry is -(k + 1) share registered block size k
+    block_size_vars = opt_prop_def(DenseArrayBase.constr(i64))
     body = region_def("single_block")
 
     traits = traits_def(IsolatedFromAbove(), NoTerminator(), SymbolOpInterface())
+
+    def registered_block_sizes(self) -> list[tuple[int, int]]:
+        """The `(low, high)` bounds of each registered block size."""
+        flat = list(self.block_size_vars.get_values()) if self.block_size_vars else []
+        return list(zip(flat[::2], flat[1::2]))
 
     def __init__(
         self, name: str, arg_types: Sequence[Attribute], sources: Sequence[str]
@@ -233,14 +241,19 @@ class KernelOp(IRDLOperation):
             )
         if tuple(a.type for a in args) != tuple(self.function_type.inputs):
             raise VerifyException("tile.kernel block arguments must match its type")
+        if self.block_size_vars is not None and len(self.block_size_vars) % 2:
+            raise VerifyException("tile.kernel block_size_vars holds (low, high) pairs")
 
     def print(self, printer: Printer) -> None:
+        extra: dict[str, Attribute] = {"sources": self.sources}
+        if self.block_size_vars is not None:
+            extra["block_size_vars"] = self.block_size_vars
         print_func_op_like(
             printer,
             self.sym_name,
             self.function_type,
             self.body,
-            {"sources": self.sources},
+            extra,
             reserved_attr_names=("sym_name", "function_type"),
             print_empty_outputs=False,
         )
@@ -259,16 +272,15 @@ class KernelOp(IRDLOperation):
             parser.raise_error(
                 "tile.kernel needs `attributes {sources = [...]}`", start, start + len(name) + 1
             )
+        properties: dict[str, Attribute] = {
+            "sym_name": StringAttr(name),
+            "function_type": FunctionType.from_lists(arg_types, []),
+            "sources": sources,
+        }
+        if "block_size_vars" in attrs:
+            properties["block_size_vars"] = attrs["block_size_vars"]
         op = cls.__new__(cls)
-        IRDLOperation.__init__(
-            op,
-            properties={
-                "sym_name": StringAttr(name),
-                "function_type": FunctionType.from_lists(arg_types, []),
-                "sources": sources,
-            },
-            regions=[body],
-        )
+        IRDLOperation.__init__(op, properties=properties, regions=[body])
         return op
 
 
@@ -284,7 +296,8 @@ class _TileLoopBase(IRDLOperation):
         return self.body.block.args[: len(self.lbs)]
 
     def fixed_sizes(self) -> list[int]:
-        """Per dim, the block size fixed by the kernel, 0 where the config picks it."""
+        """Per dim, the block size fixed by the kernel, 0 where the config picks it, and
+        -(k + 1) where it is the kernel's registered block size k."""
         sizes = self.block_sizes  # type: ignore[attr-defined]
         return list(sizes.get_values()) if sizes is not None else [0] * len(self.lbs)  # type: ignore[attr-defined]
 
@@ -321,7 +334,8 @@ class GridOp(_TileLoopBase):
     lbs = var_operand_def(IndexType)
     ubs = var_operand_def(IndexType)
     body = region_def("single_block")
-    # per dim: a block size fixed by the kernel (`block_size=`, `hl.grid`), 0 if tuned
+    # per dim: a block size fixed by the kernel (`block_size=`, `hl.grid`), 0 if tuned,
+    # -(k + 1) for registered block size k
     block_sizes = opt_prop_def(DenseArrayBase.constr(i64))
 
     irdl_options = (AttrSizedOperandSegments(as_property=True),)

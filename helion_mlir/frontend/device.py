@@ -34,7 +34,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from helion_mlir import exc
 from helion_mlir import language as hl
-from helion_mlir.dialects import tile
+from helion_mlir.dialects import cfg, tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
@@ -130,6 +130,15 @@ class DeviceCompiler:
         self.scope: dict[str, Any] = {}
         self.rdims: dict[int, TileValue] = {}
         self.grid_body: Block | None = None
+        registered = sorted(
+            (v for v in host_values.values() if isinstance(v, hl.RegisteredBlockSize)),
+            key=lambda v: v.order,
+        )
+        self.block_vars = {v: k for k, v in enumerate(registered)}
+        if registered:
+            bounds = [b for v in registered for b in (v.low, v.high)]
+            self.kernel.properties["block_size_vars"] = DenseArrayBase.from_list(i64, bounds)
+        self.tunables: dict[str, SSAValue] = {}
 
     # -- entry ---------------------------------------------------------------------------
 
@@ -172,6 +181,29 @@ class DeviceCompiler:
             self.args[name] = DScalar(self._new_arg(name, to_xdsl(dtype), name), dtype)
         return self.args[name]
 
+    def tunable(self, t: hl.Tunable, node: ast.AST) -> DScalar:
+        """A user tunable's value: its config slot (made once, at kernel entry), read as
+        an int where it is used."""
+        if t.name not in self.tunables:
+            slot = tunable_slot(t)
+            if slot is None:
+                raise self.error(
+                    exc.TypeMismatch,
+                    f"tunable {t.name!r} has non-integer choices; device code reads "
+                    "tunables as ints (use ints or bools)",
+                    node,
+                )
+            param = cfg.ParamOp(slot)
+            param.result.name_hint = t.name
+            first = self.entry.first_op
+            if first is None:
+                self.entry.add_op(param)
+            else:
+                self.entry.insert_op_before(param, first)
+            self.tunables[t.name] = param.result
+        widened = self.b.emit(arith.IndexCastOp(self.tunables[t.name], i64), t.name)
+        return DScalar(widened.results[0], torch.int64)
+
     # -- names ---------------------------------------------------------------------------
 
     def lookup(self, name: str, node: ast.AST) -> Any:
@@ -181,6 +213,8 @@ class DeviceCompiler:
             v = self.host_values[name]
             if isinstance(v, torch.Tensor):
                 return self.host_tensor(name, v)
+            if isinstance(v, hl.Tunable):
+                return self.tunable(v, node)
             if name in self.runtime and isinstance(v, float):
                 return self.runtime_scalar(name, v)
             return v
@@ -240,15 +274,18 @@ class DeviceCompiler:
         else:
             sizes = list(fixed) if isinstance(fixed, list | tuple) else [fixed] * len(ends_l)
             if len(sizes) != len(ends_l) or not all(
-                s is None or (isinstance(s, int) and s > 0 and s & (s - 1) == 0) for s in sizes
+                s is None
+                or s in self.block_vars
+                or (isinstance(s, int) and not isinstance(s, bool) and s > 0 and s & (s - 1) == 0)
+                for s in sizes
             ):
                 raise self.error(
                     exc.TypeMismatch,
-                    "block_size must be a power of two (or a list with one per dim; None lets "
-                    "the config choose)",
+                    "block_size must be a power of two or an hl.register_block_size() value "
+                    "(or a list with one per dim; None lets the config choose)",
                     call,
                 )
-            sizes = [s or 0 for s in sizes]
+            sizes = [-(self.block_vars[s] + 1) if s in self.block_vars else s or 0 for s in sizes]
         return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
 
     def bound(self, v: int | DScalar | DTensor) -> SSAValue:
@@ -889,6 +926,22 @@ class DeviceCompiler:
         result = tile.tile_tensor(to_xdsl(accumulate), out_dims)
         op = self.b.emit(tile.DotOp(a.value, b.value, acc_v.value if acc_v else None, result))
         return self.b.cast(DTensor(op.results[0], out_dims, accumulate), acc_dtype)
+
+
+def tunable_slot(t: hl.Tunable) -> cfg.RefAttr | None:
+    """The config slot of a user tunable (None if its values are not ints)."""
+    f = t.fragment
+    if isinstance(f, hl.PowerOfTwoFragment):
+        return cfg.RefAttr(t.name, None, cfg.Pow2Attr(f.low, f.high), f.default or f.low)
+    if isinstance(f, hl.IntegerFragment):
+        default = f.default if f.default is not None else f.low
+        return cfg.RefAttr(t.name, None, cfg.IntRangeAttr(f.low, f.high), default)
+    if isinstance(f, hl.BooleanFragment):
+        return cfg.RefAttr(t.name, None, cfg.EnumAttr([False, True]), f.default)
+    choices = list(f.choices)
+    if not choices or not all(isinstance(c, int) for c in choices):
+        return None
+    return cfg.RefAttr(t.name, None, cfg.EnumAttr(choices), f.default if f.default is not None else choices[0])
 
 
 def _is_index_dtype(dtype: torch.dtype) -> bool:

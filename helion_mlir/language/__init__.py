@@ -6,9 +6,11 @@ compiler reads them from the source; called anywhere else they raise `NotInsideK
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass, field
 from typing import Any
 
-from helion_mlir.exc import NotInsideKernel
+from helion_mlir.exc import InvalidArgument, NotInsideKernel
 
 
 def _outside(name: str) -> NotInsideKernel:
@@ -86,6 +88,113 @@ atomic_max = _atomic("max", "takes the max of `value` and")
 atomic_min = _atomic("min", "takes the min of `value` and")
 
 
+_registrations = itertools.count()
+
+
+@dataclass(frozen=True)
+class RegisteredBlockSize:
+    """A block size the config picks in `[low, high]`, shared by every `hl.tile` that
+    passes it as `block_size=` (what `hl.register_block_size` returns)."""
+
+    low: int
+    high: int
+    order: int = field(default_factory=lambda: next(_registrations), compare=False)
+
+
+def register_block_size(min_or_max: int, max_or_none: int | None = None) -> RegisteredBlockSize:
+    """A tunable block size in `[1, max]` (one argument) or `[min, max]`, to pass as
+    `block_size=` to one or more `hl.tile` loops; call it in host code."""
+    low, high = (1, min_or_max) if max_or_none is None else (min_or_max, max_or_none)
+    for v in (low, high):
+        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+            raise InvalidArgument(f"hl.register_block_size bounds must be positive ints, got {v!r}")
+    if low > high:
+        raise InvalidArgument(f"hl.register_block_size: min {low} is above max {high}")
+    return RegisteredBlockSize(low, high)
+
+
+def _check_range(kind: str, low: Any, high: Any, default: Any, pow2: bool) -> None:
+    values = [low, high] + ([default] if default is not None else [])
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        raise InvalidArgument(f"{kind} bounds and default must be ints, got {values}")
+    if pow2 and not all(v > 0 and v & (v - 1) == 0 for v in values):
+        raise InvalidArgument(f"{kind} bounds and default must be powers of two, got {values}")
+    if not low <= high or (default is not None and not low <= default <= high):
+        raise InvalidArgument(f"{kind} needs low <= default <= high, got {values}")
+
+
+@dataclass(frozen=True)
+class PowerOfTwoFragment:
+    """A tunable power of two in `[low, high]`."""
+
+    low: int
+    high: int
+    default: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_range("PowerOfTwoFragment", self.low, self.high, self.default, pow2=True)
+
+
+@dataclass(frozen=True)
+class IntegerFragment:
+    """A tunable integer in `[low, high]`."""
+
+    low: int
+    high: int
+    default: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_range("IntegerFragment", self.low, self.high, self.default, pow2=False)
+
+
+@dataclass(frozen=True)
+class EnumFragment:
+    """A tunable choice among `choices` (ints or bools, to be used in device code)."""
+
+    choices: tuple[Any, ...]
+    default: Any = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", tuple(self.choices))
+        if not self.choices or (self.default is not None and self.default not in self.choices):
+            raise InvalidArgument(
+                f"EnumFragment needs choices and a default among them, got {self.choices}, "
+                f"default {self.default!r}"
+            )
+
+
+@dataclass(frozen=True)
+class BooleanFragment:
+    """A tunable on/off switch."""
+
+    default: bool = False
+
+
+Fragment = PowerOfTwoFragment | IntegerFragment | EnumFragment | BooleanFragment
+
+
+@dataclass(frozen=True)
+class Tunable:
+    """A user config key (what `hl.register_tunable` returns): its value comes from the
+    config, under `name`."""
+
+    name: str
+    fragment: Fragment
+
+
+def register_tunable(name: str, fragment: Fragment) -> Tunable:
+    """Add config key `name` with the domain `fragment`; the value reads as an int in
+    device code. Call it in host code."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise InvalidArgument(f"hl.register_tunable needs an identifier as name, got {name!r}")
+    if not isinstance(fragment, Fragment):
+        raise InvalidArgument(
+            "hl.register_tunable needs a PowerOfTwoFragment, IntegerFragment, EnumFragment "
+            f"or BooleanFragment, got {fragment!r}"
+        )
+    return Tunable(name, fragment)
+
+
 def specialize(value: Any) -> Any:
     """Make a size (or a sequence of sizes) a compile-time constant of the kernel.
 
@@ -106,7 +215,13 @@ class constexpr:  # noqa: N801 - Helion's spelling
 
 
 __all__ = [
+    "BooleanFragment",
+    "EnumFragment",
+    "IntegerFragment",
+    "PowerOfTwoFragment",
+    "RegisteredBlockSize",
     "Tile",
+    "Tunable",
     "atomic_add",
     "atomic_and",
     "atomic_max",
@@ -119,6 +234,8 @@ __all__ = [
     "full",
     "grid",
     "load",
+    "register_block_size",
+    "register_tunable",
     "specialize",
     "store",
     "tile",

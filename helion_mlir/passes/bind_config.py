@@ -26,7 +26,7 @@ def _param_value(slot: cfg.RefAttr, value: cfg.ConfigValue) -> int:
     if isinstance(slot.domain, cfg.ChunkAttr):
         return slot.domain.size(value)  # type: ignore[arg-type]
     assert isinstance(value, int), f"{slot.slot_name()} holds {value!r}"
-    return value
+    return int(value)  # a bool tunable reads as 0 or 1
 
 
 def bind_module(module: ModuleOp, values: Mapping[str, cfg.ConfigValue]) -> None:

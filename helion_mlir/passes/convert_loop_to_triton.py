@@ -24,10 +24,13 @@ from typing import Any
 from xdsl.context import Context
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    AnyFloat,
     BoolAttr,
+    FloatAttr,
     IndexType,
     IntAttr,
     IntegerAttr,
+    IntegerType,
     MemRefType,
     ModuleOp,
     StringAttr,
@@ -261,6 +264,28 @@ class _Lowering:
             return self.const(op.value.value.data)
         return self._prepend(op.clone())
 
+    def fold_constant(self, op: Operation) -> bool:
+        """Lower a splat or conversion of a constant to a constant of the result type
+        (config values read in device code arrive as such)."""
+        value = _constant_value(self.vmap[op.operands[0]])
+        if value is None:
+            return False
+        t = self.type(op.results[0].type)
+        elt = t.element_type if isinstance(t, TensorType) else t
+        if isinstance(elt, AnyFloat):
+            attr: Attribute = FloatAttr(float(value), elt)
+        elif isinstance(elt, IntegerType | IndexType):
+            attr = IntegerAttr(int(bool(value)) if elt == i1 else int(value), elt)
+        else:
+            return False
+        if isinstance(t, TensorType):
+            self.vmap[op.results[0]] = self.emit(tt.FullOp(attr, t), op.results[0].name_hint)  # type: ignore[arg-type]
+        elif isinstance(elt, IndexType):
+            self.vmap[op.results[0]] = self.const(int(value))
+        else:
+            self.vmap[op.results[0]] = self._prepend(arith.ConstantOp(attr))
+        return True
+
     def int_operand(self, value: SSAValue, what: str) -> int:
         v = const_int(value)
         if v is None:
@@ -293,6 +318,8 @@ class _Lowering:
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.SplatOp() | tile.CastOp() | arith.IndexCastOp() if self.fold_constant(op):
+                pass
             case tile.SplatOp():
                 new = tt.SplatOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -699,6 +726,15 @@ class _Lowering:
             new = tt.ReduceOp(op.kind, value, axis, keep, TensorType(elt, out_shape))
             value = self.emit(new, op.result.name_hint)
         self.vmap[op.result] = value
+
+
+def _constant_value(v: SSAValue) -> int | float | None:
+    """The number a lowered constant (scalar or filled tensor) holds, if it is one."""
+    op = v.owner
+    attr = op.value if isinstance(op, arith.ConstantOp | tt.FullOp) else None
+    if isinstance(attr, IntegerAttr | FloatAttr):
+        return attr.value.data
+    return None
 
 
 def _memory(op: mem.LoadOp | mem.StoreOp | mem.AtomicOp) -> SSAValue:

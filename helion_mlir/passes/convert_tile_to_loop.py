@@ -16,7 +16,9 @@ the domains Helion gives them:
 - an N-D device loop: `loop_orders` on the outermost loop of its nest;
 - a device-loop dim with a fixed block size and at most 8 trips: `static_ranges`.
 
-Block sizes the kernel fixes (`block_size=`, `hl.grid`) are constants, not slots.
+Block sizes the kernel fixes (`block_size=`, `hl.grid`) are constants, not slots; the
+kernel's registered block sizes (`hl.register_block_size`) come first in `block_sizes`,
+one slot each, shared by every loop dim that uses it.
 """
 
 from __future__ import annotations
@@ -180,10 +182,13 @@ class _Converter:
             (tile.block_of(h), lp, i) for lp in loops for i, h in enumerate(lp.handles)
         )
         self.sizes: dict[int, SSAValue] = {}
-        params: list[Operation] = []
-        index = 0
+        params: list[Operation] = self._registered_params(blocks, dot_blocks)
+        index = len(params)
         for block, lp, dim in blocks:
             fixed = lp.fixed_sizes()[dim]
+            if fixed < 0:  # a registered block size, shared
+                self.sizes[block] = params[-fixed - 1].results[0]
+                continue
             if fixed:  # the kernel fixed this block size: a constant, not a slot
                 const = index_constant(fixed)
                 const.result.name_hint = f"block_size.{block}"
@@ -221,7 +226,7 @@ class _Converter:
             if isinstance(lp, tile.ForOp):
                 for dim, size in enumerate(lp.fixed_sizes()):
                     extent = _extent(lp.lbs[dim], lp.ubs[dim])
-                    if size and extent is not None and -(-extent // size) <= MAX_STATIC_TRIPS:
+                    if size > 0 and extent is not None and -(-extent // size) <= MAX_STATIC_TRIPS:
                         fors[lp][1][dim]["static_range"] = self.slot(
                             "static_ranges", cfg.EnumAttr([False, True]), False
                         )
@@ -230,6 +235,35 @@ class _Converter:
                 self._grid(lp, grids[lp])
             else:
                 self._for(lp, *fors[lp])
+
+    def _registered_params(self, blocks: list, dot_blocks: set[int]) -> list[Operation]:
+        """The params of the kernel's registered block sizes: the first `block_sizes`
+        slots, in registration order, each within its bounds and a matmul's minimum."""
+        params: list[Operation] = []
+        for k, (low, high) in enumerate(self.kernel.registered_block_sizes()):
+            users = [(b, lp, d) for b, lp, d in blocks if lp.fixed_sizes()[d] == -(k + 1)]
+            in_dot = any(b in dot_blocks for b, _, _ in users)
+            lo = next_pow2(max(low, DOT_MIN_BLOCK if in_dot else 1))
+            extents = [_extent(lp.lbs[d], lp.ubs[d]) for _, lp, d in users]
+            hi = next_pow2(high)
+            if users and None not in extents:  # no bigger than the largest loop needs
+                hi = min(hi, max(next_pow2(e) for e in extents))  # type: ignore[type-var]
+            hi = max(lo, hi)
+            default = min(
+                (
+                    default_block_size(
+                        _extent(lp.lbs[d], lp.ubs[d]), in_dot, _scope_dims(lp),
+                        isinstance(lp, tile.GridOp) and _has_rdim(lp),
+                    )
+                    for _, lp, d in users
+                ),
+                default=lo,
+            )
+            slot = cfg.RefAttr("block_sizes", k, cfg.Pow2Attr(lo, hi), min(max(default, lo), hi))
+            param = cfg.ParamOp(slot)
+            param.result.name_hint = f"registered_block_size.{k}"
+            params.append(param)
+        return params
 
     def _tile_ops(self, offsets, lbs, ubs, handles) -> list[loop.TileOp]:
         ops = []

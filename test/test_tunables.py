@@ -1,0 +1,106 @@
+"""User-registered config keys: `hl.register_block_size` (a `block_sizes` slot shared by
+the loops that use it, listed first) and `hl.register_tunable` (a key of its own, read
+as an int in device code)."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+from helion_mlir import exc
+
+
+@helion.kernel()
+def shared_block(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    bm = hl.register_block_size(4, 64)
+    scale = hl.register_tunable("scale", hl.PowerOfTwoFragment(1, 8, 2))
+    flag = hl.register_tunable("flag", hl.BooleanFragment())
+    shift = hl.register_tunable("shift", hl.EnumFragment((0, 3, 5), default=3))
+    out = torch.empty_like(x)
+    for tm, tn in hl.tile([m, n], block_size=[bm, None]):
+        acc = hl.zeros([tm], dtype=torch.float32)
+        for tk in hl.tile(n, block_size=bm):
+            acc = acc + x[tm, tk].sum(-1)
+        out[tm, tn] = x[tm, tn] * scale + acc[:, None] * flag + shift
+    return out
+
+
+def reference(x: torch.Tensor, config) -> torch.Tensor:
+    return x * config["scale"] + x.sum(-1, keepdim=True) * config["flag"] + config["shift"]
+
+
+def test_registered_block_size_is_one_shared_slot_listed_first():
+    spec = shared_block.bind((torch.randn(20, 30),)).config_spec
+    first, second = spec.keys["block_sizes"]
+    assert first.domain.describe() == "a power of two in [4, 32]"  # capped by n = 30
+    assert first.owner.startswith("loop.for")  # first used by the inner loop's dim
+    assert second.domain.describe() == "a power of two in [1, 32]"  # tn, bounded by n = 30
+    assert len(spec.keys["block_sizes"]) == 2
+
+
+def test_tunables_are_keys_with_their_fragment_domains():
+    spec = shared_block.bind((torch.randn(20, 30),)).config_spec
+    default = spec.default_config()
+    assert (default["scale"], default["flag"], default["shift"]) == (2, False, 3)
+    assert spec.keys["scale"][0].domain.describe() == "a power of two in [1, 8]"
+    assert spec.keys["shift"][0].domain.describe() == "one of 0, 3, 5"
+    with pytest.raises(exc.InvalidConfig, match="shift"):
+        spec.normalize({"shift": 4})
+
+
+@pytest.mark.parametrize(
+    "config",
+    [{}, {"scale": 4, "flag": True, "shift": 0, "block_sizes": [16, 8]}, {"block_sizes": [64, 2]}],
+)
+def test_tunable_values_reach_the_kernel(config):
+    x = torch.randn(20, 30)
+    bound = shared_block.bind((x,))
+    full = bound.config_spec.normalize(config)
+    torch.testing.assert_close(bound.compile_config(config)(x), reference(x, full))
+
+
+def test_registered_block_size_steps_both_loops():
+    code = shared_block.bind((torch.randn(20, 30),)).to_triton_code({"block_sizes": [16, 8]})
+    assert "offset_0 = pid_0 * 16" in code and "tl.range(0, 30, 16)" in code
+
+
+def test_tunables_survive_json():
+    bound = shared_block.bind((torch.randn(20, 30),))
+    config = bound.config_spec.random_config(3)
+    again = helion.Config.from_json(config.to_json())
+    assert again == config and {"scale", "flag", "shift"} <= set(again)
+
+
+@helion.kernel()
+def string_tunable(x: torch.Tensor) -> torch.Tensor:
+    mode = hl.register_tunable("mode", hl.EnumFragment(("fast", "exact")))
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = x[t] * mode
+    return out
+
+
+def test_string_tunable_in_device_code_is_an_error_at_its_use():
+    with pytest.raises(exc.TypeMismatch, match="non-integer choices") as info:
+        string_tunable(torch.randn(8))
+    assert "x[t] * mode" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda: hl.PowerOfTwoFragment(3, 8), "powers of two"),
+        (lambda: hl.IntegerFragment(5, 2), "low <= default <= high"),
+        (lambda: hl.EnumFragment((1, 2), default=3), "default among them"),
+        (lambda: hl.register_tunable("not a name", hl.BooleanFragment()), "identifier"),
+        (lambda: hl.register_tunable("k", 4), "Fragment"),
+        (lambda: hl.register_block_size(64, 8), "above max"),
+        (lambda: hl.register_block_size(0), "positive"),
+    ],
+)
+def test_bad_registrations(make, words):
+    with pytest.raises(exc.InvalidArgument, match=words):
+        make()
