@@ -269,3 +269,18 @@ def test_table_lists_every_slot(mm_spec, sm_spec):
     assert "a power of two in [16, 128]" in table and "an integer in [1, 8]" in table
     assert "None or a power of two in [8, 128)" in sm_spec.table()
     assert "loop.reduce_for" in sm_spec.table()
+
+
+def test_access_slots_mean_the_same_access_rolled_or_persistent(softmax_example):
+    """indexing[k] is keyed by the access's mem_id: rolling re-reads the load in each
+    stage, and every copy keeps the load's slot, so the store is always indexing[1]."""
+    bound = softmax_example.softmax.bind((torch.randn(16, 300),))
+    assert len(bound.config_spec.keys["indexing"]) == 2
+    for rolled in (None, 16):
+        config = {"reduction_loops": [rolled], "indexing": ["pointer", "block_ptr"]}
+        code = bound.to_triton_code(config)
+        loads = [line for line in code.splitlines() if "tl.load(" in line]
+        stores = [line for line in code.splitlines() if "tl.store(" in line]
+        assert len(loads) == (1 if rolled is None else 3), loads
+        assert all("make_block_ptr" not in line for line in loads)
+        assert len(stores) == 1 and "make_block_ptr" in stores[0]
