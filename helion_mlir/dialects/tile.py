@@ -833,18 +833,32 @@ class BroadcastOp(ShapeOpBase):
 
 @irdl_op_definition
 class ReshapeOp(ShapeOpBase):
-    """Views `source` with size-1 dims inserted or removed."""
+    """Views `source` in row-major order with another shape: block dims stay, in order;
+    the static dims between them may be regrouped (same product)."""
 
     name = "tile.reshape"
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)
-        src = [d for d in dims_of(self.source.type) if d != 1]
-        dst = [d for d in dims_of(self.result.type) if d != 1]
+        src, dst = _static_groups(dims_of(self.source.type)), _static_groups(dims_of(self.result.type))
         if src != dst:
             raise VerifyException(
-                f"tile.reshape only inserts or removes size-1 dims: {src} vs {dst}"
+                f"tile.reshape keeps block dims in order and the product of the static dims "
+                f"between them: {list(dims_of(self.source.type))} vs {list(dims_of(self.result.type))}"
             )
+
+
+def _static_groups(dims: Sequence[Dim]) -> list[Dim | int]:
+    """The block dims, with the product of each run of static dims between them."""
+    out: list[Dim | int] = []
+    product = 1
+    for d in dims:
+        if isinstance(d, Blk):
+            out += [product, d]
+            product = 1
+        else:
+            product *= d
+    return [*out, product]
 
 
 @irdl_op_definition
@@ -1112,6 +1126,226 @@ class WhereOp(WhereBase):
     name = "tile.where"
 
 
+# ---------------------------------------------------------------------------
+# Data movement within a tile: permute, arg-reductions, scans, flips, sorts, join/split.
+# The bases are shared with the `triton` dialect, which mirrors each op.
+
+
+def _verify_axis(op: Operation, dim: int, rank: int) -> None:
+    if not 0 <= dim < rank:
+        raise VerifyException(f"{op.name} dim {dim} is out of range for rank {rank}")
+
+
+class PermuteBase(IRDLOperation):
+    """`source` with its dims reordered: result dim `i` is source dim `perm[i]`."""
+
+    source = operand_def(TensorType)
+    perm = prop_def(DenseArrayBase.constr(i64))
+    result = result_def(TensorType)
+
+    assembly_format = "$source `perm` $perm attr-dict `:` type($source) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, perm: Sequence[int], result_type: Attribute):
+        super().__init__(
+            operands=[source],
+            result_types=[result_type],
+            properties={"perm": DenseArrayBase.from_list(i64, perm)},
+        )
+
+    def verify_(self) -> None:
+        src = dims_of(self.source.type)
+        perm = list(self.perm.get_values())
+        if sorted(perm) != list(range(len(src))):
+            raise VerifyException(f"{self.name} perm must be a permutation of the source dims")
+        if dims_of(self.result.type) != tuple(src[p] for p in perm):
+            raise VerifyException(f"{self.name} result dims must be the source dims permuted")
+
+
+@irdl_op_definition
+class PermuteOp(PermuteBase):
+    """Reorders the dims of a tile (`permute`, `transpose`, `.T`)."""
+
+    name = "tile.permute"
+
+
+class AxisOpBase(IRDLOperation):
+    """An op along one dim of its source: `$source dim N : type -> type`."""
+
+    source = operand_def(TensorType)
+    dim = prop_def(IntegerAttr[i64])
+    result = result_def(TensorType)
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, dim: int, result_type: Attribute, **props: Attribute):
+        super().__init__(
+            operands=[source],
+            result_types=[result_type],
+            properties={"dim": IntegerAttr(dim, i64), **props},
+        )
+
+    @property
+    def axis(self) -> int:
+        return self.dim.value.data
+
+    def verify_same_type(self) -> None:
+        _verify_axis(self, self.axis, len(dims_of(self.source.type)))
+        if self.result.type != self.source.type:
+            raise VerifyException(f"{self.name} keeps its source's type")
+
+
+class ArgReduceBase(AxisOpBase):
+    """The position along `dim` of the first max (`kind` = max) or min of `source`."""
+
+    kind = prop_def(ReduceKindAttr)
+    keepdim = opt_prop_def(UnitAttr)
+
+    assembly_format = (
+        "$kind $source `dim` $dim (`keepdim` $keepdim^)? attr-dict `:` type($source) "
+        "`->` type($result)"
+    )
+
+    def verify_(self) -> None:
+        src = dims_of(self.source.type)
+        _verify_axis(self, self.axis, len(src))
+        if self.kind.data not in (ReduceKind.MAX, ReduceKind.MIN):
+            raise VerifyException(f"{self.name} kind must be max or min")
+        if not isinstance(element_type_of(self.result.type), IntegerType):
+            raise VerifyException(f"{self.name} gives integer positions")
+        want = tuple(
+            1 if i == self.axis else d
+            for i, d in enumerate(src)
+            if self.keepdim is not None or i != self.axis
+        )
+        if dims_of(self.result.type) != want:
+            raise VerifyException(f"{self.name} result dims must be {list(want)}")
+
+
+@irdl_op_definition
+class ArgReduceOp(ArgReduceBase):
+    """`argmax`/`argmin` of a tile along one dim (ties: the first position)."""
+
+    name = "tile.arg_reduce"
+
+
+class ScanBase(AxisOpBase):
+    """Inclusive prefix combination of `source` along `dim` with `kind` (from the end
+    when `reverse`)."""
+
+    kind = prop_def(ReduceKindAttr)
+    reverse = opt_prop_def(UnitAttr)
+
+    assembly_format = (
+        "$kind $source `dim` $dim (`reverse` $reverse^)? attr-dict `:` type($source) "
+        "`->` type($result)"
+    )
+
+    def verify_(self) -> None:
+        self.verify_same_type()
+
+
+@irdl_op_definition
+class ScanOp(ScanBase):
+    """`cumsum`/`cumprod`/cumulative max and min of a tile along one dim."""
+
+    name = "tile.scan"
+
+
+class FlipBase(AxisOpBase):
+    """`source` with the order of its elements along `dim` reversed."""
+
+    assembly_format = "$source `dim` $dim attr-dict `:` type($source) `->` type($result)"
+
+    def verify_(self) -> None:
+        self.verify_same_type()
+
+
+@irdl_op_definition
+class FlipOp(FlipBase):
+    """Reverses a tile along one dim whose every lane is in bounds."""
+
+    name = "tile.flip"
+
+
+class SortBase(AxisOpBase):
+    """`source` sorted along `dim`, ascending unless `descending`."""
+
+    descending = opt_prop_def(UnitAttr)
+
+    assembly_format = (
+        "$source `dim` $dim (`descending` $descending^)? attr-dict `:` type($source) "
+        "`->` type($result)"
+    )
+
+    def verify_(self) -> None:
+        self.verify_same_type()
+
+
+@irdl_op_definition
+class SortOp(SortBase):
+    """Sorts a tile along one dim (padded lanes sort last)."""
+
+    name = "tile.sort"
+
+
+class JoinBase(IRDLOperation):
+    """`lhs` and `rhs` stacked along a new last dim of size 2."""
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+
+    lhs = operand_def(T)
+    rhs = operand_def(T)
+    result = result_def(TensorType)
+
+    assembly_format = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, lhs: SSAValue, rhs: SSAValue, result_type: Attribute):
+        super().__init__(operands=[lhs, rhs], result_types=[result_type])
+
+    def verify_(self) -> None:
+        if dims_of(self.result.type) != (*dims_of(self.lhs.type), 2):
+            raise VerifyException(f"{self.name} adds a last dim of size 2")
+
+
+@irdl_op_definition
+class JoinOp(JoinBase):
+    """Pairs two tiles along a new last dim (`hl.join`, `torch.stack(..., -1)`)."""
+
+    name = "tile.join"
+
+
+class SplitBase(IRDLOperation):
+    """The two halves of `source` along its last dim, of size 2."""
+
+    T: ClassVar = VarConstraint("T", base(TensorType))
+
+    source = operand_def(TensorType)
+    lhs = result_def(T)
+    rhs = result_def(T)
+
+    assembly_format = "$source attr-dict `:` type($source) `->` type($lhs)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, result_type: Attribute):
+        super().__init__(operands=[source], result_types=[result_type, result_type])
+
+    def verify_(self) -> None:
+        if dims_of(self.source.type) != (*dims_of(self.lhs.type), 2):
+            raise VerifyException(f"{self.name} takes a last dim of size 2 apart")
+
+
+@irdl_op_definition
+class SplitOp(SplitBase):
+    """Takes a tile apart along its last dim of size 2 (`hl.split`)."""
+
+    name = "tile.split"
+
+
 Tile = Dialect(
     "tile",
     [
@@ -1140,6 +1374,13 @@ Tile = Dialect(
         MaskOp,
         CmpOp,
         WhereOp,
+        PermuteOp,
+        ArgReduceOp,
+        ScanOp,
+        FlipOp,
+        SortOp,
+        JoinOp,
+        SplitOp,
     ],
     [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr, AtomicKindAttr],
 )

@@ -17,6 +17,7 @@ from typing import Any
 import torch
 from xdsl.dialects import arith
 from xdsl.dialects import math as mathd
+from xdsl.dialects.builtin import UnitAttr, i64
 from xdsl.ir import Operation
 
 from helion_mlir import exc
@@ -366,6 +367,184 @@ def lower_var_mean(ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = Non
     return ctx.b.cast(var, ctx.out_dtype), ctx.b.cast(mean, ctx.out_dtype)
 
 
+# -- data movement within a tile ---------------------------------------------------------
+
+
+def lower_permute(ctx: NodeCtx, a: Any, perm: Sequence[int]) -> DTensor:
+    x = _as_tile(ctx, a)
+    perm = [p % x.rank for p in perm]
+    if perm == list(range(x.rank)):
+        return x
+    t = tile.tile_tensor(x.value.type.element_type, ctx.out_dims)  # type: ignore[attr-defined]
+    return ctx.emit(tile.PermuteOp(x.value, perm, t), x.dtype)
+
+
+def _axis(x: DTensor, dim: Any) -> int:
+    if dim is None:
+        if x.rank != 1:
+            raise exc.TorchOpError("give the dim: over all dims of a multi-dim tile is not supported")
+        return 0
+    return dim % x.rank
+
+
+def arg_reduction(kind: tile.ReduceKind) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, dim: Any = None, keepdim: bool = False) -> DTensor:
+        x = _as_tile(ctx, a)
+        return _arg_reduce(ctx, kind, x, _axis(x, dim), keepdim)
+
+    return lower
+
+
+def _arg_reduce(ctx: NodeCtx, kind: tile.ReduceKind, x: DTensor, axis: int, keepdim: bool) -> DTensor:
+    x = ctx.b.cast(x, _compute_dtype(x.dtype))
+    dims = tuple(1 if i == axis else d for i, d in enumerate(x.dims) if keepdim or i != axis)
+    t = tile.tile_tensor(i64, dims)
+    op = ctx.b.emit(tile.ArgReduceOp(x.value, axis, t, kind=tile.ReduceKindAttr(kind), **_keep(keepdim)))
+    return DTensor(op.results[0], dims, torch.int64)
+
+
+def _keep(keepdim: bool) -> dict[str, Any]:
+    return {"keepdim": UnitAttr()} if keepdim else {}
+
+
+def value_and_index(kind: tile.ReduceKind) -> Callable[..., tuple[DTensor, DTensor]]:
+    """`torch.max(x, dim)` / `torch.min(x, dim)`: the values and their positions."""
+
+    def lower(ctx: NodeCtx, a: Any, dim: int, keepdim: bool = False) -> tuple[DTensor, DTensor]:
+        x = _as_tile(ctx, a)
+        axis = _axis(x, dim)
+        values = _reduce(ctx, kind, x, [axis], keepdim, _compute_dtype(x.dtype))
+        return ctx.b.cast(values, x.dtype), _arg_reduce(ctx, kind, x, axis, keepdim)
+
+    return lower
+
+
+def truth_reduction(kind: tile.ReduceKind) -> Callable[..., DTensor]:
+    """`any` (max of the truth values) and `all` (min)."""
+
+    def lower(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False) -> DTensor:
+        x = ctx.b.cast(ctx.b.cast(_as_tile(ctx, a), torch.bool), torch.int32)
+        r = _reduce(ctx, kind, x, _dims(x, dims), keepdim, torch.int32)
+        return ctx.b.cast(r, torch.bool)
+
+    return lower
+
+
+def scan(kind: tile.ReduceKind) -> Callable[..., DTensor]:
+    def lower(ctx: NodeCtx, a: Any, dim: int, dtype: Any = None) -> DTensor:
+        x = ctx.b.cast(_as_tile(ctx, a), _compute_dtype(ctx.out_dtype))
+        op = tile.ScanOp(x.value, dim % x.rank, x.value.type, kind=tile.ReduceKindAttr(kind))
+        return ctx.b.cast(ctx.emit(op, x.dtype), ctx.out_dtype)
+
+    return lower
+
+
+def lower_flip(ctx: NodeCtx, a: Any, dims: Sequence[int]) -> DTensor:
+    x = _as_tile(ctx, a)
+    for dim in sorted({d % x.rank for d in dims}):
+        d = x.dims[dim]
+        if isinstance(d, Blk) and not ctx.b.whole_blocks.get(d.id):
+            raise exc.TorchOpError(
+                f"flip along dim {dim} ({show_dims([d])}): its tiles may be partly out of bounds, and "
+                "flipping would move the padding to the front; flip a dim of static size or a "
+                "':' dim whose size is a power of two"
+            )
+        x = ctx.emit(tile.FlipOp(x.value, dim, x.value.type), x.dtype)
+    return x
+
+
+def lower_sort(ctx: NodeCtx, a: Any, dim: int = -1, descending: bool = False, **_: Any) -> tuple[DTensor, Any]:
+    x = _as_tile(ctx, a)
+    props = {"descending": UnitAttr()} if descending else {}
+    values = ctx.b.emit(tile.SortOp(x.value, dim % x.rank, x.value.type, **props))
+    return DTensor(values.results[0], x.dims, x.dtype), _NoSortIndices()
+
+
+class _NoSortIndices:
+    """Where `sort`'s indices are used, say that they are not available."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise exc.TorchOpError("the indices of torch.sort are not supported in device code; use the values")
+
+
+def lower_cat(ctx: NodeCtx, tensors: Sequence[Any], dim: int = 0) -> DTensor:
+    """`torch.cat` of 2, 4, 8... tiles of one shape along a static dim (what
+    `torch.stack` decomposes to), built from pairwise joins."""
+    parts = [ctx.b.cast(_as_tile(ctx, t), ctx.out_dtype) for t in tensors]
+    first = parts[0]
+    axis = dim % first.rank
+    n = len(parts)
+    if n & (n - 1) or any(p.dims != first.dims for p in parts) or isinstance(first.dims[axis], Blk):
+        raise exc.TorchOpError(
+            "torch.cat/stack in device code joins 2, 4, 8... tiles of the same shape along a "
+            f"dim of static size; got {n} tiles of shapes "
+            + ", ".join(show_dims(p.dims) for p in parts)
+        )
+    while len(parts) > 1:
+        parts = [_cat2(ctx, a, b, axis) for a, b in zip(parts[::2], parts[1::2])]
+    return parts[0]
+
+
+def _cat2(ctx: NodeCtx, a: DTensor, b: DTensor, axis: int) -> DTensor:
+    elt = a.value.type.element_type  # type: ignore[attr-defined]
+    joined = (*a.dims, 2)
+    j = ctx.b.emit(tile.JoinOp(a.value, b.value, tile.tile_tensor(elt, joined))).results[0]
+    perm = [*range(axis), a.rank, *range(axis, a.rank)]  # the pair dim just before `axis`
+    moved = tuple(joined[p] for p in perm)
+    m = ctx.b.emit(tile.PermuteOp(j, perm, tile.tile_tensor(elt, moved))).results[0]
+    dims = (*a.dims[:axis], 2 * a.dims[axis], *a.dims[axis + 1 :])  # type: ignore[operator]
+    return ctx.b.reshape(DTensor(m, moved, a.dtype), dims)
+
+
+def lower_remainder(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
+    """Python's `%`: the result takes the divisor's sign."""
+    dtype = _compute_dtype(ctx.out_dtype)
+    x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
+    rem_op = arith.RemFOp if dtype.is_floating_point else arith.RemSIOp
+    r = ctx.emit(rem_op(x.value, y.value), dtype)
+    zero = ctx.tensor(0, dtype)
+    nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
+    r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
+    y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
+    differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
+    fix = ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
+    add_op = arith.AddfOp if dtype.is_floating_point else arith.AddiOp
+    shifted = ctx.b.emit(add_op(r.value, y.value)).results[0]
+    out = ctx.emit(tile.WhereOp(fix, shifted, r.value), dtype)
+    return ctx.b.cast(out, ctx.out_dtype)
+
+
+def lower_sign(ctx: NodeCtx, a: Any) -> DTensor:
+    dtype = _compute_dtype(ctx.out_dtype)
+    x = ctx.tensor(a, dtype)
+    zero, one, minus = (ctx.tensor(v, dtype) for v in (0, 1, -1))
+    pos = ctx.b.emit(tile.CmpOp(tile.Predicate.GT, x.value, zero.value)).results[0]
+    neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, x.value, zero.value)).results[0]
+    inner = ctx.b.emit(tile.WhereOp(neg, minus.value, zero.value)).results[0]
+    return ctx.b.cast(ctx.emit(tile.WhereOp(pos, one.value, inner), dtype), ctx.out_dtype)
+
+
+def lower_round(ctx: NodeCtx, a: Any) -> DTensor:
+    """Round half to even, as torch.round does: floor(x + 0.5), minus one on odd ties."""
+    dtype = _compute_dtype(ctx.out_dtype)
+    x = ctx.tensor(a, dtype)
+    half, one, two = (ctx.tensor(v, dtype).value for v in (0.5, 1.0, 2.0))
+    t = ctx.b.emit(arith.AddfOp(x.value, half)).results[0]
+    f = ctx.b.emit(mathd.FloorOp(t)).results[0]
+    tie = ctx.b.emit(tile.CmpOp(tile.Predicate.EQ, t, f)).results[0]
+    halved = ctx.b.emit(mathd.FloorOp(ctx.b.emit(arith.DivfOp(f, two)).results[0])).results[0]
+    even = ctx.b.emit(arith.MulfOp(halved, two)).results[0]
+    odd = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, f, even)).results[0]
+    fix = ctx.b.emit(arith.AndIOp(tie, odd)).results[0]
+    lower = ctx.b.emit(arith.SubfOp(f, one)).results[0]
+    return ctx.b.cast(ctx.emit(tile.WhereOp(fix, lower, f), dtype), ctx.out_dtype)
+
+
+def lower_isnan(ctx: NodeCtx, a: Any) -> DTensor:
+    x = ctx.tensor(a, _compute_dtype(a.dtype if isinstance(a, DTensor) else torch.float32))
+    return ctx.emit(tile.CmpOp(tile.Predicate.NE, x.value, x.value), torch.bool)
+
+
 LOWERINGS: dict[Any, Callable[..., Any]] = {
     aten.add.Tensor: binary("add"),
     aten.add.Scalar: binary("add"),
@@ -385,6 +564,9 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
     aten.logical_or.default: logical("or"),
     aten.logical_xor.default: logical("xor"),
     aten.logical_not.default: logical("not"),
+    aten.bitwise_not.default: lambda ctx, a: (
+        logical("not")(ctx, a) if ctx.out_dtype == torch.bool else binary("xor")(ctx, a, -1)
+    ),
     aten.neg.default: lower_neg,
     aten.abs.default: lower_abs,
     aten.sigmoid.default: lower_sigmoid,
@@ -420,6 +602,28 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
     aten.var.correction: lower_var,
     aten.var_mean.correction: lower_var_mean,
     operator.getitem: lambda ctx, seq, i: seq[i],
+    aten.permute.default: lower_permute,
+    aten.argmax.default: arg_reduction(tile.ReduceKind.MAX),
+    aten.argmin.default: arg_reduction(tile.ReduceKind.MIN),
+    aten.max.dim: value_and_index(tile.ReduceKind.MAX),
+    aten.min.dim: value_and_index(tile.ReduceKind.MIN),
+    aten.any.dim: truth_reduction(tile.ReduceKind.MAX),
+    aten.any.dims: truth_reduction(tile.ReduceKind.MAX),
+    aten.any.default: truth_reduction(tile.ReduceKind.MAX),
+    aten.all.dim: truth_reduction(tile.ReduceKind.MIN),
+    aten.all.dims: truth_reduction(tile.ReduceKind.MIN),
+    aten.all.default: truth_reduction(tile.ReduceKind.MIN),
+    aten.cumsum.default: scan(tile.ReduceKind.SUM),
+    aten.cumprod.default: scan(tile.ReduceKind.PROD),
+    prims.rev.default: lower_flip,
+    aten.flip.default: lower_flip,
+    aten.sort.default: lower_sort,
+    aten.cat.default: lower_cat,
+    aten.remainder.Scalar: lower_remainder,
+    aten.remainder.Tensor: lower_remainder,
+    aten.sign.default: lower_sign,
+    aten.isnan.default: lower_isnan,
+    aten.round.default: lower_round,
 }
 for _name in _UNARY_MATH:
     LOWERINGS[getattr(aten, _name).default] = unary_math(_name)

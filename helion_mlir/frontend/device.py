@@ -13,12 +13,15 @@ from __future__ import annotations
 import ast
 import builtins
 import copy
+import inspect
 import operator
+import types
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import torch
+from torch.utils._pytree import tree_flatten
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     DenseArrayBase,
@@ -40,7 +43,7 @@ from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.host import HostProgram, names_written
-from helion_mlir.frontend.source import KernelSource
+from helion_mlir.frontend.source import FunctionSource, KernelSource
 from helion_mlir.frontend.trace import call_torch
 from helion_mlir.frontend.values import BoundMethod, DScalar, DTensor, HostTensor, TileValue
 
@@ -112,6 +115,43 @@ class BlockInfo:
     name: str
 
 
+@dataclass
+class Frame:
+    """Where names resolve and locations point while reading code: the kernel's body,
+    or a function inlined into it."""
+
+    src: KernelSource | FunctionSource
+    # the host-code expression of the inlined function, through which the tensors it
+    # captures are passed to the kernel (None: the kernel itself, or not reachable)
+    host_expr: str | None = None
+    # a lambda written in device code: the scope and frame it was written in
+    defining_scope: dict[str, Any] | None = None
+    defining_frame: Frame | None = None
+
+    @property
+    def is_kernel(self) -> bool:
+        return isinstance(self.src, KernelSource)
+
+
+@dataclass(frozen=True, eq=False)
+class DeviceLambda:
+    """A lambda written in device code: called, it is inlined in its defining scope."""
+
+    node: ast.Lambda
+    scope: dict[str, Any]
+    frame: Frame
+
+
+class _Return(Exception):
+    """A `return` leaving an inlined function, with its value."""
+
+    def __init__(self, value: Any):
+        self.value = value
+
+
+MAX_INLINE_DEPTH = 32
+
+
 class DeviceCompiler:
     """Builds the `tile.kernel` of one kernel specialization from its device loops."""
 
@@ -139,6 +179,10 @@ class DeviceCompiler:
             bounds = [b for v in registered for b in (v.low, v.high)]
             self.kernel.properties["block_size_vars"] = DenseArrayBase.from_list(i64, bounds)
         self.tunables: dict[str, SSAValue] = {}
+        self.frame = Frame(src)
+        self.frames_active = 0
+        # functions met in host-visible names -> the host expression that reaches them
+        self.fn_exprs: dict[int, str] = {}
 
     # -- entry ---------------------------------------------------------------------------
 
@@ -155,11 +199,11 @@ class DeviceCompiler:
         return module
 
     def at(self, node: ast.AST) -> None:
-        loc = self.src.location(node)
+        loc = self.frame.src.location(node)
         self.b.line, self.b.column = loc.line, loc.column
 
     def error(self, cls: type[exc.HelionError], message: str, node: ast.AST) -> exc.HelionError:
-        return cls(message, self.src.location(node))
+        return cls(message, self.frame.src.location(node))
 
     # -- kernel arguments -----------------------------------------------------------------
 
@@ -170,10 +214,13 @@ class DeviceCompiler:
         self.kernel.properties["sources"] = tile.ArrayAttr(tile.StringAttr(s) for s in self.sources)
         return arg
 
-    def host_tensor(self, name: str, t: torch.Tensor) -> HostTensor:
-        if name not in self.args:
-            self.args[name] = HostTensor(self._new_arg(name, _memref(t), name), t, name)
-        return self.args[name]
+    def host_tensor(self, name: str, t: torch.Tensor, source: str | None = None) -> HostTensor:
+        """The kernel argument for tensor `t`, which host code reaches as `source`
+        (default: `name`)."""
+        source = source or name
+        if source not in self.args:
+            self.args[source] = HostTensor(self._new_arg(name, _memref(t), source), t, name)
+        return self.args[source]
 
     def runtime_scalar(self, name: str, value: Any) -> DScalar:
         if name not in self.args:
@@ -209,7 +256,16 @@ class DeviceCompiler:
     def lookup(self, name: str, node: ast.AST) -> Any:
         if name in self.scope:
             return self.scope[name]
-        if name in self.host_values:
+        frame = self.frame
+        if frame.defining_scope is not None:  # a device lambda sees where it was written
+            assert frame.defining_frame is not None
+            saved = self.frame, self.scope
+            self.frame, self.scope = frame.defining_frame, frame.defining_scope
+            try:
+                return self.lookup(name, node)
+            finally:
+                self.frame, self.scope = saved
+        if frame.is_kernel and name in self.host_values:
             v = self.host_values[name]
             if isinstance(v, torch.Tensor):
                 return self.host_tensor(name, v)
@@ -217,15 +273,94 @@ class DeviceCompiler:
                 return self.tunable(v, node)
             if name in self.runtime and isinstance(v, float):
                 return self.runtime_scalar(name, v)
-            return v
-        closure = self.src.closure()
-        for space in (closure, self.src.globals, vars(builtins)):
-            if name in space:
-                v = space[name]
-                if isinstance(v, torch.Tensor):
-                    return self.host_tensor(name, v)
-                return v
+            return self._remember(v, name)
+        closure = frame.src.closure()
+        if name in closure:
+            where = self._captured_expr(frame, name, closure=True)
+            return self._host_value(closure[name], name, where, node)
+        if name in frame.src.globals:
+            where = self._captured_expr(frame, name, closure=False)
+            return self._host_value(frame.src.globals[name], name, where, node)
+        if hasattr(builtins, name):
+            return getattr(builtins, name)
         raise self.error(exc.UndefinedName, f"name {name!r} is not defined", node)
+
+    def _captured_expr(self, frame: Frame, name: str, closure: bool) -> str | None:
+        """The host expression of a name the code of `frame` captures or reads globally."""
+        if frame.is_kernel:
+            return name  # the host function shares the kernel's closure and globals
+        if frame.host_expr is None:
+            return None
+        if closure:
+            index = frame.src.fn.__code__.co_freevars.index(name)
+            return f"{frame.host_expr}.__closure__[{index}].cell_contents"
+        return f"{frame.host_expr}.__globals__[{name!r}]"
+
+    def _host_value(self, v: Any, name: str, where: str | None, node: ast.AST) -> Any:
+        if isinstance(v, torch.Tensor):
+            if where is None:
+                raise self.error(
+                    exc.UnsupportedSyntax,
+                    f"tensor {name!r} is captured by a function that host code cannot reach; "
+                    "pass the function to the kernel as an argument or define it at module level",
+                    node,
+                )
+            return self.host_tensor(name, v, where)
+        if isinstance(v, hl.Tunable):
+            return self.tunable(v, node)
+        return self._remember(v, where)
+
+    def _remember(self, v: Any, where: str | None) -> Any:
+        if where is not None and isinstance(v, types.FunctionType):
+            self.fn_exprs[id(v)] = where
+        return v
+
+    # -- inlined functions -------------------------------------------------------------
+
+    def inline(self, fn: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+        """Read a call of a Python function (or lambda) on device values as if its body
+        were written at the call: its parameters bound to the argument values."""
+        if isinstance(fn, DeviceLambda):
+            frame = Frame(self.frame.src, None, fn.scope, fn.frame)
+            params = [a.arg for a in fn.node.args.args]
+            if kwargs or len(args) != len(params):
+                raise self.error(
+                    exc.TypeMismatch, f"this lambda takes {len(params)} arguments, got {len(args)}", node
+                )
+            return self._run_frame(frame, dict(zip(params, args)), fn.node, node)
+        src = FunctionSource(fn)
+        try:
+            bound = inspect.signature(fn).bind(*args, **kwargs)
+        except TypeError as e:
+            raise self.error(exc.TypeMismatch, f"{fn.__name__}(): {e}", node) from None
+        bound.apply_defaults()
+        frame = Frame(src, self.fn_exprs.get(id(fn)))
+        return self._run_frame(frame, dict(bound.arguments), src.fdef, node)
+
+    def _run_frame(
+        self, frame: Frame, scope: dict[str, Any], fdef: ast.FunctionDef | ast.Lambda, call: ast.AST
+    ) -> Any:
+        if self.frames_active >= MAX_INLINE_DEPTH:
+            raise self.error(
+                exc.UnsupportedSyntax,
+                f"functions called from device code nest more than {MAX_INLINE_DEPTH} deep "
+                "(recursion is not supported)",
+                call,
+            )
+        saved = self.frame, self.scope, self.b.filename, self.b.line, self.b.column
+        self.frame, self.scope = frame, scope
+        self.b.filename = frame.src.filename
+        self.frames_active += 1
+        try:
+            if isinstance(fdef, ast.Lambda):
+                return self.expr(fdef.body)
+            self.stmts(fdef.body)
+            return None
+        except _Return as r:
+            return r.value
+        finally:
+            self.frames_active -= 1
+            self.frame, self.scope, self.b.filename, self.b.line, self.b.column = saved
 
     # -- loops ---------------------------------------------------------------------------
 
@@ -436,7 +571,7 @@ class DeviceCompiler:
             try:
                 self.stmt(s)
             except exc.HelionError as e:
-                raise e.with_location(self.src.location(s)) from e.__cause__
+                raise e.with_location(self.frame.src.location(s)) from e.__cause__
 
     def stmt(self, s: ast.stmt) -> None:
         match s:
@@ -460,6 +595,8 @@ class DeviceCompiler:
                 self.stmts(body if cond else orelse)
             case ast.Pass():
                 pass
+            case ast.Return(value=value) if not self.frame.is_kernel:
+                raise _Return(self.expr(value) if value is not None else None)
             case _:
                 raise self.error(
                     exc.UnsupportedSyntax,
@@ -470,7 +607,7 @@ class DeviceCompiler:
     def assign(self, target: ast.expr, value: Any, node: ast.AST) -> None:
         match target:
             case ast.Name(id=name):
-                if name in self.host_values and name not in self.scope:
+                if self.frame.is_kernel and name in self.host_values and name not in self.scope:
                     raise self.error(
                         exc.CannotModifyHostVariable,
                         f"{name!r} is a host variable and cannot be assigned in device code; "
@@ -687,6 +824,8 @@ class DeviceCompiler:
                 return self.expr(body if cond else orelse)
             case ast.Call():
                 return self.call(e)
+            case ast.Lambda():
+                return DeviceLambda(e, self.scope, self.frame)
             case _:
                 raise self.error(
                     exc.UnsupportedSyntax,
@@ -706,6 +845,8 @@ class DeviceCompiler:
                 return base.dtype
             if attr == "ndim":
                 return base.rank
+            if attr in ("T", "mT"):  # tensor properties that are torch ops
+                return self.torch_call(("attr", attr), lambda t: getattr(t, attr), (base,), {}, node)
             return BoundMethod(base, attr)
         if isinstance(base, TileValue):
             return self.tile_attribute(base, attr, node)
@@ -851,11 +992,15 @@ class DeviceCompiler:
                 return self.addmm(fn.receiver, *args, **kwargs, node=e)
             name = fn.name
             return self.torch_call(("method", name), lambda t, *a, **k: getattr(t, name)(*a, **k), (fn.receiver, *args), kwargs, e)
-        devices = any(_is_device(v) or isinstance(v, HostTensor) for v in (*args, *kwargs.values()))
+        devices = any(
+            _is_device(v) or isinstance(v, HostTensor) for v in tree_flatten((args, kwargs))[0]
+        )
         if fn in _MATMULS and devices:
             return self.matmul(args[0], args[1], None, e)
         if fn in (torch.addmm, torch.Tensor.addmm, torch.baddbmm, torch.Tensor.baddbmm) and devices:
             return self.addmm(*args, **kwargs, node=e)
+        if isinstance(fn, DeviceLambda) or (devices and _is_user_function(fn)):
+            return self.inline(fn, args, kwargs, e)
         if devices:
             if _is_torch_function(fn):
                 return self.torch_call(("fn", fn), fn, tuple(args), kwargs, e)
@@ -946,6 +1091,14 @@ def tunable_slot(t: hl.Tunable) -> cfg.RefAttr | None:
 
 def _is_index_dtype(dtype: torch.dtype) -> bool:
     return not dtype.is_floating_point and not dtype.is_complex and dtype != torch.bool
+
+
+def _is_user_function(fn: Any) -> bool:
+    """A plain Python function or lambda of the user's (not torch's or ours)."""
+    if not isinstance(fn, types.FunctionType):
+        return False
+    package = (fn.__module__ or "").split(".")[0]
+    return package not in ("torch", "helion_mlir", "triton")
 
 
 def _is_torch_function(fn: Any) -> bool:

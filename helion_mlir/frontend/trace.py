@@ -26,7 +26,7 @@ from helion_mlir.frontend.values import DScalar, DTensor, TileValue
 # Distinct primes no real static dim is likely to equal: placeholder sizes of block dims.
 _PLACEHOLDERS = (1009, 1013, 1019, 1021, 1031, 1033, 1039, 1049, 1051, 1061, 1063, 1069)
 
-_CACHE: dict[Hashable, torch.fx.GraphModule] = {}
+_CACHE: dict[Hashable, tuple[torch.fx.GraphModule, type]] = {}
 _TABLE: dict[Any, Any] | None = None
 
 
@@ -84,15 +84,18 @@ def call_torch(
         metas.append(meta)
         positions.append(i)
     cache_key = (key, tuple(signature), spec)
-    graph = _CACHE.get(cache_key)
-    if graph is None:
+    cached = _CACHE.get(cache_key)
+    if cached is None:
+        result_types: list[type] = []
 
         def run(*tensors: torch.Tensor) -> Any:
             filled = list(flat)
             for i, t in zip(positions, tensors):
                 filled[i] = t
             call_args, call_kwargs = tree_unflatten(filled, spec)
-            return fn(*call_args, **call_kwargs)
+            out = fn(*call_args, **call_kwargs)
+            result_types.append(type(out))
+            return out
 
         try:
             graph = make_fx(run, decomposition_table=_decompositions())(*metas)
@@ -103,9 +106,13 @@ def call_torch(
             for blk, size in sizes.items():
                 message = message.replace(str(size), dim_name(blk))
             raise exc.TorchOpError(f"{_describe(key)} failed on tiles: {message}") from None
-        _CACHE[cache_key] = graph
+        cached = _CACHE[cache_key] = (graph, result_types[0])
+    graph, result_type = cached
     inverse = {size: blk for blk, size in sizes.items()}
-    return _replay(b, graph, [flat[i] for i in positions], inverse, extent)
+    out = _replay(b, graph, [flat[i] for i in positions], inverse, extent)
+    if result_type.__module__ == "torch.return_types":  # e.g. (values, indices) of max
+        return result_type(out)
+    return out
 
 
 def _placeholder(sizes: dict[Blk, int], d: Blk) -> int:

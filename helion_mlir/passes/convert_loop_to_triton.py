@@ -357,6 +357,20 @@ class _Lowering:
             case tile.WhereOp():
                 new = tt.WhereOp(self.vmap[op.cond], self.vmap[op.lhs], self.vmap[op.rhs])
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.PermuteOp() | tile.ArgReduceOp() | tile.ScanOp() | tile.FlipOp() | tile.SortOp():
+                new = _MIRRORS[type(op)].create(
+                    operands=[self.vmap[op.source]],
+                    result_types=[self.type(op.result.type)],
+                    properties=dict(op.properties),
+                )
+                self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.JoinOp():
+                new = tt.JoinOp(self.vmap[op.lhs], self.vmap[op.rhs], self.type(op.result.type))
+                self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.SplitOp():
+                new = tt.SplitOp(self.vmap[op.source], self.type(op.lhs.type))
+                self.emit(new)
+                self.vmap[op.lhs], self.vmap[op.rhs] = new.lhs, new.rhs
             case _ if op.dialect_name() in ("arith", "math"):
                 new = op.create(
                     operands=[self.vmap[o] for o in op.operands],
@@ -726,6 +740,16 @@ class _Lowering:
             new = tt.ReduceOp(op.kind, value, axis, keep, TensorType(elt, out_shape))
             value = self.emit(new, op.result.name_hint)
         self.vmap[op.result] = value
+
+
+# tile ops whose triton twin takes the same operand and properties
+_MIRRORS: dict[type[Operation], type[Operation]] = {
+    tile.PermuteOp: tt.PermuteOp,
+    tile.ArgReduceOp: tt.ArgReduceOp,
+    tile.ScanOp: tt.ScanOp,
+    tile.FlipOp: tt.FlipOp,
+    tile.SortOp: tt.SortOp,
+}
 
 
 def _constant_value(v: SSAValue) -> int | float | None:

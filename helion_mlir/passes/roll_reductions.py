@@ -13,8 +13,8 @@ persistent kernel.
 
 A dimension is rolled only when everything that spans it sits directly in one
 `tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it with a static
-size and no atomic over it has its old values used (recomputing them would repeat the
-atomic); otherwise it stays persistent, a single `loop.tile` of the padded extent.
+size, no atomic over it has its old values used (recomputing them would repeat the
+atomic) and no arg-reduction, scan, flip or sort runs along it; otherwise it stays persistent, a single `loop.tile` of the padded extent.
 """
 
 from __future__ import annotations
@@ -77,6 +77,13 @@ def _reduces_over(op: Operation, block: int) -> bool:
     return any(dims[i] == tile.Blk(block) for i in op.reduced)
 
 
+def _needs_whole_dim(op: Operation, block: int) -> bool:
+    """Ops that see every lane of a dim at once: arg-reductions, scans, flips, sorts."""
+    if not isinstance(op, tile.ArgReduceOp | tile.ScanOp | tile.FlipOp | tile.SortOp):
+        return False
+    return tile.dims_of(op.source.type)[op.axis] == tile.Blk(block)
+
+
 def rollable(rdim: tile.RDimOp) -> bool:
     """Whether everything spanning the dimension sits in the rdim's block, outside dots."""
     block = tile.block_of(rdim.result)
@@ -92,6 +99,8 @@ def rollable(rdim: tile.RDimOp) -> bool:
         if op.regions:
             return False
         if isinstance(op, tile.AtomicOp) and op.result.uses:  # a later stage would redo it
+            return False
+        if _needs_whole_dim(op, block):
             return False
     return True
 

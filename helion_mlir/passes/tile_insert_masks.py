@@ -3,8 +3,9 @@
 The last tile of a dimension may run past the end of the tensor; its extra lanes hold
 whatever the load filled in (zero). Reductions and the contraction of `tile.dot` must
 not see them, so this pass wraps each reduction input in `tile.mask` over the reduced
-dims (filled with the reduction's identity) and both `tile.dot` operands in `tile.mask`
-over the contraction dim (filled with zero). `tile-prune-masks` removes the masks the
+dims (filled with the reduction's identity), each arg-reduction and sort input over its
+dim (filled so that padding never wins and sorts last), and both `tile.dot` operands
+in `tile.mask` over the contraction dim (filled with zero). `tile-prune-masks` removes the masks the
 values make redundant; `convert-loop-to-triton` drops those whose tiles are always full.
 """
 
@@ -68,6 +69,16 @@ class TileInsertMasksPass(ModulePass):
                     elt = tile.element_type_of(inner.source.type)
                     fill = identity(inner.kind.data, elt)
                     _mask(inner, 0, _blocks(inner.source, list(inner.reduced)), fill, handles)
+                elif isinstance(inner, tile.ArgReduceOp | tile.SortOp):
+                    # padded lanes must never win (arg-reductions) and must sort last
+                    elt = tile.element_type_of(inner.source.type)
+                    last_kind = (
+                        inner.kind.data
+                        if isinstance(inner, tile.ArgReduceOp)
+                        else tile.ReduceKind.MAX if inner.descending is not None else tile.ReduceKind.MIN
+                    )
+                    fill = identity(last_kind, elt)
+                    _mask(inner, 0, _blocks(inner.source, [inner.axis]), fill, handles)
                 elif isinstance(inner, tile.DotOp):
                     rank = len(tile.dims_of(inner.lhs.type))
                     for i, k in ((0, rank - 1), (1, rank - 2)):  # the contraction dim

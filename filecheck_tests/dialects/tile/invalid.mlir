@@ -273,7 +273,17 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 %s = "test.op"() : () -> tensor<?x?xf32, #tile.blocks<0, 1>>
 %v = tile.reshape %s : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x?xf32, #tile.blocks<1, 0>>
 
-// CHECK:      {{^}}tile.reshape only inserts or removes size-1 dims: [b0, b1] vs [b1, b0]
+// CHECK:      {{^}}tile.reshape keeps block dims in order and the product of the static dims between them: [b0, b1] vs [b1, b0]
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// ... and keeps the product of the static dims between block dims.
+
+%s = "test.op"() : () -> tensor<?x2x4xf32, #tile.blocks<0>>
+%v = tile.reshape %s : tensor<?x2x4xf32, #tile.blocks<0>> -> tensor<?x6xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.reshape keeps block dims in order and the product of the static dims between them: [b0, 2, 4] vs [b0, 6]
 // CHECK-NEXT: "builtin.module"() ({
 
 // -----

@@ -213,3 +213,32 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-GENERIC:         %w = "tile.load"(%x, %t, %pos) <{mem_id = 1 : i64, eviction_policy = "last", operandSegmentSizes = array<i32: 1, 1, 1>}>
 // CHECK-GENERIC-NEXT:    "tile.store"(%w, %x, %t, %pos) <{mem_id = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
 // CHECK-GENERIC:         %old = "tile.atomic"(%one, %cnt, %t) <{kind = #tile<atomic_kind add>, mem_id = 3 : i64, sem = "acq_rel"}>
+
+// -----
+
+// Data movement within a tile: permute, arg-reduce, scans, flip, sort, join and split.
+
+%x = "test.op"() : () -> tensor<?x16xf32, #tile.blocks<0>>
+%p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
+%a = tile.arg_reduce max %x dim 1 keepdim : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x1xi64, #tile.blocks<0>>
+%n = tile.arg_reduce min %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?xi64, #tile.blocks<0>>
+%c = tile.scan sum %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%r = tile.scan max %x dim 1 reverse : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%f = tile.flip %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%s = tile.sort %x dim 1 descending : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
+%l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+
+// CHECK:      %p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
+// CHECK-NEXT: %a = tile.arg_reduce max %x dim 1 keepdim : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x1xi64, #tile.blocks<0>>
+// CHECK-NEXT: %n = tile.arg_reduce min %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?xi64, #tile.blocks<0>>
+// CHECK-NEXT: %c = tile.scan sum %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %r = tile.scan max %x dim 1 reverse : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %f = tile.flip %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %s = tile.sort %x dim 1 descending : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
+// CHECK-NEXT: %l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+
+// CHECK-GENERIC:      %p = "tile.permute"(%x) <{perm = array<i64: 1, 0>}>
+// CHECK-GENERIC:      %a = "tile.arg_reduce"(%x) <{kind = #tile<reduce_kind max>, dim = 1 : i64, keepdim}>
+// CHECK-GENERIC:      %l, %h = "tile.split"(%j)

@@ -127,3 +127,26 @@ triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
 // CHECK-GENERIC-LABEL: "triton.kernel"() <{sym_name = "_atomics_kernel"
 // CHECK-GENERIC:         "triton.desc_atomic"(%desc, %c0, %c0, %t) <{kind = #tile<atomic_kind add>}> : (!triton.tensordesc<f32>, index, index, tensor<16x16xf32>) -> ()
 // CHECK-GENERIC:         %old = "triton.atomic"(%cnt, %idx, %one, %mask) <{kind = #tile<atomic_kind add>, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+
+// -----
+
+// The data-movement ops mirrored from tile, on concrete shapes.
+
+%x = "test.op"() : () -> tensor<4x16xf32>
+%p = triton.permute %x perm [1, 0] : tensor<4x16xf32> -> tensor<16x4xf32>
+%a = triton.arg_reduce min %x dim 1 : tensor<4x16xf32> -> tensor<4xi32>
+%c = triton.scan prod %x dim 1 reverse : tensor<4x16xf32> -> tensor<4x16xf32>
+%f = triton.flip %x dim 0 : tensor<4x16xf32> -> tensor<4x16xf32>
+%s = triton.sort %x dim 1 : tensor<4x16xf32> -> tensor<4x16xf32>
+%j = triton.join %x, %s : tensor<4x16xf32> -> tensor<4x16x2xf32>
+%l, %h = triton.split %j : tensor<4x16x2xf32> -> tensor<4x16xf32>
+
+// CHECK:      %p = triton.permute %x perm [1, 0] : tensor<4x16xf32> -> tensor<16x4xf32>
+// CHECK-NEXT: %a = triton.arg_reduce min %x dim 1 : tensor<4x16xf32> -> tensor<4xi32>
+// CHECK-NEXT: %c = triton.scan prod %x dim 1 reverse : tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: %f = triton.flip %x dim 0 : tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: %s = triton.sort %x dim 1 : tensor<4x16xf32> -> tensor<4x16xf32>
+// CHECK-NEXT: %j = triton.join %x, %s : tensor<4x16xf32> -> tensor<4x16x2xf32>
+// CHECK-NEXT: %l, %h = triton.split %j : tensor<4x16x2xf32> -> tensor<4x16xf32>
+
+// CHECK-GENERIC: %c = "triton.scan"(%x) <{kind = #tile<reduce_kind prod>, dim = 1 : i64, reverse}>

@@ -70,12 +70,19 @@ from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects.syntax import SerialLoopBase
 from helion_mlir.dialects.tile import (
+    ArgReduceBase,
     AtomicKindAttr,
     CastBase,
     CmpBase,
     DotBase,
+    FlipBase,
+    JoinBase,
+    PermuteBase,
     ReduceKindAttr,
+    ScanBase,
     ShapeOpBase,
+    SortBase,
+    SplitBase,
     WhereBase,
 )
 
@@ -637,6 +644,55 @@ class WhereOp(WhereBase):
 
 
 @irdl_op_definition
+class PermuteOp(PermuteBase):
+    """`tl.permute(source, perm)`."""
+
+    name = "triton.permute"
+
+
+@irdl_op_definition
+class ArgReduceOp(ArgReduceBase):
+    """`tl.argmax`/`tl.argmin(source, dim, keep_dims=...)`."""
+
+    name = "triton.arg_reduce"
+
+
+@irdl_op_definition
+class ScanOp(ScanBase):
+    """`tl.cumsum`/`tl.cumprod`, or `tl.associative_scan` with max/min."""
+
+    name = "triton.scan"
+
+
+@irdl_op_definition
+class FlipOp(FlipBase):
+    """`tl.flip(source, dim)`."""
+
+    name = "triton.flip"
+
+
+@irdl_op_definition
+class SortOp(SortBase):
+    """`tl.sort(source, dim, descending)`."""
+
+    name = "triton.sort"
+
+
+@irdl_op_definition
+class JoinOp(JoinBase):
+    """`tl.join(lhs, rhs)`."""
+
+    name = "triton.join"
+
+
+@irdl_op_definition
+class SplitOp(SplitBase):
+    """`tl.split(source)`."""
+
+    name = "triton.split"
+
+
+@irdl_op_definition
 class ForOp(SerialLoopBase):
     """`for iv in tl.range(lb, ub, step):` with loop-carried values."""
 
@@ -697,6 +753,13 @@ Triton = Dialect(
         CastOp,
         CmpOp,
         WhereOp,
+        PermuteOp,
+        ArgReduceOp,
+        ScanOp,
+        FlipOp,
+        SortOp,
+        JoinOp,
+        SplitOp,
         ForOp,
         YieldOp,
     ],

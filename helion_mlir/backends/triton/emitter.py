@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import (
     ModuleOp,
     Signedness,
     TensorType,
+    i32,
 )
 from xdsl.ir import Attribute, Block, Operation, SSAValue
 
@@ -87,6 +88,13 @@ _UNARY_FORMULAS: dict[type[Operation], Callable[[str], str]] = {
     mathd.ExpM1Op: lambda x: f"tl.exp({x}) - 1",
 }
 
+# Python's floor division on ints; Triton's `//` truncates toward zero
+_BINARY_FORMULAS: dict[type[Operation], Callable[[str, str], str]] = {
+    arith.FloorDivSIOp: lambda a, b: (
+        f"tl.where(({a} % {b} != 0) & (({a} < 0) != ({b} < 0)), {a} // {b} - 1, {a} // {b})"
+    ),
+}
+
 _CMP = {
     tile.Predicate.LT: "<",
     tile.Predicate.LE: "<=",
@@ -109,7 +117,13 @@ _CASTS = (
     arith.IndexCastOp,
 )
 
-_REDUCE_CALLS = {"sum": "tl.sum", "max": "tl.max", "min": "tl.min", "prod": "_helion_prod"}
+_REDUCE_CALLS = {"sum": "tl.sum", "max": "tl.max", "min": "tl.min"}
+# combine functions for tl.reduce / tl.associative_scan where Triton has no builtin
+_COMBINE_HELPERS = {
+    "prod": "a * b",
+    "max": "tl.maximum(a, b)",
+    "min": "tl.minimum(a, b)",
+}
 
 
 def dtype_name(t: Attribute) -> str:
@@ -204,7 +218,7 @@ class PyEmitter:
         # values printed as their unbroadcast source: the shape that source has
         self.inlined_shapes: dict[SSAValue, tuple[int, ...]] = {}
         self.taken: set[str] = set(RESERVED)
-        self.needs_prod = False
+        self.helpers: set[str] = set()  # kinds needing a `_helion_<kind>` combine function
         self.needs_num_sm = False
         self.needs_allocator = False
 
@@ -241,8 +255,11 @@ class PyEmitter:
 
     def module(self, module: ModuleOp) -> str:
         body: list[str] = []
+        # each function names its values afresh, around the module's own names
+        top = {op.sym_name.data for op in module.ops if isinstance(op, tt.KernelOp | tt.LauncherOp)}
         for op in module.ops:
             self.lines = []
+            self.taken = set(RESERVED) | top
             if isinstance(op, tt.KernelOp):
                 self.kernel(op)
             elif isinstance(op, tt.LauncherOp):
@@ -256,8 +273,8 @@ class PyEmitter:
         if self.needs_allocator:
             header.insert(2, "from helion_mlir.runtime.device import use_tma_allocator")
             header.append("use_tma_allocator()")
-        if self.needs_prod:
-            header += ["", "@triton.jit", "def _helion_prod(a, b):", "    return a * b", ""]
+        for kind in sorted(self.helpers):
+            header += ["", "@triton.jit", f"def _helion_{kind}(a, b):", f"    return {_COMBINE_HELPERS[kind]}", ""]
         return "\n".join(header) + "\n\n" + "\n\n\n".join(body) + "\n"
 
     def kernel(self, op: tt.KernelOp) -> None:
@@ -297,6 +314,17 @@ class PyEmitter:
     def assign(self, op: Operation, text: str) -> None:
         result = op.results[0]
         self.line(f"{self.bind(result)} = {text}")
+
+    def combine(self, kind: str) -> str:
+        """The name of the `@triton.jit` combine function of `kind`."""
+        self.helpers.add(kind)
+        return f"_helion_{kind}"
+
+    @staticmethod
+    def retyped(call: str, produced: Attribute, wanted: Attribute) -> str:
+        """`call`, converted to `wanted`'s element type when it produces another."""
+        elt = wanted.element_type if isinstance(wanted, TensorType) else wanted
+        return call if elt == produced else f"{call}.to({dtype_name(elt)})"
 
     def effect(self, op: Operation, text: str) -> None:
         """A call made for its side effect, its result named only when used."""
@@ -419,12 +447,35 @@ class PyEmitter:
                 self.assign(op, f"tl.dot({', '.join(args)})")
             case tt.ReduceOp():
                 kind = op.kind.data.value
-                self.needs_prod |= kind == "prod"
                 keep = ", keep_dims=True" if op.keep_dims is not None else ""
-                if kind == "prod":
-                    self.assign(op, f"tl.reduce({self.expr(op.source)}, {op.axis.data}, _helion_prod{keep})")
-                else:
+                if kind in _REDUCE_CALLS:
                     self.assign(op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})")
+                else:
+                    self.assign(op, f"tl.reduce({self.expr(op.source)}, {op.axis.data}, {self.combine(kind)}{keep})")
+            case tt.PermuteOp():
+                self.assign(op, f"tl.permute({self.expr(op.source)}, {tuple(op.perm.get_values())})")
+            case tt.ArgReduceOp():
+                keep = ", keep_dims=True" if op.keepdim is not None else ""
+                call = f"tl.arg{op.kind.data.value}({self.expr(op.source)}, {op.axis}{keep})"
+                self.assign(op, self.retyped(call, i32, op.result.type))
+            case tt.ScanOp():
+                kind = op.kind.data.value
+                reverse = ", reverse=True" if op.reverse is not None else ""
+                if kind in ("sum", "prod"):
+                    call = f"tl.cum{kind}({self.expr(op.source)}, {op.axis}{reverse})"
+                else:
+                    call = f"tl.associative_scan({self.expr(op.source)}, {op.axis}, {self.combine(kind)}{reverse})"
+                self.assign(op, call)
+            case tt.FlipOp():
+                self.assign(op, f"tl.flip({self.expr(op.source)}, {op.axis})")
+            case tt.SortOp():
+                descending = ", descending=True" if op.descending is not None else ""
+                self.assign(op, f"tl.sort({self.expr(op.source)}, {op.axis}{descending})")
+            case tt.JoinOp():
+                self.assign(op, f"tl.join({self.expr(op.lhs)}, {self.expr(op.rhs)})")
+            case tt.SplitOp():
+                lhs, rhs = self.bind(op.lhs), self.bind(op.rhs)
+                self.line(f"{lhs}, {rhs} = tl.split({self.expr(op.source)})")
             case tt.ForOp():
                 self.for_loop(op)
             case tt.YieldOp():
@@ -438,6 +489,9 @@ class PyEmitter:
             case _ if type(op) in _BINARY_OPERATORS:
                 lhs, rhs = op.operands
                 self.assign(op, f"{o(lhs)} {_BINARY_OPERATORS[type(op)]} {o(rhs)}")
+            case _ if type(op) in _BINARY_FORMULAS:
+                lhs, rhs = op.operands
+                self.assign(op, _BINARY_FORMULAS[type(op)](o(lhs), o(rhs)))
             case _ if type(op) in _BINARY_CALLS:
                 lhs, rhs = op.operands
                 self.assign(op, f"{_BINARY_CALLS[type(op)]}({self.expr(lhs)}, {self.expr(rhs)})")
