@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+import types
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, overload
 
@@ -25,6 +26,13 @@ if TYPE_CHECKING:
 STAGES = ("tile", "loop", "mem", "triton")
 
 
+def _cell(c: Any) -> Any:
+    try:
+        return c.cell_contents
+    except ValueError:  # not yet assigned
+        return None
+
+
 def _arg_key(a: Any) -> Hashable:
     import torch
 
@@ -36,6 +44,11 @@ def _arg_key(a: Any) -> Hashable:
         return ("int", a)
     if isinstance(a, float):
         return ("float",)
+    if isinstance(a, types.FunctionType):
+        # inlined into the kernel: its code and what it captures decide the kernel; the
+        # captured tensors' data is read through the function at each call
+        cells = tuple(_arg_key(_cell(c)) for c in a.__closure__ or ())
+        return ("fn", a.__code__, cells)
     try:
         hash(a)
         return ("obj", type(a), a)
