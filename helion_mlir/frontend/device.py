@@ -11,13 +11,9 @@ become `tile.for` with their loop-carried variables as iter_args.
 from __future__ import annotations
 
 import ast
-import builtins
 import copy
-import inspect
 import operator
-import types
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import torch
@@ -33,19 +29,28 @@ from xdsl.dialects.builtin import (
     StringAttr,
     i64,
 )
-from xdsl.ir import Block, Region, SSAValue
+from xdsl.ir import Block, SSAValue
 
 from helion_mlir import exc
 from helion_mlir import language as hl
-from helion_mlir.dialects import cfg, tile
+from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.dtypes import to_xdsl
-from helion_mlir.frontend.host import HostProgram, names_written
-from helion_mlir.frontend.source import FunctionSource, KernelSource
+from helion_mlir.frontend.host import HostProgram
+from helion_mlir.frontend.loops import BlockInfo, LoopsMixin
+from helion_mlir.frontend.scopes import DeviceLambda, Frame, ScopesMixin, _is_user_function, _Return
+from helion_mlir.frontend.source import KernelSource
 from helion_mlir.frontend.trace import call_torch
-from helion_mlir.frontend.values import BoundMethod, DScalar, DTensor, HostTensor, TileValue
+from helion_mlir.frontend.values import (
+    BoundMethod,
+    DScalar,
+    DTensor,
+    HostTensor,
+    TileValue,
+    is_index_dtype,
+)
 
 _BINOPS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -91,68 +96,7 @@ def _is_device(v: Any) -> bool:
     return isinstance(v, DTensor | DScalar | TileValue)
 
 
-@dataclass
-class LoopSpec:
-    """What an `hl.tile`/`hl.grid` call asks for."""
-
-    begins: list[Any]  # ints, or runtime scalars in nested loops
-    ends: list[Any]
-    multi: bool  # the list form: the loop binds a tuple
-    fixed: list[int]  # per dim, a fixed block size, 0 if the config picks it
-    scalar: bool  # hl.grid: the loop variables are indices, not tiles
-
-    def attach(self, op: tile.GridOp | tile.ForOp) -> None:
-        if any(self.fixed):
-            op.properties["block_sizes"] = DenseArrayBase.from_list(i64, self.fixed)
-
-
-@dataclass
-class BlockInfo:
-    """What the frontend knows of a block: its extent when static, kind and name."""
-
-    extent: int | None
-    rdim: bool
-    name: str
-
-
-@dataclass
-class Frame:
-    """Where names resolve and locations point while reading code: the kernel's body,
-    or a function inlined into it."""
-
-    src: KernelSource | FunctionSource
-    # the host-code expression of the inlined function, through which the tensors it
-    # captures are passed to the kernel (None: the kernel itself, or not reachable)
-    host_expr: str | None = None
-    # a lambda written in device code: the scope and frame it was written in
-    defining_scope: dict[str, Any] | None = None
-    defining_frame: Frame | None = None
-
-    @property
-    def is_kernel(self) -> bool:
-        return isinstance(self.src, KernelSource)
-
-
-@dataclass(frozen=True, eq=False)
-class DeviceLambda:
-    """A lambda written in device code: called, it is inlined in its defining scope."""
-
-    node: ast.Lambda
-    scope: dict[str, Any]
-    frame: Frame
-
-
-class _Return(Exception):
-    """A `return` leaving an inlined function, with its value."""
-
-    def __init__(self, value: Any):
-        self.value = value
-
-
-MAX_INLINE_DEPTH = 32
-
-
-class DeviceCompiler:
+class DeviceCompiler(LoopsMixin, ScopesMixin):
     """Builds the `tile.kernel` of one kernel specialization from its device loops."""
 
     def __init__(self, src: KernelSource, host: HostProgram, host_values: dict[str, Any], runtime: set[str]):
@@ -227,341 +171,6 @@ class DeviceCompiler:
             dtype = torch.float32 if isinstance(value, float) else torch.int64
             self.args[name] = DScalar(self._new_arg(name, to_xdsl(dtype), name), dtype)
         return self.args[name]
-
-    def tunable(self, t: hl.Tunable, node: ast.AST) -> DScalar:
-        """A user tunable's value: its config slot (made once, at kernel entry), read as
-        an int where it is used."""
-        if t.name not in self.tunables:
-            slot = tunable_slot(t)
-            if slot is None:
-                raise self.error(
-                    exc.TypeMismatch,
-                    f"tunable {t.name!r} has non-integer choices; device code reads "
-                    "tunables as ints (use ints or bools)",
-                    node,
-                )
-            param = cfg.ParamOp(slot)
-            param.result.name_hint = t.name
-            first = self.entry.first_op
-            if first is None:
-                self.entry.add_op(param)
-            else:
-                self.entry.insert_op_before(param, first)
-            self.tunables[t.name] = param.result
-        widened = self.b.emit(arith.IndexCastOp(self.tunables[t.name], i64), t.name)
-        return DScalar(widened.results[0], torch.int64)
-
-    # -- names ---------------------------------------------------------------------------
-
-    def lookup(self, name: str, node: ast.AST) -> Any:
-        if name in self.scope:
-            return self.scope[name]
-        frame = self.frame
-        if frame.defining_scope is not None:  # a device lambda sees where it was written
-            assert frame.defining_frame is not None
-            saved = self.frame, self.scope
-            self.frame, self.scope = frame.defining_frame, frame.defining_scope
-            try:
-                return self.lookup(name, node)
-            finally:
-                self.frame, self.scope = saved
-        if frame.is_kernel and name in self.host_values:
-            v = self.host_values[name]
-            if isinstance(v, torch.Tensor):
-                return self.host_tensor(name, v)
-            if isinstance(v, hl.Tunable):
-                return self.tunable(v, node)
-            if name in self.runtime and isinstance(v, float):
-                return self.runtime_scalar(name, v)
-            return self._remember(v, name)
-        closure = frame.src.closure()
-        if name in closure:
-            where = self._captured_expr(frame, name, closure=True)
-            return self._host_value(closure[name], name, where, node)
-        if name in frame.src.globals:
-            where = self._captured_expr(frame, name, closure=False)
-            return self._host_value(frame.src.globals[name], name, where, node)
-        if hasattr(builtins, name):
-            return getattr(builtins, name)
-        raise self.error(exc.UndefinedName, f"name {name!r} is not defined", node)
-
-    def _captured_expr(self, frame: Frame, name: str, closure: bool) -> str | None:
-        """The host expression of a name the code of `frame` captures or reads globally."""
-        if frame.is_kernel:
-            return name  # the host function shares the kernel's closure and globals
-        if frame.host_expr is None:
-            return None
-        if closure:
-            index = frame.src.fn.__code__.co_freevars.index(name)
-            return f"{frame.host_expr}.__closure__[{index}].cell_contents"
-        return f"{frame.host_expr}.__globals__[{name!r}]"
-
-    def _host_value(self, v: Any, name: str, where: str | None, node: ast.AST) -> Any:
-        if isinstance(v, torch.Tensor):
-            if where is None:
-                raise self.error(
-                    exc.UnsupportedSyntax,
-                    f"tensor {name!r} is captured by a function that host code cannot reach; "
-                    "pass the function to the kernel as an argument or define it at module level",
-                    node,
-                )
-            return self.host_tensor(name, v, where)
-        if isinstance(v, hl.Tunable):
-            return self.tunable(v, node)
-        return self._remember(v, where)
-
-    def _remember(self, v: Any, where: str | None) -> Any:
-        if where is not None and isinstance(v, types.FunctionType):
-            self.fn_exprs[id(v)] = where
-        return v
-
-    # -- inlined functions -------------------------------------------------------------
-
-    def inline(self, fn: Any, args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
-        """Read a call of a Python function (or lambda) on device values as if its body
-        were written at the call: its parameters bound to the argument values."""
-        if isinstance(fn, DeviceLambda):
-            frame = Frame(self.frame.src, None, fn.scope, fn.frame)
-            params = [a.arg for a in fn.node.args.args]
-            if kwargs or len(args) != len(params):
-                raise self.error(
-                    exc.TypeMismatch, f"this lambda takes {len(params)} arguments, got {len(args)}", node
-                )
-            return self._run_frame(frame, dict(zip(params, args)), fn.node, node)
-        src = FunctionSource(fn)
-        try:
-            bound = inspect.signature(fn).bind(*args, **kwargs)
-        except TypeError as e:
-            raise self.error(exc.TypeMismatch, f"{fn.__name__}(): {e}", node) from None
-        bound.apply_defaults()
-        frame = Frame(src, self.fn_exprs.get(id(fn)))
-        return self._run_frame(frame, dict(bound.arguments), src.fdef, node)
-
-    def _run_frame(
-        self, frame: Frame, scope: dict[str, Any], fdef: ast.FunctionDef | ast.Lambda, call: ast.AST
-    ) -> Any:
-        if self.frames_active >= MAX_INLINE_DEPTH:
-            raise self.error(
-                exc.UnsupportedSyntax,
-                f"functions called from device code nest more than {MAX_INLINE_DEPTH} deep "
-                "(recursion is not supported)",
-                call,
-            )
-        saved = self.frame, self.scope, self.b.filename, self.b.line, self.b.column
-        self.frame, self.scope = frame, scope
-        self.b.filename = frame.src.filename
-        self.frames_active += 1
-        try:
-            if isinstance(fdef, ast.Lambda):
-                return self.expr(fdef.body)
-            self.stmts(fdef.body)
-            return None
-        except _Return as r:
-            return r.value
-        finally:
-            self.frames_active -= 1
-            self.frame, self.scope, self.b.filename, self.b.line, self.b.column = saved
-
-    # -- loops ---------------------------------------------------------------------------
-
-    def _tile_bounds(self, call: ast.Call) -> LoopSpec:
-        """Bounds, fixed block sizes and form of an `hl.tile(...)`/`hl.grid(...)` call."""
-        fn = self.expr(call.func)
-        args = [self.expr(a) for a in call.args]
-        kwargs = {k.arg: self.expr(k.value) for k in call.keywords}
-        name = "hl.grid" if fn is hl.grid else "hl.tile"
-        allowed = {"block_size"} if fn is hl.tile else set()
-        if set(kwargs) - allowed:
-            raise self.error(exc.UnsupportedSyntax, f"{name}() got unexpected keywords {sorted(kwargs)}", call)
-        if len(args) == 1:
-            begins, ends = None, args[0]
-        elif len(args) == 2:
-            begins, ends = args
-        else:
-            raise self.error(exc.UnsupportedSyntax, f"{name} takes (end) or (begin, end)", call)
-        multi = isinstance(ends, list | tuple)
-        ends_l = list(ends) if multi else [ends]
-        begins_l = [0] * len(ends_l) if begins is None else (list(begins) if multi else [begins])
-        # a grid's bounds size the launch; nested loops may run over runtime bounds
-        # such as `tile.begin`/`tile.end` of an enclosing tile
-        dynamic_ok = self.grid_body is not None
-        for v in (*begins_l, *ends_l):
-            static = isinstance(v, int) and not isinstance(v, bool)
-            runtime = dynamic_ok and (
-                (isinstance(v, DScalar) and not v.dtype.is_floating_point)
-                or (isinstance(v, DTensor) and v.rank == 0 and _is_index_dtype(v.dtype))
-            )
-            if not (static or runtime):
-                raise self.error(
-                    exc.TypeMismatch,
-                    f"{name} bounds must be integers"
-                    + (" or 0-d integer device values" if dynamic_ok else " known when compiling")
-                    + f", got {type(v).__name__}",
-                    call,
-                )
-        if len(begins_l) != len(ends_l):
-            raise self.error(exc.ShapeMismatch, f"{name} begin and end lists differ in length", call)
-        fixed = kwargs.get("block_size")
-        if fn is hl.grid:
-            sizes = [1] * len(ends_l)
-        elif fixed is None:
-            sizes = [0] * len(ends_l)
-        else:
-            sizes = list(fixed) if isinstance(fixed, list | tuple) else [fixed] * len(ends_l)
-            if len(sizes) != len(ends_l) or not all(
-                s is None
-                or s in self.block_vars
-                or (isinstance(s, int) and not isinstance(s, bool) and s > 0 and s & (s - 1) == 0)
-                for s in sizes
-            ):
-                raise self.error(
-                    exc.TypeMismatch,
-                    "block_size must be a power of two or an hl.register_block_size() value "
-                    "(or a list with one per dim; None lets the config choose)",
-                    call,
-                )
-            sizes = [-(self.block_vars[s] + 1) if s in self.block_vars else s or 0 for s in sizes]
-        return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
-
-    def bound(self, v: int | DScalar | DTensor) -> SSAValue:
-        """A loop bound as an `index` value."""
-        if isinstance(v, int):
-            return self.b.index(v)
-        if isinstance(v, DTensor):  # 0-d, e.g. the amax of per-row lengths
-            return self.b.emit(tile.CastOp(v.value, IndexType())).results[0]
-        value = v.value
-        producer = value.owner
-        if isinstance(producer, arith.IndexCastOp):  # an index widened for arithmetic
-            value = producer.input
-        if isinstance(value.type, IndexType):
-            return value
-        return self.b.emit(arith.IndexCastOp(value, IndexType())).results[0]
-
-    def _bind_target(self, target: ast.expr, handles: Sequence[Any], multi: bool) -> None:
-        if not multi:
-            if not isinstance(target, ast.Name):
-                raise self.error(exc.UnsupportedSyntax, "a 1-D hl.tile loop binds one name", target)
-            self.scope[target.id] = handles[0]
-            return
-        if isinstance(target, ast.Name):
-            self.scope[target.id] = tuple(handles)
-            return
-        if not isinstance(target, ast.Tuple) or len(target.elts) != len(handles):
-            raise self.error(
-                exc.UnsupportedSyntax,
-                f"this hl.tile loop yields {len(handles)} tiles; unpack them into {len(handles)} names",
-                target,
-            )
-        for elt, h in zip(target.elts, handles):
-            if not isinstance(elt, ast.Name):
-                raise self.error(exc.UnsupportedSyntax, "unpack tiles into plain names", elt)
-            self.scope[elt.id] = h
-
-    def _new_block(self, extent: int | None, rdim: bool = False, name: str = "") -> int:
-        block = len(self.blocks)
-        self.blocks[block] = BlockInfo(extent, rdim, name or f"block {block}")
-        return block
-
-    def _loop_blocks(self, loop: ast.For, begins: list[int], ends: list[int]) -> list[int]:
-        target = loop.target
-        names = [e.id if isinstance(e, ast.Name) else "" for e in getattr(target, "elts", [target])]
-        if len(names) != len(ends):
-            base = target.id if isinstance(target, ast.Name) else "tile"
-            names = [f"{base}[{i}]" for i in range(len(ends))]
-        return [
-            self._new_block(e - b if isinstance(e, int) and isinstance(b, int) else None, name=n)
-            for b, e, n in zip(begins, ends, names)
-        ]
-
-    def grid(self, loop: ast.For) -> None:
-        assert isinstance(loop.iter, ast.Call)
-        spec = self._tile_bounds(loop.iter)
-        blocks = self._loop_blocks(loop, spec.begins, spec.ends)
-        body = Block(arg_types=[tile.TileType(k) for k in blocks])
-        handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
-        self._name_handles(loop.target, body.args)
-        op = tile.GridOp(
-            [self.b.index(v) for v in spec.begins], [self.b.index(v) for v in spec.ends], Region(body)
-        )
-        spec.attach(op)
-        self.b.emit(op)
-        saved = (self.b.block, dict(self.scope), self.rdims, self.grid_body)
-        self.b.block, self.rdims, self.grid_body = body, {}, body
-        self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
-        self.stmts(loop.body)
-        body.add_op(tile.YieldOp())
-        self.b.block, self.scope, self.rdims, self.grid_body = saved
-
-    def _loop_values(self, handles: list[TileValue], spec: LoopSpec) -> list[Any]:
-        """What the loop variables hold: tiles, or for `hl.grid` their indices."""
-        if not spec.scalar:
-            return handles
-        values = []
-        for h in handles:
-            begin = self.b.emit(tile.BeginOp(h.handle)).results[0]
-            begin.name_hint = h.handle.name_hint
-            values.append(DScalar(begin, torch.int64))
-        return values
-
-    def _name_handles(self, target: ast.expr, args: Sequence[SSAValue]) -> None:
-        names = [target] if isinstance(target, ast.Name) else getattr(target, "elts", [])
-        for n, a in zip(names, args):
-            if isinstance(n, ast.Name):
-                a.name_hint = n.id
-
-    def device_for(self, loop: ast.For) -> None:
-        assert isinstance(loop.iter, ast.Call)
-        spec = self._tile_bounds(loop.iter)
-        begins, ends = spec.begins, spec.ends
-        blocks = self._loop_blocks(loop, begins, ends)
-        assigned = names_written(loop.body)
-        carried = [
-            n for n in sorted(assigned) if isinstance(self.scope.get(n), DTensor)
-        ]
-        inits = [self.scope[n] for n in carried]
-        body = Block(
-            arg_types=[tile.TileType(k) for k in blocks] + [v.value.type for v in inits]
-        )
-        handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
-        self._name_handles(loop.target, body.args)
-        outer_block, outer_scope = self.b.block, dict(self.scope)
-        self.b.block = body
-        self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
-        for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
-            arg.name_hint = name
-            self.scope[name] = DTensor(arg, init.dims, init.dtype)
-        self.stmts(loop.body)
-        yields = []
-        for name, init in zip(carried, inits):
-            new = self.scope[name]
-            if isinstance(new, DTensor) and new.dtype == init.dtype and new.dims != init.dims:
-                new = self.b.relabel(new, init.dims, both_ways=True)
-            if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
-                got = f"{self.show(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
-                raise self.error(
-                    exc.ShapeMismatch,
-                    f"{name!r} is {self.show(init.dims)} {init.dtype} before this loop but "
-                    f"{got} at the end of its body; a loop-carried value must keep its shape and dtype",
-                    loop,
-                )
-            yields.append(new.value)
-        body.add_op(tile.YieldOp(*yields))
-        self.b.block = outer_block
-        self.scope = outer_scope
-        self.at(loop)
-        op = tile.ForOp(
-            [self.bound(v) for v in begins],
-            [self.bound(v) for v in ends],
-            [v.value for v in inits],
-            Region(body),
-        )
-        spec.attach(op)
-        self.b.emit(op)
-        for name, init, res in zip(carried, inits, op.res):
-            res.name_hint = name
-            self.scope[name] = DTensor(res, init.dims, init.dtype)
-        for name in assigned - set(carried):
-            self.scope.pop(name, None)
 
     # -- statements ---------------------------------------------------------------------
 
@@ -678,7 +287,7 @@ class DeviceCompiler:
                 r = self.rdim(size)
                 indices.append(r.handle)
                 dims.append(Blk(r.block))
-            elif isinstance(item, DTensor) and _is_index_dtype(item.dtype):
+            elif isinstance(item, DTensor) and is_index_dtype(item.dtype):
                 # a gather: the index tensor's dims take this dim's place
                 indices.append(item.value)
                 dims.extend(item.dims)
@@ -1071,34 +680,6 @@ class DeviceCompiler:
         result = tile.tile_tensor(to_xdsl(accumulate), out_dims)
         op = self.b.emit(tile.DotOp(a.value, b.value, acc_v.value if acc_v else None, result))
         return self.b.cast(DTensor(op.results[0], out_dims, accumulate), acc_dtype)
-
-
-def tunable_slot(t: hl.Tunable) -> cfg.RefAttr | None:
-    """The config slot of a user tunable (None if its values are not ints)."""
-    f = t.fragment
-    if isinstance(f, hl.PowerOfTwoFragment):
-        return cfg.RefAttr(t.name, None, cfg.Pow2Attr(f.low, f.high), f.default or f.low)
-    if isinstance(f, hl.IntegerFragment):
-        default = f.default if f.default is not None else f.low
-        return cfg.RefAttr(t.name, None, cfg.IntRangeAttr(f.low, f.high), default)
-    if isinstance(f, hl.BooleanFragment):
-        return cfg.RefAttr(t.name, None, cfg.EnumAttr([False, True]), f.default)
-    choices = list(f.choices)
-    if not choices or not all(isinstance(c, int) for c in choices):
-        return None
-    return cfg.RefAttr(t.name, None, cfg.EnumAttr(choices), f.default if f.default is not None else choices[0])
-
-
-def _is_index_dtype(dtype: torch.dtype) -> bool:
-    return not dtype.is_floating_point and not dtype.is_complex and dtype != torch.bool
-
-
-def _is_user_function(fn: Any) -> bool:
-    """A plain Python function or lambda of the user's (not torch's or ours)."""
-    if not isinstance(fn, types.FunctionType):
-        return False
-    package = (fn.__module__ or "").split(".")[0]
-    return package not in ("torch", "helion_mlir", "triton")
 
 
 def _is_torch_function(fn: Any) -> bool:

@@ -60,6 +60,11 @@ class BoundMethod:
     name: str
 
 
+def is_index_dtype(dtype: Any) -> bool:
+    """Whether tensors of `dtype` (a torch.dtype) can hold indices: integers, not bool."""
+    return not dtype.is_floating_point and not dtype.is_complex and str(dtype) != "torch.bool"
+
+
 def is_device(value: Any) -> bool:
     return isinstance(value, DTensor | DScalar | TileValue)
 
