@@ -763,6 +763,29 @@ class FullOp(IRDLOperation):
             raise VerifyException("tile.full value type must be the element type")
 
 
+@irdl_op_definition
+class IotaOp(IRDLOperation):
+    """The 1-D tile `0, 1, ..., n - 1` of a static length `n` (`hl.arange`)."""
+
+    name = "tile.iota"
+
+    result = result_def(TensorType)
+
+    assembly_format = "attr-dict `:` type($result)"
+
+    traits = traits_def(Pure())
+
+    def __init__(self, result_type: TensorType):
+        super().__init__(result_types=[result_type])
+
+    def verify_(self) -> None:
+        dims = dims_of(self.result.type)
+        if len(dims) != 1 or not isinstance(dims[0], int) or not isinstance(
+            element_type_of(self.result.type), IntegerType
+        ):
+            raise VerifyException("tile.iota gives a 1-D integer tile of static length")
+
+
 class ShapeOpBase(IRDLOperation):
     """An op giving `source` another shape: `$source : type -> type`."""
 
@@ -1364,6 +1387,7 @@ Tile = Dialect(
         StoreOp,
         AtomicOp,
         FullOp,
+        IotaOp,
         SplatOp,
         CastOp,
         BroadcastOp,

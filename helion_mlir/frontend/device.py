@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import torch
-from torch.utils._pytree import tree_flatten
+from torch.utils._pytree import tree_flatten, tree_unflatten
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
     DenseArrayBase,
@@ -193,8 +193,18 @@ class DeviceCompiler(LoopsMixin, ScopesMixin):
             case ast.AugAssign(target=target, op=op, value=value):
                 current = self.expr(_as_load(target))
                 self.assign(target, self.binop(_BINOPS[type(op)], current, self.expr(value), s), s)
-            case ast.For() if self.host.is_device_loop(s):
-                self.device_for(s)
+            case ast.For(orelse=[_, *_]):
+                raise self.error(exc.UnsupportedSyntax, "`for ... else` is not supported in device code", s)
+            case ast.For(target=target, iter=ast.Call(func=func) as it, body=body):
+                fn = self.expr(func)
+                if fn in (hl.tile, hl.grid, range):
+                    self.device_for(s)
+                elif fn is hl.static_range:
+                    self.unrolled(target, self.expr(it), body, s)
+                else:
+                    self.unrolled(target, self.call(it), body, s)
+            case ast.For(target=target, iter=it, body=body):
+                self.unrolled(target, self.expr(it), body, s)
             case ast.Expr(value=value):
                 self.expr(value)
             case ast.If(test=test, body=body, orelse=orelse):
@@ -212,6 +222,24 @@ class DeviceCompiler(LoopsMixin, ScopesMixin):
                     f"`{type(s).__name__}` statements are not supported in device code",
                     s,
                 )
+
+    def unrolled(self, target: ast.expr, values: Any, body: Sequence[ast.stmt], node: ast.AST) -> None:
+        """A loop over values known when compiling (`hl.static_range`, lists, tuples,
+        zip of them): its body is repeated once per value."""
+        if _is_device(values) or isinstance(values, HostTensor):
+            raise self.error(
+                exc.UnsupportedSyntax,
+                "a device loop iterates over hl.tile, hl.grid or range; a loop over other "
+                "values is unrolled and needs values known when compiling",
+                node,
+            )
+        try:
+            items = list(values)
+        except TypeError:
+            raise self.error(exc.TypeMismatch, f"cannot iterate over {type(values).__name__}", node) from None
+        for v in items:
+            self.assign(target, v, node)
+            self.stmts(body)
 
     def assign(self, target: ast.expr, value: Any, node: ast.AST) -> None:
         match target:
@@ -575,7 +603,25 @@ class DeviceCompiler(LoopsMixin, ScopesMixin):
                     f"host tensor {v.name!r} is used directly in device code; index it with tiles first",
                     node,
                 )
+        args, kwargs = self._unify_dims(args, kwargs)
         return call_torch(self.b, key, fn, args, kwargs, self.extent, self.dim_name)
+
+    def _unify_dims(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any]:
+        """Tiles of one call with a static dim where another has a `:` block of that
+        size (e.g. `hl.arange(n)` next to `x[tile, :]`) take the block's name, so that
+        they broadcast as PyTorch would."""
+        flat, spec = tree_flatten((args, kwargs))
+        tiles = [v for v in flat if isinstance(v, DTensor)]
+        rank = max((t.rank for t in tiles), default=0)
+        merged: list[Dim] = [1] * rank
+        for t in tiles:
+            for i, d in enumerate(t.dims, rank - t.rank):
+                if isinstance(d, Blk) and self.b.whole_blocks.get(d.id):
+                    merged[i] = d
+        if not any(isinstance(d, Blk) for d in merged):
+            return args, kwargs
+        flat = [self.b.relabel(v, merged) if isinstance(v, DTensor) else v for v in flat]
+        return tree_unflatten(flat, spec)
 
     def extent(self, block: int) -> int | None:
         info = self.blocks[block]

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import ast
 import inspect
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import torch
+from xdsl.dialects.builtin import i32
 
 from helion_mlir import exc
 from helion_mlir import language as hl
@@ -68,6 +70,47 @@ def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
 def _dot(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     out = dc.matmul(p["a"], p["b"], p["acc"], node)
     return dc.b.cast(out, p["out_dtype"]) if p["out_dtype"] is not None else out
+
+
+@_handles(hl.arange)
+def _arange(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    begin, end = (0, p["begin_or_end"]) if p["end_or_none"] is None else (p["begin_or_end"], p["end_or_none"])
+    step = p["step"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step)) or step <= 0:
+        raise dc.error(exc.TypeMismatch, "hl.arange takes ints known when compiling and a positive step", node)
+    n = len(range(begin, end, step))
+    if n < 1 or n & (n - 1):
+        raise dc.error(
+            exc.ShapeMismatch, f"hl.arange gives {n} values; a tile's length must be a power of two", node
+        )
+    iota = dc.b.emit(tile.IotaOp(tile.tile_tensor(i32, [n])))
+    out = DTensor(iota.results[0], (n,), torch.int32)
+    if step != 1:
+        out = dc.binop(operator.mul, out, step, node)
+    if begin:
+        out = dc.binop(operator.add, out, begin, node)
+    return out
+
+
+@_handles(hl.join)
+def _join(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    a, b = p["a"], p["b"]
+    if not (isinstance(a, DTensor) and isinstance(b, DTensor)) or a.dims != b.dims:
+        raise dc.error(exc.ShapeMismatch, "hl.join takes two device tensors of the same shape", node)
+    b = dc.b.cast(b, a.dtype)
+    t = tile.tile_tensor(a.value.type.element_type, (*a.dims, 2))  # type: ignore[attr-defined]
+    op = dc.b.emit(tile.JoinOp(a.value, b.value, t))
+    return DTensor(op.results[0], (*a.dims, 2), a.dtype)
+
+
+@_handles(hl.split)
+def _split(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> tuple[DTensor, DTensor]:
+    x = p["x"]
+    if not isinstance(x, DTensor) or not x.dims or x.dims[-1] != 2:
+        raise dc.error(exc.ShapeMismatch, "hl.split takes a device tensor whose last dim has size 2", node)
+    t = tile.tile_tensor(x.value.type.element_type, x.dims[:-1])  # type: ignore[attr-defined]
+    op = dc.b.emit(tile.SplitOp(x.value, t))
+    return DTensor(op.lhs, x.dims[:-1], x.dtype), DTensor(op.rhs, x.dims[:-1], x.dtype)
 
 
 # -- memory ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import ast
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ class LoopSpec:
     multi: bool  # the list form: the loop binds a tuple
     fixed: list[int]  # per dim, a fixed block size, 0 if the config picks it
     scalar: bool  # hl.grid: the loop variables are indices, not tiles
+    # `range`/`hl.grid` with a step: trip k stands for index start + k * step
+    stepped: tuple[int, int] | None = None
 
     def attach(self, op: tile.GridOp | tile.ForOp) -> None:
         if any(self.fixed):
@@ -48,6 +51,11 @@ class BlockInfo:
     name: str
 
 
+def stepped_trips(begin: int, end: int, step: int) -> int:
+    """How many indices `range(begin, end, step)` has."""
+    return len(range(begin, end, step))
+
+
 class LoopsMixin:
     """Reading loops into `tile.grid`/`tile.for`, for `DeviceCompiler`."""
 
@@ -58,18 +66,24 @@ class LoopsMixin:
         fn = self.expr(call.func)
         args = [self.expr(a) for a in call.args]
         kwargs = {k.arg: self.expr(k.value) for k in call.keywords}
-        name = "hl.grid" if fn is hl.grid else "hl.tile"
+        scalar = fn is hl.grid or fn is range
+        name = "hl.tile" if fn is hl.tile else "range" if fn is range else "hl.grid"
         allowed = {"block_size"} if fn is hl.tile else set()
         if set(kwargs) - allowed:
             raise self.error(
                 exc.UnsupportedSyntax, f"{name}() got unexpected keywords {sorted(kwargs)}", call
             )
+        stepped = None
+        if scalar and len(args) == 3:
+            stepped = self._stepped(name, *args, call)
+            args = [stepped_trips(*args)]
         if len(args) == 1:
             begins, ends = None, args[0]
         elif len(args) == 2:
             begins, ends = args
         else:
-            raise self.error(exc.UnsupportedSyntax, f"{name} takes (end) or (begin, end)", call)
+            takes = "(end), (begin, end) or (begin, end, step)" if scalar else "(end) or (begin, end)"
+            raise self.error(exc.UnsupportedSyntax, f"{name} takes {takes}", call)
         multi = isinstance(ends, list | tuple)
         ends_l = list(ends) if multi else [ends]
         begins_l = [0] * len(ends_l) if begins is None else (list(begins) if multi else [begins])
@@ -95,7 +109,7 @@ class LoopsMixin:
                 exc.ShapeMismatch, f"{name} begin and end lists differ in length", call
             )
         fixed = kwargs.get("block_size")
-        if fn is hl.grid:
+        if scalar:
             sizes = [1] * len(ends_l)
         elif fixed is None:
             sizes = [0] * len(ends_l)
@@ -114,7 +128,16 @@ class LoopsMixin:
                     call,
                 )
             sizes = [-(self.block_vars[s] + 1) if s in self.block_vars else s or 0 for s in sizes]
-        return LoopSpec(begins_l, ends_l, multi, sizes, fn is hl.grid)
+        return LoopSpec(begins_l, ends_l, multi, sizes, scalar, stepped)
+
+    def _stepped(self, name: str, begin: Any, end: Any, step: Any, call: ast.AST) -> tuple[int, int]:
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step)) or not step:
+            raise self.error(
+                exc.TypeMismatch,
+                f"{name} with a step needs int begin, end and a nonzero int step known when compiling",
+                call,
+            )
+        return begin, step
 
     def bound(self, v: int | DScalar | DTensor) -> SSAValue:
         """A loop bound as an `index` value."""
@@ -195,7 +218,11 @@ class LoopsMixin:
         for h in handles:
             begin = self.b.emit(tile.BeginOp(h.handle)).results[0]
             begin.name_hint = h.handle.name_hint
-            values.append(DScalar(begin, torch.int64))
+            value = DScalar(begin, torch.int64)
+            if spec.stepped is not None:
+                start, step = spec.stepped
+                value = self.scalar_binop(operator.add, self.scalar_binop(operator.mul, value, step), start)
+            values.append(value)
         return values
 
     def _name_handles(self, target: ast.expr, args: Sequence[SSAValue]) -> None:

@@ -39,6 +39,29 @@ def grid(begin_or_end: Any, end_or_none: Any = None, /) -> Any:
     raise _outside("grid")
 
 
+def static_range(begin_or_end: int, end_or_none: int | None = None, step: int = 1, /) -> range:
+    """Like `range`, unrolled when compiling: the body is repeated once per index."""
+    if end_or_none is None:
+        return range(begin_or_end)
+    return range(begin_or_end, end_or_none, step)
+
+
+def arange(begin_or_end: Any, end_or_none: Any = None, step: int = 1, /) -> Any:
+    """A 1-D int32 device tensor `[begin, begin + step, ...)` below `end` (or from 0);
+    its length must be a power of two known when compiling."""
+    raise _outside("arange")
+
+
+def split(x: Any) -> Any:
+    """The two halves of `x` along its last dim, which has size 2."""
+    raise _outside("split")
+
+
+def join(a: Any, b: Any) -> Any:
+    """`a` and `b` (same shape) stacked along a new last dim of size 2."""
+    raise _outside("join")
+
+
 def zeros(shape: Any, dtype: Any = None) -> Any:
     """A device tensor of zeros; `shape` lists tiles and ints."""
     raise _outside("zeros")
@@ -222,6 +245,7 @@ __all__ = [
     "RegisteredBlockSize",
     "Tile",
     "Tunable",
+    "arange",
     "atomic_add",
     "atomic_and",
     "atomic_max",
@@ -233,10 +257,13 @@ __all__ = [
     "dot",
     "full",
     "grid",
+    "join",
     "load",
     "register_block_size",
     "register_tunable",
     "specialize",
+    "split",
+    "static_range",
     "store",
     "tile",
     "zeros",

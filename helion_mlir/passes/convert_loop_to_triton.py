@@ -315,6 +315,8 @@ class _Lowering:
                 self.access(op)
             case mem.AtomicOp():
                 self.atomic(op)
+            case tile.IotaOp():
+                self.vmap[op.result] = self.emit(tt.ArangeOp(self.type(op.result.type)), op.result.name_hint)  # type: ignore[arg-type]
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)

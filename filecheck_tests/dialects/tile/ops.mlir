@@ -228,6 +228,7 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 %s = tile.sort %x dim 1 descending : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 %j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
 %l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%i = tile.iota : tensor<16xi32>
 
 // CHECK:      %p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
 // CHECK-NEXT: %a = tile.arg_reduce max %x dim 1 keepdim : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x1xi64, #tile.blocks<0>>
@@ -238,6 +239,7 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-NEXT: %s = tile.sort %x dim 1 descending : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 // CHECK-NEXT: %j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
 // CHECK-NEXT: %l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %i = tile.iota : tensor<16xi32>
 
 // CHECK-GENERIC:      %p = "tile.permute"(%x) <{perm = array<i64: 1, 0>}>
 // CHECK-GENERIC:      %a = "tile.arg_reduce"(%x) <{kind = #tile<reduce_kind max>, dim = 1 : i64, keepdim}>
