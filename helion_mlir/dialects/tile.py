@@ -443,10 +443,47 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
+
+
+class IfBase(IRDLOperation):
+    """Runs `then` where the scalar `cond` holds, else `otherwise`; each region ends in
+    a yield of the results."""
+
+    cond = operand_def()
+    res = var_result_def()
+    then = region_def("single_block")
+    otherwise = region_def("single_block")
+
+    assembly_format = (
+        "$cond `:` type($cond) (`->` `(` type($res)^ `)`)? $then `else` $otherwise attr-dict"
+    )
+
+    traits = traits_def(RecursiveMemoryEffect())
+
+    def __init__(self, cond: SSAValue, result_types: Sequence[Attribute], then: Region, otherwise: Region):
+        super().__init__(operands=[cond], result_types=[result_types], regions=[then, otherwise])
+
+    def verify_(self) -> None:
+        t = self.cond.type
+        if not (t == i1 or (isinstance(t, TensorType) and t.get_shape() == () and t.element_type == i1)):
+            raise VerifyException(f"{self.name} condition must be an i1 scalar, got {t}")
+        want = [r.type for r in self.res]
+        for region in (self.then, self.otherwise):
+            last = region.block.last_op
+            got = [v.type for v in last.operands] if last is not None else None
+            if got != want:
+                raise VerifyException(f"{self.name} regions must yield {want}, one yields {got}")
+
+
+@irdl_op_definition
+class IfOp(IfBase):
+    """Device-side `if` on a scalar (`if tile.id == 0:`, `if x[i] > 0:`)."""
+
+    name = "tile.if"
 
 
 class TileAttrBase(IRDLOperation):
@@ -1375,6 +1412,7 @@ Tile = Dialect(
         KernelOp,
         GridOp,
         ForOp,
+        IfOp,
         YieldOp,
         RDimOp,
         BeginOp,

@@ -37,6 +37,7 @@ from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
+from helion_mlir.frontend.control import ControlMixin
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.host import HostProgram
 from helion_mlir.frontend.loops import BlockInfo, LoopsMixin
@@ -96,7 +97,7 @@ def _is_device(v: Any) -> bool:
     return isinstance(v, DTensor | DScalar | TileValue)
 
 
-class DeviceCompiler(LoopsMixin, ScopesMixin):
+class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
     """Builds the `tile.kernel` of one kernel specialization from its device loops."""
 
     def __init__(self, src: KernelSource, host: HostProgram, host_values: dict[str, Any], runtime: set[str]):
@@ -210,8 +211,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin):
             case ast.If(test=test, body=body, orelse=orelse):
                 cond = self.expr(test)
                 if _is_device(cond):
-                    raise self.error(exc.UnsupportedSyntax, "`if` on device values is not supported yet", s)
-                self.stmts(body if cond else orelse)
+                    self.device_if(cond, body, orelse, s)
+                else:
+                    self.stmts(body if cond else orelse)
             case ast.Pass():
                 pass
             case ast.Return(value=value) if not self.frame.is_kernel:

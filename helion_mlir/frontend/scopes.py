@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import (
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import cfg
+from helion_mlir.frontend.control import ConditionallyDefined
 from helion_mlir.frontend.source import FunctionSource, KernelSource
 from helion_mlir.frontend.values import DScalar
 
@@ -90,7 +91,16 @@ class ScopesMixin:
 
     def lookup(self, name: str, node: ast.AST) -> Any:
         if name in self.scope:
-            return self.scope[name]
+            value = self.scope[name]
+            if isinstance(value, ConditionallyDefined):
+                line = self.frame.src.location(value.node).line
+                raise self.error(
+                    exc.UndefinedName,
+                    f"{name!r} is only assigned on some paths through the `if` at line {line}; "
+                    "assign it before the `if` or on every path",
+                    node,
+                )
+            return value
         frame = self.frame
         if frame.defining_scope is not None:  # a device lambda sees where it was written
             assert frame.defining_frame is not None

@@ -311,6 +311,8 @@ class _Lowering:
                 pass
             case loop.ForOp() | loop.ReduceForOp():
                 self.serial_loop(op)
+            case tile.IfOp():
+                self.if_(op)
             case mem.LoadOp() | mem.StoreOp():
                 self.access(op)
             case mem.AtomicOp():
@@ -404,6 +406,36 @@ class _Lowering:
         for old, res in zip(op.res, new.res):
             res.name_hint = old.name_hint
             self.vmap[old] = res
+
+    def if_(self, op: tile.IfOp) -> None:
+        """A `triton.if`, or just the branch a condition known after binding picks."""
+        cond = self.vmap[op.cond]
+        known = _constant_value(cond)
+        if known is not None:
+            yielded = self._lower_branch(op.then if known else op.otherwise)
+            for r, v in zip(op.res, yielded):
+                self.vmap[r] = v
+            return
+        regions = []
+        outer = self.block
+        for region in (op.then, op.otherwise):
+            block = Block()
+            self.block = block
+            block.add_op(tt.YieldOp(*self._lower_branch(region)))
+            regions.append(Region(block))
+        self.block = outer
+        new = tt.IfOp(cond, [self.type(r.type) for r in op.res], *regions)
+        self.emit(new)
+        for old, res in zip(op.res, new.res):
+            res.name_hint = old.name_hint
+            self.vmap[old] = res
+
+    def _lower_branch(self, region: Region) -> list[SSAValue]:
+        """Lower a branch's ops into the current block; the values it yields."""
+        *body, last = region.block.ops
+        for inner in body:
+            self.lower(inner)
+        return [self.vmap[v] for v in last.operands]
 
     # -- handles, addressing and masks ---------------------------------------------
 

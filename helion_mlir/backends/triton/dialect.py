@@ -76,6 +76,7 @@ from helion_mlir.dialects.tile import (
     CmpBase,
     DotBase,
     FlipBase,
+    IfBase,
     JoinBase,
     PermuteBase,
     ReduceKindAttr,
@@ -712,8 +713,15 @@ class ForOp(SerialLoopBase):
 
 
 @irdl_op_definition
+class IfOp(IfBase):
+    """`if cond: ... else: ...`, each branch assigning the results."""
+
+    name = "triton.if"
+
+
+@irdl_op_definition
 class YieldOp(IRDLOperation):
-    """Ends a `triton.for` body, passing on the carried values."""
+    """Ends a `triton.for` body or a `triton.if` branch, passing on its values."""
 
     name = "triton.yield"
 
@@ -721,7 +729,7 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -761,6 +769,7 @@ Triton = Dialect(
         JoinOp,
         SplitOp,
         ForOp,
+        IfOp,
         YieldOp,
     ],
     [PointerType, TensorDescType],

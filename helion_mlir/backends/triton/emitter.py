@@ -31,7 +31,7 @@ from xdsl.dialects.builtin import (
     TensorType,
     i32,
 )
-from xdsl.ir import Attribute, Block, Operation, SSAValue
+from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
@@ -217,6 +217,8 @@ class PyEmitter:
         self.exprs: dict[SSAValue, str] = {}
         # values printed as their unbroadcast source: the shape that source has
         self.inlined_shapes: dict[SSAValue, tuple[int, ...]] = {}
+        # values a branch computes only to yield: named as the `if`'s result at once
+        self.preferred: dict[SSAValue, str] = {}
         self.taken: set[str] = set(RESERVED)
         self.helpers: set[str] = set()  # kinds needing a `_helion_<kind>` combine function
         self.needs_num_sm = False
@@ -237,7 +239,7 @@ class PyEmitter:
         return name
 
     def bind(self, value: SSAValue, hint: str | None = None) -> str:
-        name = self.fresh(hint or value.name_hint)
+        name = self.preferred.pop(value, None) or self.fresh(hint or value.name_hint)
         self.exprs[value] = name
         return name
 
@@ -478,6 +480,8 @@ class PyEmitter:
                 self.line(f"{lhs}, {rhs} = tl.split({self.expr(op.source)})")
             case tt.ForOp():
                 self.for_loop(op)
+            case tt.IfOp():
+                self.if_(op)
             case tt.YieldOp():
                 self.yield_(op)
             case tt.WhereOp():
@@ -545,6 +549,32 @@ class PyEmitter:
         if i != len(src):
             return f"tl.reshape({self.expr(op.source)}, {dst})"
         return f"{self.operand(op.source)}[{', '.join(subscript)}]"
+
+    def if_(self, op: tt.IfOp) -> None:
+        names = [self.fresh(r.name_hint) for r in op.res]
+        self.line(f"if {self.expr(op.cond)}:")
+        self._branch(op.then, names)
+        self.line("else:")
+        self._branch(op.otherwise, names)
+        for r, name in zip(op.res, names):
+            self.exprs[r] = name
+
+    def _branch(self, region: Region, names: list[str]) -> None:
+        self.depth += 1
+        start = len(self.lines)
+        *body, last = region.block.ops
+        for name, v in zip(names, last.operands):
+            if v.owner in body and v.has_one_use():
+                self.preferred[v] = name
+        for inner in body:
+            self.op(inner)
+        for name, v in zip(names, last.operands):
+            self.preferred.pop(v, None)
+            if self.expr(v) != name:
+                self.line(f"{name} = {self.expr(v)}")
+        if len(self.lines) == start:
+            self.line("pass")
+        self.depth -= 1
 
     def for_loop(self, op: tt.ForOp) -> None:
         carried = [self.bind(a) for a in op.carried]

@@ -1,0 +1,148 @@
+"""Control flow on device values: `if`/`else` and `while` on scalars, read into
+`tile.if` and `tile.while` (`ControlMixin` of `DeviceCompiler`).
+
+Each branch (or loop body) is read in a copy of the scope. The names it changes become
+the op's results (or carried values): values of one kind are unified first (tiles to
+one shape and dtype, numbers to device scalars). A name that only some paths define
+cannot be used after the statement.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import Any
+
+import torch
+from xdsl.ir import Block, Region, SSAValue
+
+from helion_mlir import exc
+from helion_mlir.dialects import tile
+from helion_mlir.frontend.values import DScalar, DTensor, TileValue
+
+
+class ConditionallyDefined:
+    """The value of a name that only some paths through an `if` assign."""
+
+    def __init__(self, node: ast.AST):
+        self.node = node
+
+
+class ControlMixin:
+    """Reading `if` and `while` on device values, for `DeviceCompiler`."""
+
+    def condition(self, cond: Any, node: ast.AST) -> SSAValue:
+        """A device value as the i1 scalar an `if` or `while` tests."""
+        if isinstance(cond, DScalar):
+            cond = self.b.splat(cond, ())
+        if isinstance(cond, DTensor) and cond.rank == 0:
+            return self.b.cast(cond, torch.bool).value
+        raise self.error(
+            exc.TypeMismatch,
+            "an `if`/`while` on device values needs a single value (a scalar or a 0-d "
+            "tensor); for a choice per element use torch.where",
+            node,
+        )
+
+    def _branch(self, body: Sequence[ast.stmt], before: dict[str, Any]) -> tuple[Block, dict[str, Any]]:
+        block = Block()
+        saved = self.b.block, self.scope
+        self.b.block, self.scope = block, dict(before)
+        try:
+            self.stmts(body)
+            return block, self.scope
+        finally:
+            self.b.block, self.scope = saved
+
+    def device_if(self, cond: Any, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt], node: ast.AST) -> None:
+        c = self.condition(cond, node)
+        before = dict(self.scope)
+        then_block, then_scope = self._branch(body, before)
+        else_block, else_scope = self._branch(orelse, before)
+        names = sorted(
+            n
+            for n in set(then_scope) | set(else_scope)
+            if then_scope.get(n) is not before.get(n) or else_scope.get(n) is not before.get(n)
+        )
+        results: list[str] = []
+        values: list[tuple[Any, Any]] = []
+        for n in names:
+            if n not in then_scope or n not in else_scope:
+                self.scope[n] = ConditionallyDefined(node)
+                continue
+            a, b = then_scope[n], else_scope[n]
+            if _same_constant(a, b):
+                self.scope[n] = a
+                continue
+            results.append(n)
+            values.append((a, b))
+        unified = [self._unify(n, a, b, (then_block, else_block), node) for n, (a, b) in zip(results, values)]
+        then_block.add_op(tile.YieldOp(*(u[0].value for u in unified)))
+        else_block.add_op(tile.YieldOp(*(u[1].value for u in unified)))
+        self.at(node)
+        op = tile.IfOp(c, [u[0].value.type for u in unified], Region(then_block), Region(else_block))
+        self.b.emit(op)
+        for n, (a, _), r in zip(results, unified, op.res):
+            r.name_hint = n
+            self.scope[n] = type(a)(r, *_rest(a))
+
+    def _unify(self, name: str, a: Any, b: Any, blocks: tuple[Block, Block], node: ast.AST) -> tuple[Any, Any]:
+        """`a` and `b` (what two paths assign to `name`) as device values of one type,
+        each made in its own path's block."""
+        kinds = (a, b)
+        if any(isinstance(v, TileValue) for v in kinds) or not all(
+            isinstance(v, DTensor | DScalar | bool | int | float) for v in kinds
+        ):
+            raise self.error(
+                exc.TypeMismatch,
+                f"{name!r} is given different values on the paths of this `if` that cannot be "
+                f"merged ({type(a).__name__} and {type(b).__name__})",
+                node,
+            )
+        tensors = [v for v in kinds if isinstance(v, DTensor)]
+        if not tensors and all(isinstance(v, DScalar) for v in kinds) and a.value.type == b.value.type:
+            return a, b
+        dims = tensors[0].dims if tensors else ()
+        dtype = torch.result_type(*(_meta(v) for v in kinds))
+        out = []
+        saved = self.b.block
+        try:
+            for v, block in zip(kinds, blocks):
+                self.b.block = block
+                t = self.as_tensor(v, dtype, node)
+                t = self.b.cast(t, dtype)
+                try:
+                    t = self.b.broadcast(self.b.relabel(t, dims, both_ways=True), dims)
+                except exc.ShapeMismatch:
+                    raise self.error(
+                        exc.ShapeMismatch,
+                        f"{name!r} has shape {self.show(t.dims)} on one path of this `if` and "
+                        f"{self.show(dims)} on another",
+                        node,
+                    ) from None
+                out.append(t)
+        finally:
+            self.b.block = saved
+        return out[0], out[1]
+
+
+def _same_constant(a: Any, b: Any) -> bool:
+    if isinstance(a, DTensor | DScalar | TileValue) or isinstance(b, DTensor | DScalar | TileValue):
+        return a is b
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except Exception:
+        return a is b
+
+
+def _rest(v: DTensor | DScalar) -> tuple[Any, ...]:
+    return (v.dims, v.dtype) if isinstance(v, DTensor) else (v.dtype,)
+
+
+def _meta(v: Any) -> Any:
+    if isinstance(v, DTensor):
+        return torch.empty((), dtype=v.dtype, device="meta")
+    if isinstance(v, DScalar):
+        return torch.empty((), dtype=v.dtype, device="meta")
+    return v
+
