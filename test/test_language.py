@@ -87,3 +87,123 @@ def test_language_errors(kernel, cls, line, words):
     with pytest.raises(cls, match=words.replace(".", r"\.")) as info:
         kernel(torch.randn(8))
     assert line in str(info.value)
+
+
+# -- control flow on device values ---------------------------------------------------------
+
+
+@helion.kernel()
+def branchy(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty_like(x)
+    for i in hl.grid(m):
+        row = x[i, :]
+        if y[i] > 0:
+            row = row * 2
+            extra = 1.0
+        elif y[i] < -1:
+            extra = 7.0
+        else:
+            extra = 5.0
+        if i == 0:
+            row = row - 100
+        out[i, :] = row + extra
+    return out
+
+
+def test_if_elif_else_on_device_scalars():
+    x, y = torch.randn(6, 16), torch.tensor([0.5, -2.0, -0.5, 1.0, -3.0, 0.0])
+    want = torch.where(y[:, None] > 0, x * 2 + 1, torch.where(y[:, None] < -1, x + 7, x + 5))
+    want[0] -= 100
+    torch.testing.assert_close(branchy(x, y), want)
+    code = branchy.bind((x, y)).to_triton_code()
+    assert code.count("if ") >= 3 and "else:" in code
+
+
+@helion.kernel()
+def collatz_steps(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for i in hl.grid(x.size(0)):
+        v = x[i]
+        steps = 0  # a Python number the loop changes: carried as a device value
+        while v != 1:
+            v = torch.where(v % 2 == 0, v // 2, 3 * v + 1)
+            steps += 1
+        out[i] = steps
+    return out
+
+
+def test_while_on_a_device_condition():
+    x = torch.tensor([1, 2, 3, 6, 7, 27], dtype=torch.int32)
+
+    def steps(n: int) -> int:
+        s = 0
+        while n != 1:
+            n, s = (n // 2 if n % 2 == 0 else 3 * n + 1), s + 1
+        return s
+
+    assert collatz_steps(x).tolist() == [steps(int(v)) for v in x]
+    assert "while cond:" in collatz_steps.bind((x,)).to_triton_code()
+
+
+@helion.kernel()
+def positive_stats(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty([m, 2], dtype=x.dtype, device=x.device)
+    for i in hl.grid(m):
+        total = 0.0
+        count = 0
+        for j in range(n):
+            v = x[i, j]
+            if v > 0:
+                total = total + v
+                count += 1
+        out[i, 0] = total
+        out[i, 1] = count
+    return out
+
+
+def test_numbers_changed_in_a_loop_are_carried():
+    x = torch.randn(5, 9)
+    want = torch.stack([x.clamp(min=0).sum(1), (x > 0).sum(1).to(x.dtype)], 1)
+    torch.testing.assert_close(positive_stats(x), want, rtol=1e-5, atol=1e-5)
+
+
+@helion.kernel()
+def maybe_defined(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for i in hl.grid(x.size(0)):
+        if x[i] > 0:
+            y = x[i]
+        out[i] = y
+    return out
+
+
+@helion.kernel()
+def forever(x: torch.Tensor) -> torch.Tensor:
+    for i in hl.grid(x.size(0)):
+        while True:
+            x[i] = 0
+    return x
+
+
+@helion.kernel()
+def if_on_a_tile(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        if x[t] > 0:
+            x[t] = 0
+    return x
+
+
+@pytest.mark.parametrize(
+    ("kernel", "cls", "line", "words"),
+    [
+        (maybe_defined, exc.UndefinedName, "out[i] = y", "only assigned on some paths"),
+        (forever, exc.UnsupportedSyntax, "while True:", "loops forever"),
+        (if_on_a_tile, exc.TypeMismatch, "if x[t] > 0:", "torch.where"),
+    ],
+)
+def test_control_flow_errors(kernel, cls, line, words):
+    with pytest.raises(cls, match=words) as info:
+        kernel(torch.randn(8))
+    assert line in str(info.value)

@@ -443,7 +443,7 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp, WhileOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -477,6 +477,48 @@ class IfBase(IRDLOperation):
             got = [v.type for v in last.operands] if last is not None else None
             if got != want:
                 raise VerifyException(f"{self.name} regions must yield {want}, one yields {got}")
+
+
+class WhileBase(IRDLOperation):
+    """Carries `inits` through `body` while `before` (given the carried values) yields a
+    true i1 scalar; the results are the values carried out."""
+
+    inits = var_operand_def()
+    res = var_result_def()
+    before = region_def("single_block")
+    body = region_def("single_block")
+
+    assembly_format = (
+        "`(` $inits `)` `:` `(` type($inits) `)` `->` `(` type($res) `)` $before `do` $body attr-dict"
+    )
+
+    traits = traits_def(RecursiveMemoryEffect())
+
+    def __init__(self, inits: Sequence[SSAValue], before: Region, body: Region):
+        super().__init__(
+            operands=[inits], result_types=[[v.type for v in inits]], regions=[before, body]
+        )
+
+    def verify_(self) -> None:
+        types = [v.type for v in self.inits]
+        if [r.type for r in self.res] != types:
+            raise VerifyException(f"{self.name} results must have the carried types")
+        for region in (self.before, self.body):
+            if [a.type for a in region.block.args] != types:
+                raise VerifyException(f"{self.name} regions take the carried values")
+        cond = self.before.block.last_op
+        if cond is None or [v.type for v in cond.operands] not in ([i1], [TensorType(i1, [])]):
+            raise VerifyException(f"{self.name} condition region must yield one i1 scalar")
+        last = self.body.block.last_op
+        if last is None or [v.type for v in last.operands] != types:
+            raise VerifyException(f"{self.name} body must yield the carried types")
+
+
+@irdl_op_definition
+class WhileOp(WhileBase):
+    """Device-side `while` on a scalar condition of the carried values."""
+
+    name = "tile.while"
 
 
 @irdl_op_definition
@@ -1413,6 +1455,7 @@ Tile = Dialect(
         GridOp,
         ForOp,
         IfOp,
+        WhileOp,
         YieldOp,
         RDimOp,
         BeginOp,

@@ -503,11 +503,14 @@ def lower_remainder(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
     rem_op = arith.RemFOp if dtype.is_floating_point else arith.RemSIOp
     r = ctx.emit(rem_op(x.value, y.value), dtype)
     zero = ctx.tensor(0, dtype)
-    nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
-    r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
-    y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
-    differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
-    fix = ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
+    if isinstance(b, int | float) and b > 0:  # the common case: only negative remainders move
+        fix = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
+    else:
+        nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
+        r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
+        y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
+        differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
+        fix = ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
     add_op = arith.AddfOp if dtype.is_floating_point else arith.AddiOp
     shifted = ctx.b.emit(add_op(r.value, y.value)).results[0]
     out = ctx.emit(tile.WhereOp(fix, shifted, r.value), dtype)

@@ -18,6 +18,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.dialects import tile
+from helion_mlir.frontend.host import names_written
 from helion_mlir.frontend.values import DScalar, DTensor, TileValue
 
 
@@ -28,8 +29,127 @@ class ConditionallyDefined:
         self.node = node
 
 
+class Promote(Exception):
+    """Raised when a name bound to a Python number changes in a device loop body: the
+    loop is read again with that name carried as a device value."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _number(v: Any) -> bool:
+    return isinstance(v, bool | int | float)
+
+
 class ControlMixin:
     """Reading `if` and `while` on device values, for `DeviceCompiler`."""
+
+    # -- values carried through loops ---------------------------------------------------
+
+    def carried_names(self, assigned: set[str], promoted: set[str]) -> list[str]:
+        """The names a loop carries: device values it reassigns, and numbers it changes."""
+        return [
+            n
+            for n in sorted(assigned)
+            if isinstance(self.scope.get(n), DTensor | DScalar) or (n in promoted and n in self.scope)
+        ]
+
+    def as_carried(self, v: Any, node: ast.AST) -> DTensor | DScalar:
+        """A loop's initial value as a device value."""
+        if isinstance(v, DTensor | DScalar):
+            return v
+        dtype = torch.bool if isinstance(v, bool) else torch.int64 if isinstance(v, int) else torch.float32
+        return self.as_tensor(v, dtype, node)
+
+    def check_numbers_unchanged(self, assigned: set[str], before: dict[str, Any]) -> None:
+        """Raise `Promote` for a number that the body just read changed."""
+        for n in sorted(assigned):
+            if n in before and _number(before[n]) and not _same_constant(before[n], self.scope.get(n)):
+                raise Promote(n)
+
+    def carry_out(self, name: str, init: DTensor | DScalar, new: Any, node: ast.AST) -> SSAValue:
+        """The value a loop body hands on for `name`, in its initial value's type."""
+        if isinstance(init, DScalar):
+            if isinstance(new, DScalar) and new.value.type == init.value.type:
+                return new.value
+            raise self.error(
+                exc.TypeMismatch,
+                f"{name!r} is a {init.dtype} scalar before this loop but "
+                f"{type(new).__name__} at the end of its body",
+                node,
+            )
+        if _number(new) or isinstance(new, DScalar):
+            new = self.b.cast(self.as_tensor(new, init.dtype, node), init.dtype)
+        if isinstance(new, DTensor) and new.dtype == init.dtype and new.dims != init.dims:
+            new = self.b.relabel(new, init.dims, both_ways=True)
+            if new.rank < len(init.dims):
+                new = self.b.broadcast(new, init.dims)
+        if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
+            got = f"{self.show(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
+            raise self.error(
+                exc.ShapeMismatch,
+                f"{name!r} is {self.show(init.dims)} {init.dtype} before this loop but {got} at "
+                "the end of its body; a loop-carried value must keep its shape and dtype",
+                node,
+            )
+        return new.value
+
+    # -- while ----------------------------------------------------------------------------
+
+    def device_while(self, test: ast.expr, body: Sequence[ast.stmt], node: ast.AST) -> None:
+        assigned = names_written(body)
+        promoted: set[str] = set()
+        while True:
+            try:
+                self._while(test, body, assigned, promoted, node)
+                return
+            except Promote as p:
+                promoted.add(p.name)
+
+    def _while(
+        self, test: ast.expr, body: Sequence[ast.stmt], assigned: set[str], promoted: set[str], node: ast.AST
+    ) -> None:
+        carried = self.carried_names(assigned, promoted)
+        inits = [self.as_carried(self.scope[n], node) for n in carried]
+        types = [v.value.type for v in inits]
+        outer = dict(self.scope)
+        before, after = Block(arg_types=types), Block(arg_types=types)
+        saved = self.b.block
+        try:
+            self.b.block = before
+            self.scope = {**outer, **_bind_args(carried, inits, before)}
+            value = self.expr(test)
+            if not isinstance(value, DTensor | DScalar):  # fixed when compiling, unless...
+                changing = sorted(_names_read(test) & assigned - set(carried))
+                if changing:  # ...the body changes what it reads
+                    raise Promote(changing[0])
+                if value:
+                    raise self.error(
+                        exc.UnsupportedSyntax,
+                        "this `while` loops forever: its condition is true when compiling and "
+                        "nothing in its body changes it",
+                        node,
+                    )
+                return
+            cond = self.condition(value, test)
+            before.add_op(tile.YieldOp(cond))
+            self.b.block = after
+            self.scope = {**outer, **_bind_args(carried, inits, after)}
+            self.stmts(body)
+            self.check_numbers_unchanged(assigned - set(carried), outer)
+            news = [self.carry_out(n, i, self.scope[n], node) for n, i in zip(carried, inits)]
+            after.add_op(tile.YieldOp(*news))
+        finally:
+            self.b.block = saved
+            self.scope = outer
+        self.at(node)
+        op = tile.WhileOp([v.value for v in inits], Region(before), Region(after))
+        self.b.emit(op)
+        for n, init, r in zip(carried, inits, op.res):
+            r.name_hint = n
+            self.scope[n] = type(init)(r, *_rest(init))
+        for n in assigned - set(carried):
+            self.scope.pop(n, None)
 
     def condition(self, cond: Any, node: ast.AST) -> SSAValue:
         """A device value as the i1 scalar an `if` or `while` tests."""
@@ -124,6 +244,18 @@ class ControlMixin:
         finally:
             self.b.block = saved
         return out[0], out[1]
+
+
+def _names_read(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _bind_args(names: list[str], inits: list[Any], block: Block) -> dict[str, Any]:
+    out = {}
+    for n, init, arg in zip(names, inits, block.args):
+        arg.name_hint = n
+        out[n] = type(init)(arg, *_rest(init))
+    return out
 
 
 def _same_constant(a: Any, b: Any) -> bool:

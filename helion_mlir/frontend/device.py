@@ -214,6 +214,10 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                     self.device_if(cond, body, orelse, s)
                 else:
                     self.stmts(body if cond else orelse)
+            case ast.While(orelse=[_, *_]):
+                raise self.error(exc.UnsupportedSyntax, "`while ... else` is not supported in device code", s)
+            case ast.While(test=test, body=body):
+                self.device_while(test, body, s)
             case ast.Pass():
                 pass
             case ast.Return(value=value) if not self.frame.is_kernel:

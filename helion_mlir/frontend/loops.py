@@ -21,6 +21,7 @@ from xdsl.ir import Block, Region, SSAValue
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
+from helion_mlir.frontend.control import Promote, _rest
 from helion_mlir.frontend.host import names_written
 from helion_mlir.frontend.values import DScalar, DTensor, TileValue, is_index_dtype
 
@@ -232,44 +233,39 @@ class LoopsMixin:
                 a.name_hint = n.id
 
     def device_for(self, loop: ast.For) -> None:
+        assigned = names_written(loop.body)
+        promoted: set[str] = set()
+        while True:
+            try:
+                self._device_for(loop, assigned, promoted)
+                return
+            except Promote as p:  # a number the body changes: read it again, carried
+                promoted.add(p.name)
+
+    def _device_for(self, loop: ast.For, assigned: set[str], promoted: set[str]) -> None:
         assert isinstance(loop.iter, ast.Call)
         spec = self._tile_bounds(loop.iter)
         begins, ends = spec.begins, spec.ends
         blocks = self._loop_blocks(loop, begins, ends)
-        assigned = names_written(loop.body)
-        carried = [n for n in sorted(assigned) if isinstance(self.scope.get(n), DTensor)]
-        inits = [self.scope[n] for n in carried]
+        carried = self.carried_names(assigned, promoted)
+        inits = [self.as_carried(self.scope[n], loop) for n in carried]
         body = Block(arg_types=[tile.TileType(k) for k in blocks] + [v.value.type for v in inits])
         handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
         self._name_handles(loop.target, body.args)
         outer_block, outer_scope = self.b.block, dict(self.scope)
         self.b.block = body
-        self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
-        for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
-            arg.name_hint = name
-            self.scope[name] = DTensor(arg, init.dims, init.dtype)
-        self.stmts(loop.body)
-        yields = []
-        for name, init in zip(carried, inits):
-            new = self.scope[name]
-            if isinstance(new, DTensor) and new.dtype == init.dtype and new.dims != init.dims:
-                new = self.b.relabel(new, init.dims, both_ways=True)
-            if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
-                got = (
-                    f"{self.show(new.dims)} {new.dtype}"
-                    if isinstance(new, DTensor)
-                    else type(new).__name__
-                )
-                raise self.error(
-                    exc.ShapeMismatch,
-                    f"{name!r} is {self.show(init.dims)} {init.dtype} before this loop but "
-                    f"{got} at the end of its body; a loop-carried value must keep its shape and dtype",
-                    loop,
-                )
-            yields.append(new.value)
-        body.add_op(tile.YieldOp(*yields))
-        self.b.block = outer_block
-        self.scope = outer_scope
+        try:
+            self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
+            for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
+                arg.name_hint = name
+                self.scope[name] = type(init)(arg, *_rest(init))
+            self.stmts(loop.body)
+            self.check_numbers_unchanged(assigned - set(carried), outer_scope)
+            yields = [self.carry_out(n, i, self.scope[n], loop) for n, i in zip(carried, inits)]
+            body.add_op(tile.YieldOp(*yields))
+        finally:
+            self.b.block = outer_block
+            self.scope = outer_scope
         self.at(loop)
         op = tile.ForOp(
             [self.bound(v) for v in begins],
@@ -281,6 +277,6 @@ class LoopsMixin:
         self.b.emit(op)
         for name, init, res in zip(carried, inits, op.res):
             res.name_hint = name
-            self.scope[name] = DTensor(res, init.dims, init.dtype)
+            self.scope[name] = type(init)(res, *_rest(init))
         for name in assigned - set(carried):
             self.scope.pop(name, None)

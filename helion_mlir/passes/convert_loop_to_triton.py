@@ -313,6 +313,8 @@ class _Lowering:
                 self.serial_loop(op)
             case tile.IfOp():
                 self.if_(op)
+            case tile.WhileOp():
+                self.while_(op)
             case mem.LoadOp() | mem.StoreOp():
                 self.access(op)
             case mem.AtomicOp():
@@ -425,6 +427,24 @@ class _Lowering:
             regions.append(Region(block))
         self.block = outer
         new = tt.IfOp(cond, [self.type(r.type) for r in op.res], *regions)
+        self.emit(new)
+        for old, res in zip(op.res, new.res):
+            res.name_hint = old.name_hint
+            self.vmap[old] = res
+
+    def while_(self, op: tile.WhileOp) -> None:
+        regions = []
+        outer = self.block
+        for region in (op.before, op.body):
+            block = Block(arg_types=[self.type(a.type) for a in region.block.args])
+            for old, new in zip(region.block.args, block.args):
+                new.name_hint = old.name_hint
+                self.vmap[old] = new
+            self.block = block
+            block.add_op(tt.YieldOp(*self._lower_branch(region)))
+            regions.append(Region(block))
+        self.block = outer
+        new = tt.WhileOp([self.vmap[v] for v in op.inits], *regions)
         self.emit(new)
         for old, res in zip(op.res, new.res):
             res.name_hint = old.name_hint

@@ -84,7 +84,7 @@
 
 triton.yield
 
-// CHECK:      {{^}}'triton.yield' expects parent op 'triton.for'
+// CHECK:      {{^}}'triton.yield' expects parent op to be one of 'triton.for', 'triton.if', 'triton.while'
 // CHECK-NEXT: "builtin.module"() ({
 
 // -----

@@ -85,6 +85,7 @@ from helion_mlir.dialects.tile import (
     SortBase,
     SplitBase,
     WhereBase,
+    WhileBase,
 )
 
 
@@ -720,8 +721,16 @@ class IfOp(IfBase):
 
 
 @irdl_op_definition
+class WhileOp(WhileBase):
+    """`while cond: ...` with the condition recomputed after each trip."""
+
+    name = "triton.while"
+
+
+@irdl_op_definition
 class YieldOp(IRDLOperation):
-    """Ends a `triton.for` body or a `triton.if` branch, passing on its values."""
+    """Ends a `triton.for` body, a `triton.if` branch or a `triton.while` region,
+    passing on its values."""
 
     name = "triton.yield"
 
@@ -729,7 +738,7 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp, WhileOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -770,6 +779,7 @@ Triton = Dialect(
         SplitOp,
         ForOp,
         IfOp,
+        WhileOp,
         YieldOp,
     ],
     [PointerType, TensorDescType],

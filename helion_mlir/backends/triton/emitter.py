@@ -482,6 +482,8 @@ class PyEmitter:
                 self.for_loop(op)
             case tt.IfOp():
                 self.if_(op)
+            case tt.WhileOp():
+                self.while_(op)
             case tt.YieldOp():
                 self.yield_(op)
             case tt.WhereOp():
@@ -559,8 +561,27 @@ class PyEmitter:
         for r, name in zip(op.res, names):
             self.exprs[r] = name
 
-    def _branch(self, region: Region, names: list[str]) -> None:
+    def while_(self, op: tt.WhileOp) -> None:
+        """The carried values and the condition as variables the loop reassigns:
+        `c = cond(x); while c: body; x = new; c = cond(x)`."""
+        names = [self.fresh(r.name_hint) for r in op.res]
+        for name, init in zip(names, op.inits):
+            self.line(f"{name} = {self.expr(init)}")
+        for region in (op.before, op.body):
+            for arg, name in zip(region.block.args, names):
+                self.exprs[arg] = name
+        cond = self.fresh("cond")
+        self._branch(op.before, [cond], indent=False)
+        self.line(f"while {cond}:")
+        self._branch(op.body, names)
         self.depth += 1
+        self._branch(op.before, [cond], indent=False)
+        self.depth -= 1
+        for r, name in zip(op.res, names):
+            self.exprs[r] = name
+
+    def _branch(self, region: Region, names: list[str], indent: bool = True) -> None:
+        self.depth += indent
         start = len(self.lines)
         *body, last = region.block.ops
         for name, v in zip(names, last.operands):
@@ -572,9 +593,9 @@ class PyEmitter:
             self.preferred.pop(v, None)
             if self.expr(v) != name:
                 self.line(f"{name} = {self.expr(v)}")
-        if len(self.lines) == start:
+        if len(self.lines) == start and indent:
             self.line("pass")
-        self.depth -= 1
+        self.depth -= indent
 
     def for_loop(self, op: tt.ForOp) -> None:
         carried = [self.bind(a) for a in op.carried]
