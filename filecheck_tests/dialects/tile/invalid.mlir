@@ -431,3 +431,19 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 
 // CHECK:      {{^}}tile.atomic sem must be one of relaxed, acquire, release, acq_rel
 // CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A tile.while condition is one i1 scalar.
+
+%n = "test.op"() : () -> i64
+%w = tile.while(%n) : (i64) -> (i64) {
+^bb0(%x: i64):
+  tile.yield %x : i64
+} do {
+^bb0(%x2: i64):
+  tile.yield %x2 : i64
+}
+
+// CHECK:      {{^}}tile.while condition region must yield one i1 scalar
+// CHECK-NEXT: "builtin.module"() ({

@@ -244,3 +244,43 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-GENERIC:      %p = "tile.permute"(%x) <{perm = array<i64: 1, 0>}>
 // CHECK-GENERIC:      %a = "tile.arg_reduce"(%x) <{kind = #tile<reduce_kind max>, dim = 1 : i64, keepdim}>
 // CHECK-GENERIC:      %l, %h = "tile.split"(%j)
+
+// -----
+
+// tile.if with and without results; tile.while carrying two values.
+
+%c = "test.op"() : () -> i1
+%a = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%r = tile.if %c : i1 -> (tensor<?xf32, #tile.blocks<0>>) {
+  tile.yield %a : tensor<?xf32, #tile.blocks<0>>
+} else {
+  tile.yield %a : tensor<?xf32, #tile.blocks<0>>
+}
+tile.if %c : i1 {
+  tile.yield
+} else {
+  tile.yield
+}
+%n = "test.op"() : () -> i64
+%w:2 = tile.while(%n, %a) : (i64, tensor<?xf32, #tile.blocks<0>>) -> (i64, tensor<?xf32, #tile.blocks<0>>) {
+^bb0(%x: i64, %y: tensor<?xf32, #tile.blocks<0>>):
+  %t = "test.op"(%x) : (i64) -> i1
+  tile.yield %t : i1
+} do {
+^bb0(%x2: i64, %y2: tensor<?xf32, #tile.blocks<0>>):
+  tile.yield %x2, %y2 : i64, tensor<?xf32, #tile.blocks<0>>
+}
+
+// CHECK:      %r = tile.if %c : i1 -> (tensor<?xf32, #tile.blocks<0>>) {
+// CHECK-NEXT:   tile.yield %a : tensor<?xf32, #tile.blocks<0>>
+// CHECK-NEXT: } else {
+// CHECK:      tile.if %c : i1 {
+// CHECK-NEXT:   tile.yield
+// CHECK:      %w, %w_1 = tile.while(%n, %a) : (i64, tensor<?xf32, #tile.blocks<0>>) -> (i64, tensor<?xf32, #tile.blocks<0>>) {
+// CHECK-NEXT: ^bb0(%x: i64, %y: tensor<?xf32, #tile.blocks<0>>):
+// CHECK-NEXT:   %t = "test.op"(%x) : (i64) -> i1
+// CHECK-NEXT:   tile.yield %t : i1
+// CHECK-NEXT: } do {
+
+// CHECK-GENERIC: %r = "tile.if"(%c) ({
+// CHECK-GENERIC: %w, %w_1 = "tile.while"(%n, %a) ({
