@@ -207,3 +207,47 @@ def test_control_flow_errors(kernel, cls, line, words):
     with pytest.raises(cls, match=words) as info:
         kernel(torch.randn(8))
     assert line in str(info.value)
+
+
+@helion.kernel()
+def first_negative(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty([m, 2], dtype=x.dtype, device=x.device)
+    for i in hl.grid(m):
+        found = -1
+        skipped = 0.0
+        for j in range(n):
+            v = x[i, j]
+            if v > 1:
+                skipped = skipped + v
+                continue
+            if v < 0:
+                found = j
+                break
+        k = 0
+        while k < n:
+            if x[i, k] > 1.5:
+                break
+            k += 1
+        out[i, 0] = found * 100 + k
+        out[i, 1] = skipped
+    return out
+
+
+def test_break_and_continue_in_device_loops():
+    x = torch.randn(8, 9)
+
+    def reference(row: list[float]) -> tuple[float, float]:
+        found, skipped = -1, 0.0
+        for j, v in enumerate(row):
+            if v > 1:
+                skipped += v
+                continue
+            if v < 0:
+                found = j
+                break
+        k = next((k for k, v in enumerate(row) if v > 1.5), len(row))
+        return found * 100 + k, skipped
+
+    want = torch.tensor([reference(r) for r in x.tolist()])
+    torch.testing.assert_close(first_negative(x), want, rtol=1e-5, atol=1e-5)

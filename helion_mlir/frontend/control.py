@@ -97,6 +97,10 @@ class ControlMixin:
     # -- while ----------------------------------------------------------------------------
 
     def device_while(self, test: ast.expr, body: Sequence[ast.stmt], node: ast.AST) -> None:
+        body, guard = jump_free_loop(body, node)
+        if guard is not None:  # stop when broken: `(test) & (not broke)`
+            self.scope[BROKE] = False
+            test = ast.copy_location(ast.BinOp(test, ast.BitAnd(), guard), test)
         assigned = names_written(body)
         promoted: set[str] = set()
         while True:
@@ -244,6 +248,66 @@ class ControlMixin:
         finally:
             self.b.block = saved
         return out[0], out[1]
+
+
+# flags that `break` and `continue` set in a device loop body rewritten without them
+BROKE, SKIP = "_helion_broke", "_helion_skip"
+
+
+def _jumps(stmts: Sequence[ast.stmt]) -> bool:
+    """Whether `break`/`continue` of this loop occur (not those of nested loops)."""
+    for s in stmts:
+        if isinstance(s, ast.Break | ast.Continue):
+            return True
+        if isinstance(s, ast.If) and (_jumps(s.body) or _jumps(s.orelse)):
+            return True
+    return False
+
+
+def _flag(name: str, value: bool, at: ast.AST) -> ast.stmt:
+    stmt = ast.Assign([ast.Name(name, ast.Store())], ast.Constant(value))
+    return ast.fix_missing_locations(ast.copy_location(stmt, at))
+
+
+def _clear(name: str, at: ast.AST) -> ast.expr:
+    """`name == False`, which works on Python and device booleans alike."""
+    expr = ast.Compare(ast.Name(name, ast.Load()), [ast.Eq()], [ast.Constant(False)])
+    return ast.fix_missing_locations(ast.copy_location(expr, at))
+
+
+def _running(at: ast.AST) -> ast.expr:
+    """`(broke == False) & (skip == False)`: true while the trip goes on."""
+    expr = ast.BinOp(_clear(BROKE, at), ast.BitAnd(), _clear(SKIP, at))
+    return ast.fix_missing_locations(ast.copy_location(expr, at))
+
+
+def _without_jumps(stmts: Sequence[ast.stmt]) -> list[ast.stmt]:
+    """`stmts` with `break`/`continue` turned into flag assignments and what follows a
+    statement that may set a flag guarded by `if <still running>:`."""
+    out: list[ast.stmt] = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, ast.Break | ast.Continue):
+            out.append(_flag(BROKE if isinstance(s, ast.Break) else SKIP, True, s))
+            return out  # the rest of this list never runs
+        if isinstance(s, ast.If) and _jumps([s]):
+            branch = ast.If(s.test, _without_jumps(s.body) or [ast.Pass()], _without_jumps(s.orelse))
+            out.append(ast.copy_location(branch, s))
+            rest = _without_jumps(stmts[i + 1 :])
+            if rest:
+                out.append(ast.copy_location(ast.If(_running(s), rest, []), s))
+            return out
+        out.append(s)
+    return out
+
+
+def jump_free_loop(body: Sequence[ast.stmt], at: ast.AST) -> tuple[list[ast.stmt], ast.expr | None]:
+    """A loop body without `break`/`continue`, and the test a `while` condition adds
+    (None if the body has no jumps). A `for` runs its trips on, doing nothing once
+    broken; a `while` stops."""
+    if not _jumps(body):
+        return list(body), None
+    guarded = ast.If(_running(at), _without_jumps(body), [])
+    return [_flag(SKIP, False, at), ast.copy_location(guarded, at)], _clear(BROKE, at)
 
 
 def _names_read(node: ast.AST) -> set[str]:

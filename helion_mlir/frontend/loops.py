@@ -21,7 +21,7 @@ from xdsl.ir import Block, Region, SSAValue
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
-from helion_mlir.frontend.control import Promote, _rest
+from helion_mlir.frontend.control import BROKE, Promote, _rest, jump_free_loop
 from helion_mlir.frontend.host import names_written
 from helion_mlir.frontend.values import DScalar, DTensor, TileValue, is_index_dtype
 
@@ -233,6 +233,10 @@ class LoopsMixin:
                 a.name_hint = n.id
 
     def device_for(self, loop: ast.For) -> None:
+        body, guard = jump_free_loop(loop.body, loop)
+        if guard is not None:
+            self.scope[BROKE] = False
+            loop = ast.copy_location(ast.For(loop.target, loop.iter, body, [], None), loop)
         assigned = names_written(loop.body)
         promoted: set[str] = set()
         while True:
