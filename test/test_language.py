@@ -251,3 +251,46 @@ def test_break_and_continue_in_device_loops():
 
     want = torch.tensor([reference(r) for r in x.tolist()])
     torch.testing.assert_close(first_negative(x), want, rtol=1e-5, atol=1e-5)
+
+
+# -- several top-level loops --------------------------------------------------------------
+
+
+@helion.kernel()
+def normalize_columns(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    totals = torch.zeros([n], dtype=torch.float32, device=x.device)
+    out = torch.empty_like(x)
+    for tm, tn in hl.tile([m, n]):
+        hl.atomic_add(totals, [tn], x[tm, tn].sum(0))
+    hl.barrier()
+    for tm, tn in hl.tile([m, n]):
+        out[tm, tn] = x[tm, tn] / totals[tn]
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_level_loops_run_in_order(seed):
+    x = torch.rand(12, 10) + 0.1
+    bound = normalize_columns.bind((x,))
+    config = bound.config_spec.random_config(seed)
+    torch.testing.assert_close(bound.compile_config(config)(x), x / x.sum(0), rtol=1e-4, atol=1e-5)
+    code = bound.to_triton_code(config)
+    assert "_launch_normalize_columns_0(totals, x)" in code
+    assert "_launch_normalize_columns_1(totals, x, out)" in code
+
+
+@helion.kernel()
+def statement_between_loops(x: torch.Tensor) -> torch.Tensor:
+    for t in hl.tile(x.size(0)):
+        x[t] = x[t] + 1
+    y = x * 2
+    for t in hl.tile(x.size(0)):
+        x[t] = x[t] + 1
+    return y
+
+
+def test_statements_between_top_level_loops_are_an_error():
+    with pytest.raises(exc.UnsupportedSyntax, match="between top-level device loops") as info:
+        statement_between_loops(torch.randn(8))
+    assert "y = x * 2" in str(info.value)

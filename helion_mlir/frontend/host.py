@@ -55,23 +55,28 @@ class HostProgram:
                 src.location(src.fdef),
             )
         first, last = loops[0], loops[-1]
-        between = [s for s in src.body[first : last + 1] if not self.is_device_loop(s)]
+        between = [
+            s for s in src.body[first : last + 1] if not (self.is_device_loop(s) or self._is_barrier(s))
+        ]
         if between:
             raise exc.UnsupportedSyntax(
-                "statements between top-level device loops are not allowed; move them "
-                "before the first loop or after the last",
+                "statements between top-level device loops are not allowed (except "
+                "hl.barrier()); move them before the first loop or after the last",
                 src.location(between[0]),
             )
-        if len(loops) > 1:
-            raise exc.UnsupportedSyntax(
-                "kernels with several top-level device loops are not supported yet; "
-                "nest them in one loop or write two kernels",
-                src.location(src.body[loops[1]]),
-            )
         self.prefix = src.body[:first]
-        self.loops: list[ast.For] = src.body[first : last + 1]  # type: ignore[assignment]
+        # each top-level loop is its own launch, run in order: an `hl.barrier()` between
+        # two needs nothing more
+        self.loops: list[ast.For] = [src.body[i] for i in loops]  # type: ignore[misc]
         self.suffix = src.body[last + 1 :]
         self._check_suffix()
+
+    def _is_barrier(self, stmt: ast.stmt) -> bool:
+        return (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and self.resolve(stmt.value.func) is hl.barrier
+        )
 
     def is_device_loop(self, stmt: ast.stmt) -> bool:
         if not isinstance(stmt, ast.For) or not isinstance(stmt.iter, ast.Call):

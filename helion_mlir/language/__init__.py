@@ -62,6 +62,12 @@ def join(a: Any, b: Any) -> Any:
     raise _outside("join")
 
 
+def barrier() -> None:
+    """Between two top-level device loops: everything the first writes is visible to the
+    second (each top-level loop is its own launch, run in order, so this always holds)."""
+    raise _outside("barrier")
+
+
 def zeros(shape: Any, dtype: Any = None) -> Any:
     """A device tensor of zeros; `shape` lists tiles and ints."""
     raise _outside("zeros")
@@ -246,6 +252,7 @@ __all__ = [
     "Tile",
     "Tunable",
     "arange",
+    "barrier",
     "atomic_add",
     "atomic_and",
     "atomic_max",

@@ -42,7 +42,7 @@ from xdsl.dialects.builtin import (
     i1,
     i32,
 )
-from xdsl.ir import Attribute, Block, Operation, Region, SSAValue
+from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 from xdsl.traits import is_side_effect_free
 
@@ -94,10 +94,13 @@ def _block_sizes(kernel: tile.KernelOp) -> dict[int, int]:
 
 
 class _Lowering:
-    """Lowers one bound `tile.kernel` into `triton.kernel` + `triton.launcher` ops."""
+    """Lowers one launch of a bound `tile.kernel` into `triton.kernel` +
+    `triton.launcher` ops named `kernel_name` and `launcher_name`."""
 
-    def __init__(self, kernel: tile.KernelOp):
+    def __init__(self, kernel: tile.KernelOp, launch: loop.LaunchOp, kernel_name: str, launcher_name: str):
         self.kernel = kernel
+        self.launch = launch
+        self.kernel_name, self.launcher_name = kernel_name, launcher_name
         self.sizes = _block_sizes(kernel)
         self.vmap: dict[SSAValue, SSAValue] = {}
         self.handles: dict[SSAValue, _Handle] = {}
@@ -213,20 +216,13 @@ class _Lowering:
 
     # -- kernel and launch ---------------------------------------------------------
 
-    def run(self) -> list[Operation]:
-        launches = [op for op in self.kernel.body.block.ops if isinstance(op, loop.LaunchOp)]
-        if len(launches) != 1:
-            raise exc.InternalError(
-                f"kernel {self.kernel.sym_name.data} has {len(launches)} launches; "
-                "exactly one is supported"
-            )
-        launch = launches[0]
-        args = [a for a in self.kernel.body.block.args if a.uses]
+    def run(self) -> tuple[tt.KernelOp, tt.LauncherOp]:
+        launch = self.launch
+        args = _args_of(self.kernel, launch)
         sources = [
             self.kernel.sources.data[a.index].data for a in args  # type: ignore[attr-defined]
         ]
-        name = self.kernel.sym_name.data
-        kernel = tt.KernelOp(f"_{name}_kernel", [self.type(a.type) for a in args])
+        kernel = tt.KernelOp(self.kernel_name, [self.type(a.type) for a in args])
         self.entry = kernel.body.block
         self.block = self.entry
         for old, new in zip(args, self.entry.args):
@@ -235,7 +231,7 @@ class _Lowering:
         for op in self.kernel.body.block.ops:
             if isinstance(op, arith.ConstantOp):
                 self.vmap[op.result] = self.const_like(op)
-            elif op is not launch:
+            elif not isinstance(op, loop.LaunchOp):
                 raise exc.InternalError(f"no Triton lowering for kernel-level {op.name}")
         self.program_start = self.emit(arith.ConstantOp(IntegerAttr(0, IndexType()))).owner
         grid = program_ids.map_programs(self, launch)
@@ -247,7 +243,7 @@ class _Lowering:
                 if isinstance(op, tt.ForOp) and "num_stages" in op.properties:
                     del op.properties["num_stages"]
         launcher = tt.LauncherOp(
-            f"launch_{name}",
+            self.launcher_name,
             kernel.sym_name.data,
             grid,
             sources,
@@ -257,7 +253,7 @@ class _Lowering:
         maxnreg = self.value(launch, "maxnreg", None)
         if maxnreg is not None and self.value(launch, "pid_type", "flat") in program_ids.PERSISTENT:
             launcher.properties["maxnreg"] = IntAttr(maxnreg)
-        return [kernel, launcher]
+        return kernel, launcher
 
     def const_like(self, op: arith.ConstantOp) -> SSAValue:
         if isinstance(op.value, IntegerAttr) and isinstance(op.value.type, IndexType):
@@ -823,6 +819,30 @@ def _memory(op: mem.LoadOp | mem.StoreOp | mem.AtomicOp) -> SSAValue:
 _TMA_ADD_TYPES = (f16, bf16, f32, i32)
 
 
+def _args_of(kernel: tile.KernelOp, launch: loop.LaunchOp) -> list[BlockArgument]:
+    """The kernel arguments that a launch reads or writes, in order."""
+    used = {o for inner in launch.walk() for o in inner.operands}
+    return [a for a in kernel.body.block.args if a in used]
+
+
+def lower_kernel(kernel: tile.KernelOp) -> list[Operation]:
+    """A `triton.kernel` and launcher per launch; with several launches, an entry that
+    runs them in order (each sees all that the ones before it wrote)."""
+    name = kernel.sym_name.data
+    launches = [op for op in kernel.body.block.ops if isinstance(op, loop.LaunchOp)]
+    if len(launches) == 1:
+        return list(_Lowering(kernel, launches[0], f"_{name}_kernel", f"launch_{name}").run())
+    ops: list[Operation] = []
+    calls, call_args = [], []
+    for i, launch in enumerate(launches):
+        ops += _Lowering(kernel, launch, f"_{name}_kernel_{i}", f"_launch_{name}_{i}").run()
+        calls.append(f"_launch_{name}_{i}")
+        call_args.append([a.index for a in _args_of(kernel, launch)])
+    params = [a.name_hint or f"arg{a.index}" for a in kernel.body.block.args]
+    ops.append(tt.EntryOp(f"launch_{name}", params, calls, call_args))
+    return ops
+
+
 @dataclass(frozen=True)
 class ConvertLoopToTritonPass(ModulePass):
     """Lowers each bound `tile.kernel` to a `triton.kernel` and its `triton.launcher`."""
@@ -831,7 +851,7 @@ class ConvertLoopToTritonPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for kernel in list(kernels(op)):
-            new_ops = _Lowering(kernel).run()
+            new_ops = lower_kernel(kernel)
             block = op.body.block
             for new in new_ops:
                 block.insert_op_before(new, kernel)

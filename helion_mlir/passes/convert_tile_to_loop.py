@@ -98,6 +98,15 @@ MAX_YZ_GRID = 65535
 OPTIONAL_BOOL = cfg.EnumAttr([None, False, True])
 
 
+def _xyz_ok(grid: tile.GridOp) -> bool:
+    """Whether a grid can map its dims to CUDA's x, y and z program ids."""
+    n = len(grid.lbs)
+    extents = [_extent(lb, ub) for lb, ub in zip(grid.lbs, grid.ubs)]
+    if not 2 <= n <= 3 or any(e is None for e in extents):
+        return False
+    return math.prod(extents[1:]) <= MAX_YZ_GRID  # type: ignore[arg-type]
+
+
 def _flattenable(grid: tile.GridOp) -> bool:
     """Whether every tile value in the grid spans all of its dims, adjacent and in order
     (so that one flat index can stand for them) or none of them."""
@@ -148,17 +157,9 @@ class _Converter:
             )
         return slots
 
-    def launch_slots(self, grid: tile.GridOp) -> dict[str, cfg.RefAttr]:
+    def launch_slots(self, grid: tile.GridOp, xyz: bool) -> dict[str, cfg.RefAttr]:
         n = len(grid.lbs)
-        pid_types = ["flat"]
-        extents = [_extent(lb, ub) for lb, ub in zip(grid.lbs, grid.ubs)]
-        if 2 <= n <= 3 and all(e is not None for e in extents):
-            yz = 1
-            for e in extents[1:]:
-                yz *= e  # type: ignore[operator]
-            if yz <= MAX_YZ_GRID:
-                pid_types.append("xyz")
-        pid_types += ["persistent_blocked", "persistent_interleaved"]
+        pid_types = ["flat", *(["xyz"] if xyz else []), "persistent_blocked", "persistent_interleaved"]
         slots = {
             "pid_type": cfg.RefAttr("pid_type", None, cfg.EnumAttr(pid_types), "flat"),
             "num_sm_multiplier": cfg.RefAttr("num_sm_multiplier", None, cfg.Pow2Attr(1, 128), 1),
@@ -215,9 +216,11 @@ class _Converter:
         self.warps, self.stages = warps.result, stages.result
         grids: dict[tile.GridOp, dict[str, cfg.RefAttr]] = {}
         fors: dict[tile.ForOp, tuple[cfg.RefAttr | None, list[dict[str, cfg.RefAttr]]]] = {}
+        # one pid_type serves every launch: xyz only where all grids allow it
+        xyz = all(_xyz_ok(g) for g in loops if isinstance(g, tile.GridOp))
         for lp in loops:  # source order, which numbers the list-valued keys
             if isinstance(lp, tile.GridOp):
-                grids[lp] = self.launch_slots(lp)
+                grids[lp] = self.launch_slots(lp, xyz)
             else:
                 n = len(lp.lbs)
                 order = self.slot("loop_orders", cfg.PermAttr(n), list(range(n))) if n > 1 else None

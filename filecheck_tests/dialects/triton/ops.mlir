@@ -150,3 +150,12 @@ triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
 // CHECK-NEXT: %l, %h = triton.split %j : tensor<4x16x2xf32> -> tensor<4x16xf32>
 
 // CHECK-GENERIC: %c = "triton.scan"(%x) <{kind = #tile<reduce_kind prod>, dim = 1 : i64, reverse}>
+
+// -----
+
+// The entry of a kernel of two launches.
+
+triton.entry "launch_k" {params = ["x", "y", "out"], calls = ["_launch_k_0", "_launch_k_1"], call_args = [array<i64: 0, 2>, array<i64: 1, 2>]}
+
+// CHECK:      triton.entry "launch_k" {params = ["x", "y", "out"], calls = ["_launch_k_0", "_launch_k_1"], call_args = [array<i64: 0, 2>, array<i64: 1, 2>]}
+// CHECK-GENERIC: "triton.entry"() <{sym_name = "launch_k", params = ["x", "y", "out"], calls = ["_launch_k_0", "_launch_k_1"], call_args = [array<i64: 0, 2>, array<i64: 1, 2>]}> : () -> ()

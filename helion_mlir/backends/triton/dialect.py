@@ -206,6 +206,46 @@ class LauncherOp(IRDLOperation):
 
 
 @irdl_op_definition
+class EntryOp(IRDLOperation):
+    """The host entry of a kernel of several launches: a function of all the kernel's
+    `params` that calls each launcher in `calls`, in order, with the params whose
+    indices `call_args` lists."""
+
+    name = "triton.entry"
+
+    sym_name = prop_def(StringAttr)
+    params = prop_def(ArrayAttr[StringAttr])
+    calls = prop_def(ArrayAttr[StringAttr])
+    call_args = prop_def(ArrayAttr[DenseArrayBase])
+
+    irdl_options = (ParsePropInAttrDict(),)
+    assembly_format = "$sym_name attr-dict"
+
+    def __init__(
+        self,
+        name: str,
+        params: Sequence[str],
+        calls: Sequence[str],
+        call_args: Sequence[Sequence[int]],
+    ):
+        super().__init__(
+            properties={
+                "sym_name": StringAttr(name),
+                "params": ArrayAttr(StringAttr(p) for p in params),
+                "calls": ArrayAttr(StringAttr(c) for c in calls),
+                "call_args": ArrayAttr(DenseArrayBase.from_list(i64, a) for a in call_args),
+            }
+        )
+
+    def verify_(self) -> None:
+        n = len(self.params)
+        if len(self.calls) != len(self.call_args):
+            raise VerifyException("triton.entry needs one argument list per call")
+        if any(not 0 <= i < n for a in self.call_args for i in a.get_values()):
+            raise VerifyException("triton.entry call arguments index its params")
+
+
+@irdl_op_definition
 class ProgramIdOp(IRDLOperation):
     """`tl.program_id(axis)`."""
 
@@ -749,6 +789,7 @@ Triton = Dialect(
     [
         KernelOp,
         LauncherOp,
+        EntryOp,
         ProgramIdOp,
         NumProgramsOp,
         ArangeOp,

@@ -258,7 +258,11 @@ class PyEmitter:
     def module(self, module: ModuleOp) -> str:
         body: list[str] = []
         # each function names its values afresh, around the module's own names
-        top = {op.sym_name.data for op in module.ops if isinstance(op, tt.KernelOp | tt.LauncherOp)}
+        top = {
+            op.sym_name.data
+            for op in module.ops
+            if isinstance(op, tt.KernelOp | tt.LauncherOp | tt.EntryOp)
+        }
         for op in module.ops:
             self.lines = []
             self.taken = set(RESERVED) | top
@@ -266,6 +270,8 @@ class PyEmitter:
                 self.kernel(op)
             elif isinstance(op, tt.LauncherOp):
                 self.launcher(op, module)
+            elif isinstance(op, tt.EntryOp):
+                self.entry(op)
             else:
                 raise exc.InternalError(f"cannot emit {op.name} at module level")
             body.append("\n".join(self.lines))
@@ -306,6 +312,12 @@ class PyEmitter:
             self.line("    pass")
         else:
             self.line(f"    {op.kernel.data}[({grid},)]({args})")
+
+    def entry(self, op: tt.EntryOp) -> None:
+        params = [self.fresh(p.data) for p in op.params]
+        self.line(f"def {op.sym_name.data}({', '.join(params)}):")
+        for call, args in zip(op.calls, op.call_args):
+            self.line(f"    {call.data}({', '.join(params[i] for i in args.get_values())})")
 
     def block(self, block: Block) -> None:
         for op in block.ops:
