@@ -294,3 +294,52 @@ def test_statements_between_top_level_loops_are_an_error():
     with pytest.raises(exc.UnsupportedSyntax, match="between top-level device loops") as info:
         statement_between_loops(torch.randn(8))
     assert "y = x * 2" in str(info.value)
+
+
+# -- reductions and scans with combine functions --------------------------------------------
+
+
+def argmax_combine(lv, li, rv, ri):
+    take_right = (rv > lv) | ((rv == lv) & (ri < li))
+    return torch.where(take_right, rv, lv), torch.where(take_right, ri, li)
+
+
+@helion.kernel()
+def combine_ops(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty([m, 5, n], dtype=x.dtype, device=x.device)
+    for tm in hl.tile(m):
+        v = x[tm, :]
+        total = hl.reduce(lambda a, b: a + b, v, dim=1, keep_dims=True)
+        position = v * 0 + hl.arange(n).to(torch.float32)[None, :]
+        _, where = hl.reduce(argmax_combine, (v, position), dim=1, other=(float("-inf"), 0.0), keep_dims=True)
+        out[tm, 0, :] = total + v * 0
+        out[tm, 1, :] = where + v * 0
+        out[tm, 2, :] = hl.associative_scan(lambda a, b: torch.maximum(a, b), v, dim=1)
+        out[tm, 3, :] = hl.cumsum(v, dim=1, reverse=True)
+        out[tm, 4, :] = hl.cumprod(v * 0.5 + 1, 1)
+    return out
+
+
+@pytest.mark.parametrize("block", [2, 4])
+def test_reduce_and_scan_with_combine_functions(block):
+    x = torch.randn(6, 16)
+    got = combine_ops.bind((x,)).compile_config({"block_sizes": [block]})(x)
+    torch.testing.assert_close(got[:, 0, 0], x.sum(1), rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(got[:, 1, 0], x.argmax(1).to(x.dtype))
+    torch.testing.assert_close(got[:, 2], x.cummax(1).values)
+    torch.testing.assert_close(got[:, 3], x.flip(1).cumsum(1).flip(1), rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(got[:, 4], (x * 0.5 + 1).cumprod(1), rtol=1e-5, atol=1e-5)
+
+
+@helion.kernel()
+def padded_combine(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(0)], dtype=x.dtype, device=x.device)
+    for tm in hl.tile(x.size(0)):
+        out[tm] = hl.reduce(lambda a, b: torch.minimum(a, b), x[tm, :], dim=1, other=float("inf"))
+    return out
+
+
+def test_combine_reduction_fills_padding_with_other():
+    x = torch.rand(5, 12) + 1  # 12 pads to 16; zero padding would win a min
+    torch.testing.assert_close(padded_combine(x), x.amin(1))

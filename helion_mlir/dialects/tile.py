@@ -443,7 +443,7 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp, WhileOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp, WhileOp, CombineOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -1413,6 +1413,84 @@ class JoinBase(IRDLOperation):
             raise VerifyException(f"{self.name} adds a last dim of size 2")
 
 
+class CombineBase(IRDLOperation):
+    """A reduction (or, with `scan`, an inclusive prefix scan) of the tiles `inputs`
+    along `dim`, combining lanes with the `combine` region: it takes one value of each
+    input for the left and one for the right operand (0-d tensors) and yields one of
+    each. Padded lanes hold `other` (one per input)."""
+
+    inputs = var_operand_def(TensorType)
+    res = var_result_def(TensorType)
+    dim = prop_def(IntegerAttr[i64])
+    keepdim = opt_prop_def(UnitAttr)
+    scan = opt_prop_def(UnitAttr)
+    reverse = opt_prop_def(UnitAttr)
+    other = prop_def(ArrayAttr)
+    combine = region_def("single_block")
+
+    assembly_format = (
+        "$inputs `dim` $dim (`keepdim` $keepdim^)? (`scan` $scan^)? (`reverse` $reverse^)? "
+        "`other` $other `:` type($inputs) `->` type($res) $combine attr-dict"
+    )
+
+    traits = traits_def(RecursiveMemoryEffect())
+
+    def __init__(
+        self,
+        inputs: Sequence[SSAValue],
+        dim: int,
+        result_types: Sequence[Attribute],
+        combine: Region,
+        other: Sequence[Attribute],
+        *,
+        keepdim: bool = False,
+        scan: bool = False,
+        reverse: bool = False,
+    ):
+        flags = {"keepdim": keepdim, "scan": scan, "reverse": reverse}
+        super().__init__(
+            operands=[inputs],
+            result_types=[result_types],
+            regions=[combine],
+            properties={
+                "dim": IntegerAttr(dim, i64),
+                "other": ArrayAttr(other),
+                **{k: UnitAttr() for k, on in flags.items() if on},
+            },
+        )
+
+    @property
+    def axis(self) -> int:
+        return self.dim.value.data
+
+    def verify_(self) -> None:
+        if not self.inputs or len(self.res) != len(self.inputs) or len(self.other) != len(self.inputs):
+            raise VerifyException(f"{self.name} needs one result and one `other` per input")
+        dims = dims_of(self.inputs[0].type)
+        _verify_axis(self, self.axis, len(dims))
+        elements = [element_type_of(v.type) for v in self.inputs]
+        scalars = [TensorType(e, []) for e in elements]
+        if [a.type for a in self.combine.block.args] != scalars + scalars:
+            raise VerifyException(f"{self.name} combine takes two 0-d values of each input")
+        last = self.combine.block.last_op
+        if last is None or [v.type for v in last.operands] != scalars:
+            raise VerifyException(f"{self.name} combine yields one 0-d value of each input")
+        if self.scan is not None:
+            want = dims
+        else:
+            want = tuple(1 if i == self.axis else d for i, d in enumerate(dims) if self.keepdim is not None or i != self.axis)
+        for v, r in zip(self.inputs, self.res):
+            if dims_of(v.type) != dims or dims_of(r.type) != want:
+                raise VerifyException(f"{self.name} inputs share dims; results have dims {list(want)}")
+
+
+@irdl_op_definition
+class CombineOp(CombineBase):
+    """`hl.reduce` / `hl.associative_scan` with the user's combine function."""
+
+    name = "tile.combine"
+
+
 @irdl_op_definition
 class JoinOp(JoinBase):
     """Pairs two tiles along a new last dim (`hl.join`, `torch.stack(..., -1)`)."""
@@ -1486,6 +1564,7 @@ Tile = Dialect(
         SortOp,
         JoinOp,
         SplitOp,
+        CombineOp,
     ],
     [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr, AtomicKindAttr],
 )

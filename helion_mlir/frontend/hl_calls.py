@@ -13,11 +13,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import torch
-from xdsl.dialects.builtin import i32
+from xdsl.dialects.builtin import UnitAttr, i32
+from xdsl.ir import Block, Region
 
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
+from helion_mlir.frontend.builder import scalar_attr
+from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.values import DScalar, DTensor, HostTensor, TileValue
 
 if TYPE_CHECKING:
@@ -111,6 +114,86 @@ def _split(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> tuple[DTenso
     t = tile.tile_tensor(x.value.type.element_type, x.dims[:-1])  # type: ignore[attr-defined]
     op = dc.b.emit(tile.SplitOp(x.value, t))
     return DTensor(op.lhs, x.dims[:-1], x.dtype), DTensor(op.rhs, x.dims[:-1], x.dtype)
+
+
+# -- scans and reductions with combine functions -------------------------------------------
+
+
+@_handles(hl.cumsum, hl.cumprod)
+def _cumulative(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    x = _tile_arg(dc, p["input_tensor"], node)
+    kind = tile.ReduceKind.SUM if p["_fn"] is hl.cumsum else tile.ReduceKind.PROD
+    props = {"kind": tile.ReduceKindAttr(kind), **({"reverse": UnitAttr()} if p["reverse"] else {})}
+    op = dc.b.emit(tile.ScanOp(x.value, _axis(dc, x, p["dim"], node), x.value.type, **props))
+    return DTensor(op.results[0], x.dims, x.dtype)
+
+
+@_handles(hl.reduce, hl.associative_scan)
+def _combine(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> Any:
+    scan = p["_fn"] is hl.associative_scan
+    given = p["input_tensor"]
+    inputs = [_tile_arg(dc, t, node) for t in (given if isinstance(given, tuple | list) else [given])]
+    if any(t.dims != inputs[0].dims for t in inputs):
+        raise dc.error(exc.ShapeMismatch, f"hl.{p['_fn'].__name__} inputs must share one shape", node)
+    axis = _axis(dc, inputs[0], p["dim"], node)
+    others = p.get("other", 0)
+    others = list(others) if isinstance(others, tuple | list) else [others] * len(inputs)
+    fills = [scalar_attr(o, t.dtype) for o, t in zip(others, inputs)]
+    scalars = [tile.tile_tensor(to_xdsl(t.dtype), ()) for t in inputs]
+    block = Block(arg_types=scalars + scalars)
+    for arg, name in zip(block.args, _param_names(p["combine_fn"], 2 * len(inputs))):
+        arg.name_hint = name
+    saved = dc.b.block
+    dc.b.block = block
+    try:
+        args = [DTensor(a, (), t.dtype) for a, t in zip(block.args, inputs + inputs)]
+        out = dc.inline(p["combine_fn"], args, {}, node)
+        outs = list(out) if isinstance(out, tuple | list) else [out]
+        if len(outs) != len(inputs):
+            raise dc.error(
+                exc.TypeMismatch,
+                f"the combine function must return {len(inputs)} value(s), one per input",
+                node,
+            )
+        yields = [dc.b.cast(dc.as_tensor(o, t.dtype, node), t.dtype).value for o, t in zip(outs, inputs)]
+        block.add_op(tile.YieldOp(*yields))
+    finally:
+        dc.b.block = saved
+    keep = bool(p.get("keep_dims")) and not scan
+    dims = inputs[0].dims if scan else tuple(
+        1 if i == axis else d for i, d in enumerate(inputs[0].dims) if keep or i != axis
+    )
+    types = [tile.tile_tensor(to_xdsl(t.dtype), dims) for t in inputs]
+    op = dc.b.emit(
+        tile.CombineOp(
+            [t.value for t in inputs], axis, types, Region(block), fills,
+            keepdim=keep, scan=scan, reverse=bool(p.get("reverse")),
+        )
+    )
+    results = [DTensor(r, dims, t.dtype) for r, t in zip(op.results, inputs)]
+    return tuple(results) if isinstance(given, tuple | list) else results[0]
+
+
+def _param_names(fn: Any, n: int) -> list[str]:
+    try:
+        names = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):  # a lambda written in device code
+        names = [a.arg for a in fn.node.args.args] if hasattr(fn, "node") else []
+    return names if len(names) == n else [f"{side}{i}" for side in "lr" for i in range(n // 2)]
+
+
+def _tile_arg(dc: DeviceCompiler, x: Any, node: ast.AST) -> DTensor:
+    if not isinstance(x, DTensor) or x.rank == 0:
+        raise dc.error(exc.TypeMismatch, "expected a device tensor with at least one dim", node)
+    return x
+
+
+def _axis(dc: DeviceCompiler, x: DTensor, dim: Any, node: ast.AST) -> int:
+    if dim is None and x.rank == 1:
+        return 0
+    if not isinstance(dim, int) or not -x.rank <= dim < x.rank:
+        raise dc.error(exc.InvalidIndex, f"dim must be an int in [{-x.rank}, {x.rank}), got {dim!r}", node)
+    return dim % x.rank
 
 
 # -- memory ---------------------------------------------------------------------------------

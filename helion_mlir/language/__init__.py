@@ -52,6 +52,31 @@ def arange(begin_or_end: Any, end_or_none: Any = None, step: int = 1, /) -> Any:
     raise _outside("arange")
 
 
+def reduce(
+    combine_fn: Any, input_tensor: Any, dim: Any = None, other: Any = 0, keep_dims: bool = False
+) -> Any:
+    """Reduce `input_tensor` (or a tuple of tensors of one shape) along `dim` with
+    `combine_fn(left..., right...) -> combined...`, which must be associative; padded
+    lanes hold `other`."""
+    raise _outside("reduce")
+
+
+def associative_scan(combine_fn: Any, input_tensor: Any, dim: int, reverse: bool = False) -> Any:
+    """Inclusive prefix scan of `input_tensor` (or a tuple) along `dim` with the
+    associative `combine_fn(left..., right...)`; from the end when `reverse`."""
+    raise _outside("associative_scan")
+
+
+def cumsum(input_tensor: Any, dim: int, reverse: bool = False) -> Any:
+    """Inclusive prefix sum along `dim` (from the end when `reverse`)."""
+    raise _outside("cumsum")
+
+
+def cumprod(input_tensor: Any, dim: int, reverse: bool = False) -> Any:
+    """Inclusive prefix product along `dim` (from the end when `reverse`)."""
+    raise _outside("cumprod")
+
+
 def split(x: Any) -> Any:
     """The two halves of `x` along its last dim, which has size 2."""
     raise _outside("split")
@@ -252,6 +277,7 @@ __all__ = [
     "Tile",
     "Tunable",
     "arange",
+    "associative_scan",
     "barrier",
     "atomic_add",
     "atomic_and",
@@ -261,11 +287,14 @@ __all__ = [
     "atomic_xchg",
     "atomic_xor",
     "constexpr",
+    "cumprod",
+    "cumsum",
     "dot",
     "full",
     "grid",
     "join",
     "load",
+    "reduce",
     "register_block_size",
     "register_tunable",
     "specialize",

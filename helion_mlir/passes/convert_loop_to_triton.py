@@ -366,6 +366,8 @@ class _Lowering:
                     properties=dict(op.properties),
                 )
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.CombineOp():
+                self.combine(op)
             case tile.JoinOp():
                 new = tt.JoinOp(self.vmap[op.lhs], self.vmap[op.rhs], self.type(op.result.type))
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -443,6 +445,26 @@ class _Lowering:
         new = tt.WhileOp([self.vmap[v] for v in op.inits], *regions)
         self.emit(new)
         for old, res in zip(op.res, new.res):
+            res.name_hint = old.name_hint
+            self.vmap[old] = res
+
+    def combine(self, op: tile.CombineOp) -> None:
+        """The combine region is lowered like a branch, over 0-d values."""
+        block = Block(arg_types=[a.type for a in op.combine.block.args])
+        for old, new in zip(op.combine.block.args, block.args):
+            new.name_hint = old.name_hint
+            self.vmap[old] = new
+        outer, self.block = self.block, block
+        block.add_op(tt.YieldOp(*self._lower_branch(op.combine)))
+        self.block = outer
+        new = tt.CombineOp.create(
+            operands=[self.vmap[v] for v in op.inputs],
+            result_types=[self.type(r.type) for r in op.res],
+            properties=dict(op.properties),
+            regions=[Region(block)],
+        )
+        self.emit(new)
+        for old, res in zip(op.res, new.results):
             res.name_hint = old.name_hint
             self.vmap[old] = res
 

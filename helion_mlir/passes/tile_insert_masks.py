@@ -4,7 +4,9 @@ The last tile of a dimension may run past the end of the tensor; its extra lanes
 whatever the load filled in (zero). Reductions and the contraction of `tile.dot` must
 not see them, so this pass wraps each reduction input in `tile.mask` over the reduced
 dims (filled with the reduction's identity), each arg-reduction and sort input over its
-dim (filled so that padding never wins and sorts last), and both `tile.dot` operands
+dim (filled so that padding never wins and sorts last), inputs of combine-function
+reductions and of reverse scans (filled with `other` or the identity: padding comes
+first there), and both `tile.dot` operands
 in `tile.mask` over the contraction dim (filled with zero). `tile-prune-masks` removes the masks the
 values make redundant; `convert-loop-to-triton` drops those whose tiles are always full.
 """
@@ -78,6 +80,12 @@ class TileInsertMasksPass(ModulePass):
                         else tile.ReduceKind.MAX if inner.descending is not None else tile.ReduceKind.MIN
                     )
                     fill = identity(last_kind, elt)
+                    _mask(inner, 0, _blocks(inner.source, [inner.axis]), fill, handles)
+                elif isinstance(inner, tile.CombineOp) and (inner.scan is None or inner.reverse is not None):
+                    for i, fill in enumerate(inner.other):  # the user's `other` fills
+                        _mask(inner, i, _blocks(inner.inputs[i], [inner.axis]), fill, handles)
+                elif isinstance(inner, tile.ScanOp) and inner.reverse is not None:
+                    fill = identity(inner.kind.data, tile.element_type_of(inner.source.type))
                     _mask(inner, 0, _blocks(inner.source, [inner.axis]), fill, handles)
                 elif isinstance(inner, tile.DotOp):
                     rank = len(tile.dims_of(inner.lhs.type))

@@ -74,6 +74,7 @@ from helion_mlir.dialects.tile import (
     AtomicKindAttr,
     CastBase,
     CmpBase,
+    CombineBase,
     DotBase,
     FlipBase,
     IfBase,
@@ -721,6 +722,13 @@ class SortOp(SortBase):
 
 
 @irdl_op_definition
+class CombineOp(CombineBase):
+    """`tl.reduce`/`tl.associative_scan` of a tuple with a generated combine function."""
+
+    name = "triton.combine"
+
+
+@irdl_op_definition
 class JoinOp(JoinBase):
     """`tl.join(lhs, rhs)`."""
 
@@ -778,7 +786,7 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp, WhileOp)))
+    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp, WhileOp, CombineOp)))
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -818,6 +826,7 @@ Triton = Dialect(
         SortOp,
         JoinOp,
         SplitOp,
+        CombineOp,
         ForOp,
         IfOp,
         WhileOp,

@@ -221,6 +221,7 @@ class PyEmitter:
         self.preferred: dict[SSAValue, str] = {}
         self.taken: set[str] = set(RESERVED)
         self.helpers: set[str] = set()  # kinds needing a `_helion_<kind>` combine function
+        self.functions: dict[str, str] = {}  # user combine functions: source -> name
         self.needs_num_sm = False
         self.needs_allocator = False
 
@@ -283,6 +284,8 @@ class PyEmitter:
             header.append("use_tma_allocator()")
         for kind in sorted(self.helpers):
             header += ["", "@triton.jit", f"def _helion_{kind}(a, b):", f"    return {_COMBINE_HELPERS[kind]}", ""]
+        for source in self.functions:
+            header += ["", source, ""]
         return "\n".join(header) + "\n\n" + "\n\n\n".join(body) + "\n"
 
     def kernel(self, op: tt.KernelOp) -> None:
@@ -328,6 +331,40 @@ class PyEmitter:
     def assign(self, op: Operation, text: str) -> None:
         result = op.results[0]
         self.line(f"{self.bind(result)} = {text}")
+
+    def combine_call(self, op: tt.CombineOp) -> None:
+        inputs = [self.expr(v) for v in op.inputs]
+        arg = inputs[0] if len(inputs) == 1 else f"({', '.join(inputs)})"
+        fn = self.combine_function(op)
+        if op.scan is not None:
+            reverse = ", reverse=True" if op.reverse is not None else ""
+            call = f"tl.associative_scan({arg}, {op.axis}, {fn}{reverse})"
+        else:
+            keep = ", keep_dims=True" if op.keepdim is not None else ""
+            call = f"tl.reduce({arg}, {op.axis}, {fn}{keep})"
+        names = [self.bind(r) for r in op.res]
+        self.line(f"{', '.join(names)} = {call}")
+
+    def combine_function(self, op: tt.CombineOp) -> str:
+        """A module-level `@triton.jit` function of the user's combine region (one per
+        distinct body)."""
+        sub = PyEmitter()
+        params = [sub.bind(a, a.name_hint or "v") for a in op.combine.block.args]
+        sub.depth = 1
+        *body, last = op.combine.block.ops
+        for inner in body:
+            sub.op(inner)
+        sub.line(f"return {', '.join(sub.expr(v) for v in last.operands)}")
+        self.helpers |= sub.helpers
+        self.functions.update((k, v) for k, v in sub.functions.items() if k not in self.functions)
+        name = f"_helion_combine_{len(self.functions)}"
+        text = "\n".join(["@triton.jit", f"def {name}({', '.join(params)}):", *sub.lines])
+        key = text.replace(name, "_")
+        for source, existing in self.functions.items():
+            if source.replace(existing, "_") == key:
+                return existing
+        self.functions[text] = name
+        return name
 
     def combine(self, kind: str) -> str:
         """The name of the `@triton.jit` combine function of `kind`."""
@@ -485,6 +522,8 @@ class PyEmitter:
             case tt.SortOp():
                 descending = ", descending=True" if op.descending is not None else ""
                 self.assign(op, f"tl.sort({self.expr(op.source)}, {op.axis}{descending})")
+            case tt.CombineOp():
+                self.combine_call(op)
             case tt.JoinOp():
                 self.assign(op, f"tl.join({self.expr(op.lhs)}, {self.expr(op.rhs)})")
             case tt.SplitOp():
