@@ -30,10 +30,6 @@ KNOWN_GAPS: dict[str, str] = {
     "(helion.cdiv on a registered block size in host code)",
     "matmul_split_k": "CompileError: TypeError: unsupported operand type(s) for +: 'int' and 'Tunable' "
     "(a hl.register_tunable value in host arithmetic / as a block size)",
-    "int4_gemm": "TorchOpError: aten.__lshift__.Scalar is not supported in device code yet "
-    "(<< and >> on tiles; behind it, a host tensor used only for .dtype breaks the launcher)",
-    "mamba2_chunk_scan": "TypeError: launch_mamba2_chunk_scan() takes 8 positional arguments but 10 "
-    "were given (host tensors used in device code only for .dtype are passed to the launcher)",
     "jagged_sum": "UndefinedName: module has no attribute 'jagged_tile' (hl.jagged_tile)",
 }
 

@@ -343,3 +343,36 @@ def padded_combine(x: torch.Tensor) -> torch.Tensor:
 def test_combine_reduction_fills_padding_with_other():
     x = torch.rand(5, 12) + 1  # 12 pads to 16; zero padding would win a min
     torch.testing.assert_close(padded_combine(x), x.amin(1))
+
+
+@helion.kernel()
+def normalize_rows(x: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty(x.shape, dtype=like.dtype, device=x.device)
+    for tile_m in hl.tile(m):
+        total = x[tile_m, :].sum(-1)  # a ':' reduction read by a nested loop
+        for tile_n in hl.tile(n):
+            out[tile_m, tile_n] = (x[tile_m, tile_n] / total[:, None]).to(like.dtype)
+    return out
+
+
+@pytest.mark.parametrize("rolled", [None, 16])
+def test_reduction_feeding_a_nested_loop_and_an_argument_read_only_for_its_dtype(rolled):
+    x, like = torch.rand(8, 100) + 0.1, torch.empty(1, dtype=torch.float16)
+    got = normalize_rows.bind((x, like)).compile_config({"reduction_loops": [rolled]})(x, like)
+    torch.testing.assert_close(got, (x / x.sum(-1, keepdim=True)).half(), rtol=1e-3, atol=1e-3)
+
+
+@helion.kernel()
+def is_positive(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty(x.shape, dtype=torch.bool, device=x.device)
+    for t in hl.tile(x.size()):
+        out[t] = x[t] > 0
+    return out
+
+
+@pytest.mark.parametrize("indexing", ["pointer", "block_ptr", "tensor_descriptor"])
+def test_bool_stores_in_every_indexing_form(indexing):
+    x = torch.randn(16, 32)
+    got = is_positive.bind((x,)).compile_config({"indexing": indexing})(x)
+    assert torch.equal(got, x > 0)

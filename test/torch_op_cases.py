@@ -39,3 +39,5 @@ CASES = {
 CASES["cat_of_static_dims"] = lambda v: torch.cat(
     [v[:, None, :], (v * 2)[:, None, :]], dim=1
 ).sum(1) + torch.cat([v.unsqueeze(-1)] * 4, -1).amax(-1)
+CASES["float_mod_floordiv"] = lambda v: v % 0.7 + (v * 3) // 2 + torch.remainder(v, -1.5)
+CASES["int_shifts"] = lambda v: (((v * 100).to(torch.int32) << 2) >> 3).to(v.dtype)

@@ -9,6 +9,7 @@ from typing import Any
 from xdsl.dialects.builtin import ModuleOp
 
 from helion_mlir.frontend.device import DeviceCompiler
+from helion_mlir.frontend.guards import Guards
 from helion_mlir.frontend.host import HostProgram
 from helion_mlir.frontend.source import KernelSource
 
@@ -20,6 +21,7 @@ class Frontend:
     module: ModuleOp
     host: HostProgram
     sources: list[str]
+    guards: Guards
 
 
 def build(src: KernelSource, args: Sequence[Any]) -> Frontend:
@@ -28,7 +30,11 @@ def build(src: KernelSource, args: Sequence[Any]) -> Frontend:
     host_values = host.run_prefix(args)
     runtime = host.runtime_scalars(args)
     device = DeviceCompiler(src, host, host_values, runtime)
-    return Frontend(device.compile(), host, device.sources)
+    for name in host.globals_read():  # host code's constants reach the device as values
+        device.guards.watch_global(src.globals, name)
+    for name, value in src.closure().items():
+        device.guards.watch_cell(src.fn, name, value)
+    return Frontend(device.compile(), host, device.sources, device.guards)
 
 
 __all__ = ["Frontend", "KernelSource", "build"]

@@ -79,6 +79,8 @@ _INT_BINARY = {
     "maximum": arith.MaxSIOp,
     "minimum": arith.MinSIOp,
     "floordiv": arith.FloorDivSIOp,
+    "shl": arith.ShLIOp,
+    "shr": arith.ShRSIOp,
     "and": arith.AndIOp,
     "or": arith.OrIOp,
     "xor": arith.XOrIOp,
@@ -500,8 +502,11 @@ def lower_remainder(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
     """Python's `%`: the result takes the divisor's sign."""
     dtype = _compute_dtype(ctx.out_dtype)
     x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
-    rem_op = arith.RemFOp if dtype.is_floating_point else arith.RemSIOp
-    r = ctx.emit(rem_op(x.value, y.value), dtype)
+    if dtype.is_floating_point:  # a - floor(a / b) * b
+        q = ctx.b.emit(mathd.FloorOp(ctx.b.emit(arith.DivfOp(x.value, y.value)).results[0]))
+        prod = ctx.b.emit(arith.MulfOp(q.results[0], y.value)).results[0]
+        return ctx.b.cast(ctx.emit(arith.SubfOp(x.value, prod), dtype), ctx.out_dtype)
+    r = ctx.emit(arith.RemSIOp(x.value, y.value), dtype)
     zero = ctx.tensor(0, dtype)
     if isinstance(b, int | float) and b > 0:  # the common case: only negative remainders move
         fix = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
@@ -564,6 +569,12 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
     aten.bitwise_or.Tensor: binary("or"),
     aten.bitwise_xor.Tensor: binary("xor"),
     aten.bitwise_and.Scalar: binary("and"),
+    aten.__lshift__.Scalar: binary("shl"),
+    aten.__lshift__.Tensor: binary("shl"),
+    aten.__rshift__.Scalar: binary("shr"),
+    aten.__rshift__.Tensor: binary("shr"),
+    aten.bitwise_left_shift.Tensor: binary("shl"),
+    aten.bitwise_right_shift.Tensor: binary("shr"),
     aten.bitwise_or.Scalar: binary("or"),
     aten.bitwise_xor.Scalar: binary("xor"),
     aten.logical_and.default: logical("and"),

@@ -39,6 +39,7 @@ from helion_mlir.frontend import hl_calls
 from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.control import ControlMixin
 from helion_mlir.frontend.dtypes import to_xdsl
+from helion_mlir.frontend.guards import Guards
 from helion_mlir.frontend.host import HostProgram
 from helion_mlir.frontend.loops import BlockInfo, LoopsMixin
 from helion_mlir.frontend.scopes import DeviceLambda, Frame, ScopesMixin, _is_user_function, _Return
@@ -124,6 +125,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             bounds = [b for v in registered for b in (v.low, v.high)]
             self.kernel.properties["block_size_vars"] = DenseArrayBase.from_list(i64, bounds)
         self.tunables: dict[str, SSAValue] = {}
+        self.guards = Guards()
         self.frame = Frame(src)
         self.frames_active = 0
         # functions met in host-visible names -> the host expression that reaches them
@@ -642,6 +644,10 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             else:
                 args.append(self.expr(a))
         kwargs = {k.arg: self.expr(k.value) for k in e.keywords if k.arg is not None}
+        return self.call_value(fn, args, kwargs, e)
+
+    def call_value(self, fn: Any, args: list[Any], kwargs: dict[str, Any], e: ast.AST) -> Any:
+        """`fn(*args, **kwargs)` on compile-time and device values."""
         if fn in hl_calls.HANDLERS:
             return hl_calls.call(self, fn, args, kwargs, e)
         if fn is hl.tile:

@@ -147,7 +147,7 @@ def _combine(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> Any:
     dc.b.block = block
     try:
         args = [DTensor(a, (), t.dtype) for a, t in zip(block.args, inputs + inputs)]
-        out = dc.inline(p["combine_fn"], args, {}, node)
+        out = dc.call_value(p["combine_fn"], args, {}, node)
         outs = list(out) if isinstance(out, tuple | list) else [out]
         if len(outs) != len(inputs):
             raise dc.error(

@@ -106,9 +106,18 @@ class HostProgram:
 
     # -- running the host code ---------------------------------------------------------
 
+    def globals_read(self) -> set[str]:
+        """Module globals the host code before the loops reads."""
+        local = names_written(self.prefix) | set(self.src.params)
+        return {n for n in _names_read(self.prefix) - local if n in self.src.globals}
+
     def runtime_scalars(self, args: Sequence[Any]) -> set[str]:
         """Host names holding floats known only at call time: float args and values from them."""
-        names = {p for p, a in zip(self.src.params, args) if isinstance(a, float)}
+        names = {
+            p
+            for p, a in zip(self.src.params, args)
+            if isinstance(a, float) and p not in self.src.constexpr_params
+        }
         for stmt in self.prefix:
             if isinstance(stmt, ast.Assign | ast.AugAssign | ast.AnnAssign):
                 if _names_read([stmt.value]) & names:  # type: ignore[list-item]

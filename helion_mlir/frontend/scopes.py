@@ -122,9 +122,11 @@ class ScopesMixin:
         closure = frame.src.closure()
         if name in closure:
             where = self._captured_expr(frame, name, closure=True)
+            self.guards.watch_cell(frame.src.fn, name, closure[name])
             return self._host_value(closure[name], name, where, node)
         if name in frame.src.globals:
             where = self._captured_expr(frame, name, closure=False)
+            self.guards.watch_global(frame.src.globals, name)
             return self._host_value(frame.src.globals[name], name, where, node)
         if hasattr(builtins, name):
             return getattr(builtins, name)

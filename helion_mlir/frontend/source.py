@@ -131,6 +131,22 @@ def _parse_file(filename: str) -> ast.Module | None:
 class KernelSource(_ParsedFunction):
     """The parsed source of a kernel function and where each node of it comes from."""
 
+    def _is_constexpr(self, node: ast.expr) -> bool:
+        from helion_mlir.language import constexpr
+
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):  # a string annotation
+            try:
+                node = ast.parse(node.value, mode="eval").body
+            except SyntaxError:
+                return False
+        value: Any = None
+        if isinstance(node, ast.Name):
+            value = self.globals.get(node.id)
+        elif isinstance(node, ast.Attribute):
+            base = self.globals.get(node.value.id) if isinstance(node.value, ast.Name) else None
+            value = getattr(base, node.attr, None)
+        return value is constexpr
+
     def __init__(self, fn: Callable[..., Any]):
         self.fn = fn
         fdef = self._parse_def("kernels")
@@ -144,6 +160,10 @@ class KernelSource(_ParsedFunction):
                 self.location(fdef),
             )
         self.params = [a.arg for a in fdef.args.args]
+        # parameters annotated `hl.constexpr`: specialized by value, floats included
+        self.constexpr_params = {
+            a.arg for a in fdef.args.args if a.annotation is not None and self._is_constexpr(a.annotation)
+        }
         body = fdef.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
             body = body[1:]  # docstring

@@ -630,6 +630,8 @@ class _Lowering:
         every dim a whole tile clipped at the tensor's own end (None if not so)."""
         mt = _memory(op).type
         assert isinstance(mt, MemRefType)
+        if mt.element_type == i1:  # bools live as bytes: blocks of i1 do not match them
+            return None
         shape = mt.get_shape()
         handles = []
         for index, size in zip(op.indices, shape):
@@ -852,8 +854,11 @@ def lower_kernel(kernel: tile.KernelOp) -> list[Operation]:
     runs them in order (each sees all that the ones before it wrote)."""
     name = kernel.sym_name.data
     launches = [op for op in kernel.body.block.ops if isinstance(op, loop.LaunchOp)]
-    if len(launches) == 1:
+    all_args = list(kernel.body.block.args)
+    if len(launches) == 1 and _args_of(kernel, launches[0]) == all_args:
         return list(_Lowering(kernel, launches[0], f"_{name}_kernel", f"launch_{name}").run())
+    # several launches, or arguments the host passes that no launch reads (a tensor
+    # used only for its dtype): an entry takes them all and passes each launch its own
     ops: list[Operation] = []
     calls, call_args = [], []
     for i, launch in enumerate(launches):

@@ -70,6 +70,17 @@ def _spans(op: Operation, handle: SSAValue, block: int) -> bool:
     )
 
 
+def _inputs(op: Operation) -> list[SSAValue]:
+    """The values an op reads: its operands and, for ops with regions (loops, ifs), the
+    values from outside that their bodies use."""
+    if not op.regions:
+        return list(op.operands)
+    inside = {r for inner in op.walk() for r in inner.results} | {
+        a for region in op.regions for b in region.blocks for a in b.args
+    }
+    return [o for inner in op.walk() for o in inner.operands if o not in inside]
+
+
 def _reduces_over(op: Operation, block: int) -> bool:
     if not isinstance(op, tile.ReduceOp):
         return False
@@ -128,7 +139,7 @@ class _Roller:
 
         op_level: dict[Operation, int] = {}
         for op in ops:
-            lv = max((level_of(o) for o in op.operands), default=0)
+            lv = max((level_of(o) for o in _inputs(op)), default=0)
             op_level[op] = lv
             for r in op.results:
                 level[r] = lv + 1 if _reduces_over(op, block) else lv

@@ -26,6 +26,21 @@ if TYPE_CHECKING:
 STAGES = ("tile", "loop", "mem", "triton")
 
 
+def _captured_key(v: Any) -> Hashable:
+    """A value a function argument captures is inlined into the kernel: numbers by
+    value, tensors by their specialization."""
+    if isinstance(v, bool | int | float):
+        return ("value", type(v), v)
+    return _arg_key(v)
+
+
+def _unwrap_constexpr(args: Sequence[Any]) -> tuple[Any, ...]:
+    """Call-site `hl.constexpr(v)` wrappers as their values (specialized by value)."""
+    from helion_mlir.language import constexpr
+
+    return tuple(a.value if isinstance(a, constexpr) else a for a in args)
+
+
 def _cell(c: Any) -> Any:
     try:
         return c.cell_contents
@@ -47,8 +62,9 @@ def _arg_key(a: Any) -> Hashable:
     if isinstance(a, types.FunctionType):
         # inlined into the kernel: its code and what it captures decide the kernel; the
         # captured tensors' data is read through the function at each call
-        cells = tuple(_arg_key(_cell(c)) for c in a.__closure__ or ())
-        return ("fn", a.__code__, cells)
+        cells = tuple(_captured_key(_cell(c)) for c in a.__closure__ or ())
+        defaults = tuple(_captured_key(d) for d in a.__defaults__ or ())
+        return ("fn", a.__code__, cells, defaults)
     try:
         hash(a)
         return ("obj", type(a), a)
@@ -85,16 +101,20 @@ class Kernel:
         return self._source
 
     def specialization_key(self, args: Sequence[Any]) -> Hashable:
-        return tuple(_arg_key(a) for a in args)
+        constexpr = self.source.constexpr_params
+        return tuple(
+            ("constexpr", a) if p in constexpr else _arg_key(a)
+            for p, a in zip(self.source.params, args)
+        )
 
     def bind(self, args: Sequence[Any]) -> BoundKernel:
         """The kernel compiled for the shapes, dtypes and devices of `args` (all of the
         kernel's parameters, in order; see `normalize_args` for calls with defaults)."""
-        args = tuple(args)
+        args = _unwrap_constexpr(args)
         self._check_arity(args)
         key = self.specialization_key(args)
         bound = self._bound.get(key)
-        if bound is None:
+        if bound is None or not bound.guards.hold():  # a global or closure constant changed
             bound = self._bound[key] = BoundKernel(self, args)
         return bound
 
@@ -124,6 +144,7 @@ class Kernel:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.source.params):
             args = self.normalize_args(args, kwargs)
+        args = _unwrap_constexpr(args)
         return self.bind(args)(*args)
 
     def reset(self) -> None:
@@ -147,6 +168,7 @@ class BoundKernel:
         self.module = fe.module
         self._host = fe.host
         self._sources = fe.sources
+        self.guards = fe.guards
         self.target = target.current(self.device)
         self._stages = pipelines.lower_config_free(self.module, self.target.spec())
         self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)

@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from helion_mlir import exc
 
@@ -48,6 +49,7 @@ def use_triton(interpret: bool) -> None:
     _interpret_language_helpers()
     _scalar_index_fix()
     _contiguous_atomic_operands()
+    _bfloat16_fixes()
 
 
 def _scalar_index_fix() -> None:
@@ -92,6 +94,54 @@ def _contiguous_atomic_operands() -> None:
     create_atomic_rmw.helion_mlir_fix = True  # type: ignore[attr-defined]
     InterpreterBuilder.create_atomic_rmw = create_atomic_rmw  # type: ignore[method-assign]
     InterpreterBuilder.create_atomic_cas = create_atomic_cas  # type: ignore[method-assign]
+
+
+def _bfloat16_fixes() -> None:
+    """Triton 3.6's interpreter holds bfloat16 as raw uint16 bits, and three of its ops
+    forget that: `tl.dot` multiplies the bits, casts between bfloat16 and anything but
+    float32 reinterpret numbers as bits, and float32 -> bfloat16 truncates where the
+    GPU rounds to nearest even. Route them all through float32, rounding properly."""
+    import numpy as np
+    import triton.language as tl
+    from triton.runtime.interpreter import InterpreterBuilder, TensorHandle, _get_np_dtype
+
+    if getattr(InterpreterBuilder.cast_impl, "helion_mlir_fix", False):
+        return
+
+    def to_f32(data: Any) -> Any:
+        return (data.astype(np.uint32) << 16).view(np.float32)
+
+    def to_bf16(data: Any) -> Any:
+        bits = np.ascontiguousarray(data, dtype=np.float32).view(np.uint32)
+        rounded = (bits + (((bits >> 16) & 1) + 0x7FFF)) >> 16
+        nan = np.isnan(data)
+        return np.where(nan, (bits >> 16) | 0x40, rounded).astype(np.uint16)
+
+    cast, dot = InterpreterBuilder.cast_impl, InterpreterBuilder.create_dot
+
+    def cast_impl(self, src, dst_type):  # type: ignore[no-untyped-def]
+        src_t, dst_t = src.dtype.scalar, dst_type.scalar
+        if src_t == tl.bfloat16 and dst_t != tl.bfloat16:
+            wide = TensorHandle(to_f32(src.data), tl.float32)
+            return wide if dst_t == tl.float32 else cast(self, wide, dst_type)
+        if dst_t == tl.bfloat16 and src_t != tl.bfloat16:
+            data = src.data.astype(np.float32) if src_t != tl.float32 else src.data
+            return TensorHandle(to_bf16(data), tl.bfloat16)
+        return cast(self, src, dst_type)
+
+    def create_dot(self, a, b, d, input_precision, max_num_imprecise_acc):  # type: ignore[no-untyped-def]
+        if tl.bfloat16 in (a.dtype.scalar, b.dtype.scalar):
+            a, b = (TensorHandle(to_f32(h.data), tl.float32) if h.dtype.scalar == tl.bfloat16 else h for h in (a, b))
+        return dot(self, a, b, d, input_precision, max_num_imprecise_acc)
+
+    cast_impl.helion_mlir_fix = True  # type: ignore[attr-defined]
+    InterpreterBuilder.cast_impl = cast_impl  # type: ignore[method-assign]
+    for name in ("create_si_to_fp", "create_ui_to_fp", "create_fp_to_si", "create_fp_to_ui",
+                 "create_fp_ext", "create_fp_trunc"):
+        setattr(InterpreterBuilder, name, lambda self, src, dst_type: self.cast_impl(src, dst_type))
+    InterpreterBuilder.create_int_cast = lambda self, src, dst_type, is_signed: self.cast_impl(src, dst_type)  # type: ignore[method-assign]
+    InterpreterBuilder.create_dot = create_dot  # type: ignore[method-assign]
+    assert _get_np_dtype(tl.bfloat16) == np.dtype(np.uint16)  # the layout these fixes assume
 
 
 def _interpret_language_helpers() -> None:

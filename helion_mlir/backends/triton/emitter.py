@@ -52,6 +52,8 @@ _BINARY_OPERATORS: dict[type[Operation], str] = {
     arith.AndIOp: "&",
     arith.OrIOp: "|",
     arith.XOrIOp: "^",
+    arith.ShLIOp: "<<",
+    arith.ShRSIOp: ">>",
 }
 
 _BINARY_CALLS: dict[type[Operation], str] = {
