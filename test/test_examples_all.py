@@ -18,12 +18,6 @@ from conftest import load_example
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 KNOWN_GAPS: dict[str, str] = {
-    "long_sum": "TypeMismatch: shape entries must be tiles or positive ints, got RegisteredBlockSize "
-    "(hl.zeros with a hl.register_block_size dim, matching the tiles of that block size)",
-    "jsd": "TypeMismatch: shape entries must be tiles or positive ints, got RegisteredBlockSize "
-    "(hl.zeros with a hl.register_block_size dim)",
-    "kl_div": "TypeMismatch: shape entries must be tiles or positive ints, got RegisteredBlockSize "
-    "(hl.zeros with a hl.register_block_size dim)",
     "rms_norm_bwd": "CompileError: AttributeError: module 'helion_mlir' has no attribute 'cdiv' "
     "(helion.cdiv on a registered block size in host code)",
     "layer_norm_bwd": "CompileError: AttributeError: module 'helion_mlir' has no attribute 'cdiv' "

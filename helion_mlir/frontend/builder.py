@@ -46,15 +46,21 @@ class Builder:
         # blocks of `:` dims over a power-of-two extent: block id -> extent; a static dim
         # of that size may be relabelled as the block
         self.whole_blocks: dict[int, int] = {}
+        # blocks of loops with a fixed block size: block id -> that size
+        self.sized_blocks: dict[int, int] = {}
+
+    def size_of(self, block: int) -> int | None:
+        """The size every tile of `block` has in every config, if fixed."""
+        return self.whole_blocks.get(block) or self.sized_blocks.get(block)
 
     def same_dim(self, a: Dim, b: Dim) -> bool:
         """Whether two dims are the same size in every config."""
         if a == b:
             return True
         if isinstance(a, int) and isinstance(b, Blk):
-            return self.whole_blocks.get(b.id) == a
+            return self.size_of(b.id) == a
         if isinstance(b, int) and isinstance(a, Blk):
-            return self.whole_blocks.get(a.id) == b
+            return self.size_of(a.id) == b
         return False
 
     def relabel(self, x: DTensor, dims: Sequence[Dim], both_ways: bool = False) -> DTensor:

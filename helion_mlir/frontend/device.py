@@ -125,6 +125,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             bounds = [b for v in registered for b in (v.low, v.high)]
             self.kernel.properties["block_size_vars"] = DenseArrayBase.from_list(i64, bounds)
         self.tunables: dict[str, SSAValue] = {}
+        self.var_blocks: dict[int, int] = {}  # registered block size -> its block
         self.guards = Guards()
         self.frame = Frame(src)
         self.frames_active = 0
@@ -624,7 +625,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         merged: list[Dim] = [1] * rank
         for t in tiles:
             for i, d in enumerate(t.dims, rank - t.rank):
-                if isinstance(d, Blk) and self.b.whole_blocks.get(d.id):
+                if isinstance(d, Blk) and self.b.size_of(d.id):
                     merged[i] = d
         if not any(isinstance(d, Blk) for d in merged):
             return args, kwargs
@@ -693,6 +694,8 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         for s in shape:
             if isinstance(s, TileValue):
                 dims.append(Blk(s.block))
+            elif s in self.block_vars:  # a registered block size: the block its loops share
+                dims.append(Blk(self.var_block(self.block_vars[s])))
             elif isinstance(s, int) and not isinstance(s, bool) and s > 0:
                 dims.append(s)
             else:

@@ -179,21 +179,36 @@ class LoopsMixin:
         self.blocks[block] = BlockInfo(extent, rdim, name or f"block {block}")
         return block
 
-    def _loop_blocks(self, loop: ast.For, begins: list[int], ends: list[int]) -> list[int]:
+    def _loop_blocks(self, loop: ast.For, spec: LoopSpec) -> list[int]:
+        """A block per dim of the loop; dims of one registered block size share its
+        block, and fixed sizes let static dims of that size stand for the block."""
         target = loop.target
         names = [e.id if isinstance(e, ast.Name) else "" for e in getattr(target, "elts", [target])]
-        if len(names) != len(ends):
+        if len(names) != len(spec.ends):
             base = target.id if isinstance(target, ast.Name) else "tile"
-            names = [f"{base}[{i}]" for i in range(len(ends))]
-        return [
-            self._new_block(e - b if isinstance(e, int) and isinstance(b, int) else None, name=n)
-            for b, e, n in zip(begins, ends, names)
-        ]
+            names = [f"{base}[{i}]" for i in range(len(spec.ends))]
+        blocks = []
+        for b, e, n, fixed in zip(spec.begins, spec.ends, names, spec.fixed):
+            extent = e - b if isinstance(e, int) and isinstance(b, int) else None
+            if fixed < 0:
+                blocks.append(self.var_block(-fixed - 1, extent, n))
+                continue
+            block = self._new_block(extent, name=n)
+            if fixed > 0 and not spec.scalar:
+                self.b.sized_blocks[block] = fixed
+            blocks.append(block)
+        return blocks
+
+    def var_block(self, var: int, extent: int | None = None, name: str = "") -> int:
+        """The block of registered block size `var`, made at its first use."""
+        if var not in self.var_blocks:
+            self.var_blocks[var] = self._new_block(extent, name=name or f"block_size {var}")
+        return self.var_blocks[var]
 
     def grid(self, loop: ast.For) -> None:
         assert isinstance(loop.iter, ast.Call)
         spec = self._tile_bounds(loop.iter)
-        blocks = self._loop_blocks(loop, spec.begins, spec.ends)
+        blocks = self._loop_blocks(loop, spec)
         body = Block(arg_types=[tile.TileType(k) for k in blocks])
         handles = [TileValue(a, k) for a, k in zip(body.args, blocks)]
         self._name_handles(loop.target, body.args)
@@ -250,7 +265,7 @@ class LoopsMixin:
         assert isinstance(loop.iter, ast.Call)
         spec = self._tile_bounds(loop.iter)
         begins, ends = spec.begins, spec.ends
-        blocks = self._loop_blocks(loop, begins, ends)
+        blocks = self._loop_blocks(loop, spec)
         carried = self.carried_names(assigned, promoted)
         inits = [self.as_carried(self.scope[n], loop) for n in carried]
         body = Block(arg_types=[tile.TileType(k) for k in blocks] + [v.value.type for v in inits])

@@ -179,8 +179,11 @@ class _Converter:
         entry = self.kernel.body.block
         loops = [op for op in self.kernel.walk() if isinstance(op, tile.GridOp | tile.ForOp)]
         dot_blocks = _dot_blocks(self.kernel)
+        # (block, loop, dim), in block order; loops sharing a registered block size
+        # share its block
         blocks = sorted(
-            (tile.block_of(h), lp, i) for lp in loops for i, h in enumerate(lp.handles)
+            ((tile.block_of(h), lp, i) for lp in loops for i, h in enumerate(lp.handles)),
+            key=lambda t: (t[0], loops.index(t[1]), t[2]),
         )
         self.sizes: dict[int, SSAValue] = {}
         params: list[Operation] = self._registered_params(blocks, dot_blocks)

@@ -39,16 +39,30 @@ def kernels(module: ModuleOp) -> Iterator[tile.KernelOp]:
             yield op
 
 
-def handle_defs(kernel: Operation) -> dict[int, SSAValue]:
-    """Block id -> the `!tile.tile` value that introduces it, for tile-level kernels."""
-    defs: dict[int, SSAValue] = {}
+def handle_defs(kernel: Operation) -> dict[int, list[SSAValue]]:
+    """Block id -> the `!tile.tile` values that introduce it, for tile-level kernels
+    (loops sharing a registered block size share its block)."""
+    defs: dict[int, list[SSAValue]] = {}
     for op in kernel.walk():
         if isinstance(op, tile.GridOp | tile.ForOp):
             for h in op.handles:
-                defs[tile.block_of(h)] = h
+                defs.setdefault(tile.block_of(h), []).append(h)
         elif isinstance(op, tile.RDimOp):
-            defs[tile.block_of(op.result)] = op.result
+            defs.setdefault(tile.block_of(op.result), []).append(op.result)
     return defs
+
+
+def handle_in_scope(handles: list[SSAValue], user: Operation) -> SSAValue | None:
+    """The handle among `handles` that `user` sees: one whose loop (or rdim's block)
+    encloses it."""
+    for h in handles:
+        scope = h.owner.parent_block() if isinstance(h.owner, Operation) else h.owner
+        op: Operation | None = user
+        while op is not None:
+            if op.parent_block() is scope:
+                return h
+            op = op.parent_op()
+    return None
 
 
 def identity(kind: tile.ReduceKind, element_type: Attribute) -> FloatAttr | IntegerAttr:

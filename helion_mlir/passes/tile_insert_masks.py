@@ -21,7 +21,7 @@ from xdsl.ir import Attribute, Operation, SSAValue
 from xdsl.passes import ModulePass
 
 from helion_mlir.dialects import tile
-from helion_mlir.passes.ir_utils import handle_defs, identity, kernels
+from helion_mlir.passes.ir_utils import handle_defs, handle_in_scope, identity, kernels
 
 
 def _zero(element_type: Attribute) -> FloatAttr | IntegerAttr:
@@ -41,12 +41,16 @@ def _mask(
     operand_index: int,
     blocks: list[int],
     fill: FloatAttr | IntegerAttr,
-    handles: dict[int, SSAValue],
+    handles: dict[int, list[SSAValue]],
 ) -> None:
     value = user.operands[operand_index]
+    # a block without a handle in scope is one of a registered block size used outside
+    # its loops: its tiles hold what the kernel put there, lane for lane
+    seen = {b: handle_in_scope(handles.get(b, []), user) for b in blocks}
+    blocks = [b for b in blocks if seen[b] is not None]
     if not blocks or _masked(value, blocks, fill):
         return
-    mask = tile.MaskOp(value, [handles[b] for b in blocks], fill)
+    mask = tile.MaskOp(value, [seen[b] for b in blocks], fill)  # type: ignore[misc]
     mask.result.name_hint = value.name_hint
     user.parent_block().insert_op_before(mask, user)  # type: ignore[union-attr]
     user.operands[operand_index] = mask.result

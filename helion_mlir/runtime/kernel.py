@@ -110,6 +110,9 @@ class Kernel:
     def bind(self, args: Sequence[Any]) -> BoundKernel:
         """The kernel compiled for the shapes, dtypes and devices of `args` (all of the
         kernel's parameters, in order; see `normalize_args` for calls with defaults)."""
+        args = tuple(args)
+        if len(args) < len(self.source.params):  # the rest from the defaults
+            args = self.normalize_args(args, {})
         args = _unwrap_constexpr(args)
         self._check_arity(args)
         key = self.specialization_key(args)
@@ -255,8 +258,10 @@ class BoundKernel:
             self._compiled[key] = fn
         return fn
 
-    def __call__(self, *args: Any) -> Any:
-        return self.compile_config(self.config)(*args)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs or len(args) != len(self.kernel.source.params):
+            args = self.kernel.normalize_args(args, kwargs)
+        return self.compile_config(self.config)(*_unwrap_constexpr(args))
 
 
 def _device_of(args: Sequence[Any]) -> str:
