@@ -24,7 +24,6 @@ KNOWN_GAPS: dict[str, str] = {
     "(helion.cdiv on a registered block size in host code)",
     "matmul_split_k": "CompileError: TypeError: unsupported operand type(s) for +: 'int' and 'Tunable' "
     "(a hl.register_tunable value in host arithmetic / as a block size)",
-    "jagged_sum": "UndefinedName: module has no attribute 'jagged_tile' (hl.jagged_tile)",
 }
 
 

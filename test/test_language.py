@@ -376,3 +376,30 @@ def test_bool_stores_in_every_indexing_form(indexing):
     x = torch.randn(16, 32)
     got = is_positive.bind((x,)).compile_config({"indexing": indexing})(x)
     assert torch.equal(got, x > 0)
+
+
+@helion.kernel()
+def jagged_row_max(x_values: torch.Tensor, x_offsets: torch.Tensor) -> torch.Tensor:
+    num_segments = x_offsets.size(0) - 1
+    out = torch.empty([num_segments], dtype=x_values.dtype, device=x_values.device)
+    for tile_b in hl.tile(num_segments):
+        starts = x_offsets[tile_b]
+        lengths = x_offsets[tile_b.index + 1] - starts
+        best = hl.full([tile_b], float("-inf"), dtype=torch.float32)
+        for tile_k in hl.jagged_tile(lengths):
+            v = hl.load(x_values, [starts[:, None] + tile_k.index[None, :]])
+            valid = tile_k.index[None, :] < lengths[:, None]
+            best = torch.maximum(best, torch.where(valid, v, float("-inf")).amax(dim=1))
+        out[tile_b] = best
+    return out
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_jagged_tile_masks_each_lane_at_its_length(seed):
+    lengths = torch.tensor([3, 1, 7, 2, 5, 4])
+    offsets = torch.cat([torch.zeros(1, dtype=torch.long), lengths.cumsum(0)])
+    x = torch.randn(int(offsets[-1]))
+    want = torch.stack([x[offsets[i] : offsets[i + 1]].max() for i in range(len(lengths))])
+    bound = jagged_row_max.bind((x, offsets))
+    config = bound.config_spec.random_config(seed)
+    torch.testing.assert_close(bound.compile_config(config)(x, offsets), want)

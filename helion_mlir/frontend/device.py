@@ -126,6 +126,8 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             self.kernel.properties["block_size_vars"] = DenseArrayBase.from_list(i64, bounds)
         self.tunables: dict[str, SSAValue] = {}
         self.var_blocks: dict[int, int] = {}  # registered block size -> its block
+        # blocks of `hl.jagged_tile` loops in scope -> (handle, per-lane lengths)
+        self.jagged: dict[int, tuple[SSAValue, DTensor]] = {}
         self.guards = Guards()
         self.frame = Frame(src)
         self.frames_active = 0
@@ -201,7 +203,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 raise self.error(exc.UnsupportedSyntax, "`for ... else` is not supported in device code", s)
             case ast.For(target=target, iter=ast.Call(func=func) as it, body=body):
                 fn = self.expr(func)
-                if fn in (hl.tile, hl.grid, range):
+                if fn in (hl.tile, hl.grid, range, hl.jagged_tile):
                     self.device_for(s)
                 elif fn is hl.static_range:
                     self.unrolled(target, self.expr(it), body, s)
@@ -377,7 +379,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         fixes the eviction policy (else the config picks it)."""
         indices, dims, newaxes = self.subscript(t, items, node)
         result = tile.tile_tensor(to_xdsl(t.meta.dtype), dims)
-        op = tile.LoadOp(t.arg, indices, result, self.mem_ids, mask(dims) if mask else None)
+        op = tile.LoadOp(t.arg, indices, result, self.mem_ids, self.access_mask(dims, mask, node))
         if eviction is not None:
             op.properties["eviction_policy"] = StringAttr(eviction)
         self.b.emit(op)
@@ -403,8 +405,39 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         if newaxes:
             raise self.error(exc.InvalidIndex, "None is not allowed when storing", node)
         v = self.value_for(t, dims, value, node)
-        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids, mask(dims) if mask else None))
+        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids, self.access_mask(dims, mask, node)))
         self.mem_ids += 1
+
+    def access_mask(
+        self, dims: list[Dim], given: Callable[[list[Dim]], SSAValue | None] | None, node: ast.AST
+    ) -> SSAValue | None:
+        """The lanes an access touches: the kernel's mask, and within `hl.jagged_tile`
+        loops only the lanes below each lane's own length."""
+        masks = [given(dims)] if given is not None else []
+        for block, (handle, lengths) in self.jagged.items():
+            if Blk(block) not in dims:
+                continue
+            if not set(lengths.dims) <= set(dims):
+                raise self.error(
+                    exc.ShapeMismatch,
+                    f"an access along a jagged tile must also index the dims its lengths "
+                    f"span {self.show(lengths.dims)}; this one spans {self.show(dims)}",
+                    node,
+                )
+            index = DTensor(self.b.emit(tile.IndexOp(handle)).results[0], (Blk(block),), torch.int32)
+            below = self.binop(operator.lt, self._spread(index, dims), self._spread(lengths, dims), node)
+            masks.append(self.b.broadcast(below, dims).value)
+        masks = [m for m in masks if m is not None]
+        if not masks:
+            return None
+        out = masks[0]
+        for m in masks[1:]:
+            out = self.b.emit(arith.AndIOp(out, m)).results[0]
+        return out
+
+    def _spread(self, x: DTensor, dims: list[Dim]) -> DTensor:
+        """`x` with size-1 dims where `dims` has dims that `x` lacks (its own in order)."""
+        return self.b.reshape(x, [d if d in x.dims else 1 for d in dims])
 
     def value_for(self, t: HostTensor, dims: list[Dim], value: Any, node: ast.AST) -> DTensor:
         """`value` as a tile of `dims` in `t`'s dtype, to be written into `t`."""

@@ -37,6 +37,8 @@ class LoopSpec:
     scalar: bool  # hl.grid: the loop variables are indices, not tiles
     # `range`/`hl.grid` with a step: trip k stands for index start + k * step
     stepped: tuple[int, int] | None = None
+    # `hl.jagged_tile(lengths)`: the per-lane lengths its accesses are masked by
+    jagged: Any = None
 
     def attach(self, op: tile.GridOp | tile.ForOp) -> None:
         if any(self.fixed):
@@ -67,6 +69,8 @@ class LoopsMixin:
         fn = self.expr(call.func)
         args = [self.expr(a) for a in call.args]
         kwargs = {k.arg: self.expr(k.value) for k in call.keywords}
+        if fn is hl.jagged_tile:
+            return self._jagged_bounds(args, kwargs, call)
         scalar = fn is hl.grid or fn is range
         name = "hl.tile" if fn is hl.tile else "range" if fn is range else "hl.grid"
         allowed = {"block_size"} if fn is hl.tile else set()
@@ -130,6 +134,17 @@ class LoopsMixin:
                 )
             sizes = [-(self.block_vars[s] + 1) if s in self.block_vars else s or 0 for s in sizes]
         return LoopSpec(begins_l, ends_l, multi, sizes, scalar, stepped)
+
+    def _jagged_bounds(self, args: list[Any], kwargs: dict[str, Any], call: ast.AST) -> LoopSpec:
+        lengths = args[0] if len(args) == 1 and not kwargs else None
+        if not (isinstance(lengths, DTensor) and lengths.rank >= 1 and is_index_dtype(lengths.dtype)):
+            raise self.error(
+                exc.TypeMismatch,
+                "hl.jagged_tile takes one integer device tensor: each lane's length",
+                call,
+            )
+        longest = self.torch_call(("fn", "amax"), lambda t: t.amax(), (lengths,), {}, call)
+        return LoopSpec([0], [longest], False, [0], False, jagged=lengths)
 
     def _stepped(self, name: str, begin: Any, end: Any, step: Any, call: ast.AST) -> tuple[int, int]:
         if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step)) or not step:
@@ -273,6 +288,8 @@ class LoopsMixin:
         self._name_handles(loop.target, body.args)
         outer_block, outer_scope = self.b.block, dict(self.scope)
         self.b.block = body
+        if spec.jagged is not None:
+            self.jagged[blocks[0]] = (body.args[0], spec.jagged)
         try:
             self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
             for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
@@ -285,6 +302,7 @@ class LoopsMixin:
         finally:
             self.b.block = outer_block
             self.scope = outer_scope
+            self.jagged.pop(blocks[0], None)
         self.at(loop)
         op = tile.ForOp(
             [self.bound(v) for v in begins],

@@ -39,6 +39,13 @@ def grid(begin_or_end: Any, end_or_none: Any = None, /) -> Any:
     raise _outside("grid")
 
 
+def jagged_tile(lengths: Any) -> Any:
+    """Iterate over tiles of `[0, lengths.amax())` inside a tile whose lanes each have
+    their own length (`lengths`, a tensor over the enclosing tile): accesses along this
+    tile only touch each lane's first `lengths[lane]` elements."""
+    raise _outside("jagged_tile")
+
+
 def static_range(begin_or_end: int, end_or_none: int | None = None, step: int = 1, /) -> range:
     """Like `range`, unrolled when compiling: the body is repeated once per index."""
     if end_or_none is None:
@@ -292,6 +299,7 @@ __all__ = [
     "dot",
     "full",
     "grid",
+    "jagged_tile",
     "join",
     "load",
     "reduce",
