@@ -95,5 +95,9 @@ class InvalidArgument(HelionError):
     """A kernel was called with arguments it cannot take."""
 
 
+class AutotuneError(HelionError):
+    """Tuning cannot go on (e.g. the default config itself fails)."""
+
+
 class InternalError(HelionError):
     """A bug in helion_mlir: please report it with the kernel that triggered it."""

@@ -150,6 +150,11 @@ class Kernel:
         args = _unwrap_constexpr(args)
         return self.bind(args)(*args)
 
+    def autotune(self, args: Sequence[Any], *, force: bool = False) -> Config:
+        """Tune the specialization of `args` now (see `BoundKernel.autotune`)."""
+        args = tuple(args)
+        return self.bind(args).autotune(args, force=force)
+
     def reset(self) -> None:
         """Forget every compiled specialization."""
         self._bound.clear()
@@ -218,6 +223,18 @@ class BoundKernel:
 
         return pipelines.bind(self.module, dict(config))
 
+    def kernel_source(self, config: Config) -> str:
+        """The generated module (Triton kernel and launcher) of a normalized config."""
+        return self._kernel_source(config)
+
+    @property
+    def launcher_name(self) -> str:
+        return self._launcher_name
+
+    def host_function(self, launcher: Callable[..., Any]) -> Callable[..., Any]:
+        """The kernel's host code around `launcher` in place of the launch."""
+        return self._host.wrapper(self._sources)(launcher)
+
     def _kernel_source(self, config: Config) -> str:
         from helion_mlir.backends.triton.emitter import emit_module
 
@@ -261,7 +278,28 @@ class BoundKernel:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.kernel.source.params):
             args = self.kernel.normalize_args(args, kwargs)
-        return self.compile_config(self.config)(*_unwrap_constexpr(args))
+        args = _unwrap_constexpr(args)
+        if self._config is None and self._should_tune():
+            self.autotune(args)
+        return self.compile_config(self.config)(*args)
+
+    # -- tuning -----------------------------------------------------------------------
+
+    def _should_tune(self) -> bool:
+        """Several given configs are always raced; with none, the effort decides."""
+        n = len(self.kernel.configs)
+        return n >= 2 or (n == 0 and self.kernel.settings.effort(self.device) != "none")
+
+    def autotune(self, args: Sequence[Any], *, force: bool = False) -> Config:
+        """Find the best config on `args` (from the disk cache unless `force`), print
+        it, and run it from now on."""
+        from helion_mlir.tuner.autotune import autotune
+
+        settings = self.kernel.settings
+        if force:
+            settings = settings.replace(force_autotune=True)
+        self._config = autotune(self, _unwrap_constexpr(tuple(args)), settings)
+        return self._config
 
 
 def _device_of(args: Sequence[Any]) -> str:

@@ -17,11 +17,17 @@ from helion_mlir import exc
 _MODULES: dict[str, ModuleType] = {}
 
 
-def cache_dir() -> Path:
-    root = os.environ.get("HELION_MLIR_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "helion_mlir"
+def cache_root() -> Path:
+    """`$HELION_MLIR_CACHE_DIR`, else `~/.cache/helion_mlir` (or under `$XDG_CACHE_HOME`)."""
+    return Path(
+        os.environ.get("HELION_MLIR_CACHE_DIR")
+        or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "helion_mlir")
     )
-    path = Path(root) / "kernels"
+
+
+def cache_dir() -> Path:
+    """Where generated kernel modules are written."""
+    path = cache_root() / "kernels"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -163,17 +169,27 @@ def _interpret_language_helpers() -> None:
                 setattr(module, attr, InterpretedFunction(value.fn))
 
 
-def load(source: str) -> ModuleType:
-    """Import `source` as a module from a file named by its hash (written atomically)."""
-    digest = hashlib.sha256(source.encode()).hexdigest()[:24]
-    if digest in _MODULES:
-        return _MODULES[digest]
-    path = cache_dir() / f"k_{digest}.py"
+def write(source: str) -> Path:
+    """The file holding `source`, named by its hash (written atomically if new)."""
+    path = cache_dir() / f"k_{_digest(source)}.py"
     if not path.exists() or path.read_text() != source:
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "w") as f:
             f.write(source)
         os.replace(tmp, path)
+    return path
+
+
+def _digest(source: str) -> str:
+    return hashlib.sha256(source.encode()).hexdigest()[:24]
+
+
+def load(source: str) -> ModuleType:
+    """Import `source` as a module from its file (see `write`), once per process."""
+    digest = _digest(source)
+    if digest in _MODULES:
+        return _MODULES[digest]
+    path = write(source)
     name = f"helion_mlir_kernel_{digest}"
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None

@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from helion_mlir import exc
+
 
 def _env_bool(name: str, default: bool) -> bool:
     v = os.environ.get(name)
@@ -14,17 +16,67 @@ def _env_bool(name: str, default: bool) -> bool:
     return v.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _env_float(name: str, default: float | None) -> float | None:
+    v = os.environ.get(name)
+    return float(v) if v not in (None, "") else default
+
+
+def _env_int(name: str, default: int | None) -> int | None:
+    v = os.environ.get(name)
+    return int(v) if v not in (None, "") else default
+
+
+EFFORTS = ("none", "quick", "full")
+
+
 @dataclass
 class Settings:
     """How a kernel is compiled and tuned."""
 
     static_shapes: bool = field(default_factory=lambda: _env_bool("HELION_STATIC_SHAPES", True))
-    autotune_effort: str = field(
-        default_factory=lambda: os.environ.get("HELION_AUTOTUNE_EFFORT", "none")
+    # None: "quick" on a GPU, "none" on the CPU (the interpreter is too slow to search)
+    autotune_effort: str | None = field(
+        default_factory=lambda: os.environ.get("HELION_AUTOTUNE_EFFORT") or None
     )
+    autotuner: str = field(default_factory=lambda: os.environ.get("HELION_AUTOTUNER", "surrogate"))
+    autotune_budget_seconds: float | None = field(
+        default_factory=lambda: _env_float("HELION_AUTOTUNE_BUDGET_SECONDS", None)
+    )
+    autotune_precompile: bool = field(
+        default_factory=lambda: _env_bool("HELION_AUTOTUNE_PRECOMPILE", True)
+    )
+    autotune_compile_timeout: float = field(
+        default_factory=lambda: _env_float("HELION_AUTOTUNE_COMPILE_TIMEOUT", 60.0)  # type: ignore[return-value]
+    )
+    autotune_run_timeout: float = field(
+        default_factory=lambda: _env_float("HELION_AUTOTUNE_RUN_TIMEOUT", 30.0)  # type: ignore[return-value]
+    )
+    autotune_random_seed: int | None = field(
+        default_factory=lambda: _env_int("HELION_AUTOTUNE_RANDOM_SEED", None)
+    )
+    autotune_accuracy_check: bool = field(
+        default_factory=lambda: _env_bool("HELION_AUTOTUNE_ACCURACY_CHECK", True)
+    )
+    autotune_progress_bar: bool = field(
+        default_factory=lambda: _env_bool("HELION_AUTOTUNE_PROGRESS_BAR", True)
+    )
+    force_autotune: bool = field(default_factory=lambda: _env_bool("HELION_FORCE_AUTOTUNE", False))
+    skip_cache: bool = field(default_factory=lambda: _env_bool("HELION_SKIP_CACHE", False))
     print_output_code: bool = field(
         default_factory=lambda: _env_bool("HELION_PRINT_OUTPUT_CODE", False)
     )
+
+    def __post_init__(self) -> None:
+        if self.autotune_effort is not None and self.autotune_effort not in EFFORTS:
+            raise exc.InvalidArgument(
+                f"autotune_effort must be one of {', '.join(EFFORTS)}, got {self.autotune_effort!r}"
+            )
+
+    def effort(self, device: str) -> str:
+        """The effort to tune with on `device` ('cpu' or 'cuda')."""
+        if self.autotune_effort is not None:
+            return self.autotune_effort
+        return "none" if device == "cpu" else "quick"
 
     @classmethod
     def names(cls) -> set[str]:

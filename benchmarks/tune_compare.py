@@ -1,0 +1,125 @@
+"""Tuning on the GPU, helion_mlir against helion 1.5.1, in one run.
+
+For softmax, rms_norm, layer_norm, matmul and attention at the benchmark shapes, tune
+the same kernel source (examples/*.py, loaded once as written for helion_mlir and once
+with `import helion` for helion 1.5.1) at quick effort with each compiler, check the
+tuned kernel against PyTorch, and time it with `triton.testing.do_bench` (median). Prints
+per kernel: tuning wall time and tuned kernel time for both, and writes JSON.
+
+    python benchmarks/tune_compare.py --json out.json [--kernels softmax,matmul] [--only mlir|helion]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("HELION_AUTOTUNE_EFFORT", "quick")  # both compilers read it
+os.environ.setdefault("HELION_AUTOTUNE_BENCHMARK_SUBPROCESS", "0")  # helion 1.5.1 tunes reliably so
+
+
+def shapes(torch: Any) -> dict[str, tuple[str, str, tuple[Any, ...], Any]]:
+    """kernel -> (example file, function, args, reference function)."""
+    dev, bf16 = "cuda", torch.bfloat16
+    x = torch.randn(4096, 8192, device=dev, dtype=bf16)
+    w = torch.randn(8192, device=dev, dtype=bf16)
+    b = torch.randn(8192, device=dev, dtype=bf16)
+    a, m = torch.randn(4096, 4096, device=dev, dtype=bf16), torch.randn(4096, 4096, device=dev, dtype=bf16)
+    q, k, v = (torch.randn(4, 32, 2048, 128, device=dev, dtype=bf16) for _ in range(3))
+    F = torch.nn.functional
+    return {
+        "softmax": ("softmax", "softmax", (x,), lambda x: torch.softmax(x.float(), -1).to(x.dtype)),
+        "rms_norm": ("rms_norm", "rms_norm_fwd", (x, w, 1e-5), lambda x, w, e: F.rms_norm(x.float(), [x.size(-1)], w.float(), e).to(x.dtype)),
+        "layer_norm": ("layer_norm", "layer_norm", (x, w, b, 1e-5), lambda x, w, b, e: F.layer_norm(x.float(), [x.size(-1)], w.float(), b.float(), e).to(x.dtype)),
+        "matmul": ("matmul", "matmul", (a, m), lambda a, m: a @ m),
+        "attention": ("attention", "attention", (q, k, v), lambda q, k, v: F.scaled_dot_product_attention(q, k, v)),
+    }
+
+
+def load(example: str, for_helion: bool) -> Any:
+    """examples/<example>.py, as written (helion_mlir) or importing helion 1.5.1."""
+    text = (ROOT / "examples" / f"{example}.py").read_text()
+    if for_helion:
+        text = text.replace("import helion_mlir.language as hl", "import helion.language as hl")
+        text = text.replace("import helion_mlir as helion", "import helion")
+    path = Path(tempfile.mkdtemp()) / f"{example}_{'helion' if for_helion else 'mlir'}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def first(out: Any) -> Any:
+    return out[0] if isinstance(out, tuple) else out
+
+
+def measure(name: str, kernel: Any, args: tuple[Any, ...], ref: Any, torch: Any) -> dict[str, Any]:
+    from triton.testing import do_bench
+
+    start = time.monotonic()
+    kernel.autotune(args, force=True)
+    tune_s = time.monotonic() - start
+    out = first(kernel(*args))
+    want = ref(*args)
+    err = float((out.float() - want.float()).abs().max())
+    ms = float(do_bench(lambda: kernel(*args), warmup=25, rep=200, return_mode="median"))
+    return {"tune_s": round(tune_s, 1), "ms": ms, "max_abs_err": err}
+
+
+def helion_import() -> None:
+    """helion 1.5.1 imports on torch 2.11 only once this name exists."""
+    import torch._inductor.runtime.triton_compat as compat
+
+    if not hasattr(compat, "IntelGPUError"):
+        compat.IntelGPUError = type("IntelGPUError", (Exception,), {})  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--kernels", default="softmax,rms_norm,layer_norm,matmul,attention")
+    parser.add_argument("--only", choices=["mlir", "helion"], default=None)
+    parser.add_argument("--json")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    import torch
+
+    print(torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
+    results: dict[str, Any] = {}
+    table = shapes(torch)
+    for name in args.kernels.split(","):
+        example, fn, kargs, ref = table[name]
+        row: dict[str, Any] = {}
+        for side in ("mlir", "helion"):
+            if args.only and side != args.only:
+                continue
+            if side == "helion":
+                helion_import()
+            try:
+                kernel = getattr(load(example, side == "helion"), fn)
+                row[side] = measure(name, kernel, kargs, ref, torch)
+            except Exception as e:  # report and go on to the next
+                row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
+            print(name, side, row[side], flush=True)
+        results[name] = row
+    print()
+    print(f"{'kernel':12s} {'mlir tune s':>11s} {'mlir ms':>9s} {'helion tune s':>13s} {'helion ms':>9s}")
+    for name, row in results.items():
+        m, h = row.get("mlir", {}), row.get("helion", {})
+        print(f"{name:12s} {m.get('tune_s', '-')!s:>11s} {m.get('ms', float('nan')):9.4f} "
+              f"{h.get('tune_s', '-')!s:>13s} {h.get('ms', float('nan')):9.4f}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

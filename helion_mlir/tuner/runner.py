@@ -1,0 +1,298 @@
+"""Running candidate configs of one bound kernel for the tuner: compile (on a GPU, in
+parallel worker processes first), run once and compare with the default config's
+result, then time. A candidate that fails to compile, raises, runs past its timeout or
+computes something else is counted and given an infinite time; the search goes on."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import signal
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING, Any
+
+from helion_mlir import exc
+from helion_mlir.runtime.config import Config
+
+if TYPE_CHECKING:
+    from helion_mlir.runtime.kernel import BoundKernel
+    from helion_mlir.runtime.settings import Settings
+
+FAILURES = ("compile", "error", "timeout", "mismatch")
+
+
+class RunTimeout(Exception):
+    """A candidate ran past its time."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Interrupt the body after `seconds` (main thread only; elsewhere, no limit). The
+    interpreter checks for the signal between Python steps, so CPU runs stop promptly."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RunTimeout(f"ran past {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _tensors(value: Any) -> list[Any]:
+    """The tensors in a result (a tensor, or tuples, lists and dicts of them)."""
+    import torch
+
+    if isinstance(value, torch.Tensor):
+        return [value]
+    if isinstance(value, tuple | list):
+        return [t for v in value for t in _tensors(v)]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in _tensors(v)]
+    return []
+
+
+def _clone(args: Sequence[Any]) -> list[Any]:
+    import torch
+
+    return [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+
+
+def close_enough(got: Any, want: Any) -> bool:
+    """Same dtype and shape, and values within 1e-2 (absolute tolerance scaled by the
+    expected values' size); integers and bools exactly."""
+    import torch
+
+    if got.shape != want.shape or got.dtype != want.dtype:
+        return False
+    if not want.dtype.is_floating_point:
+        return bool(torch.equal(got, want))
+    g, w = got.double(), want.double()
+    finite = torch.isfinite(w)
+    scale = max(1.0, float(w[finite].pow(2).mean().sqrt())) if finite.any() else 1.0
+    return bool(torch.allclose(g, w, rtol=1e-2, atol=1e-2 * scale, equal_nan=True))
+
+
+class Runner:
+    """Measures configs of `bound` on `args`; `evaluate` is what a search calls."""
+
+    def __init__(self, bound: BoundKernel, args: Sequence[Any], settings: Settings):
+        self.bound = bound
+        self.args = list(args)
+        self.settings = settings
+        self.gpu = bound.device != "cpu"
+        self.compile: Callable[[Config], Callable[..., Any]] = bound.compile_config
+        self.failures: Counter[str] = Counter()
+        self.reasons: dict[str, str] = {}  # a sample message per kind of failure
+        self.timings: dict[str, float] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self.baseline = self._outputs(bound.config_spec.default_config())
+
+    def _outputs(self, config: Config) -> list[Any]:
+        """What the default config computes: its results and the arguments it wrote."""
+        args = _clone(self.args)
+        try:
+            out = self.compile(config)(*args)
+            self._sync()
+        except exc.HelionError:
+            raise
+        except Exception as e:
+            raise exc.AutotuneError(
+                f"the default config fails, so there is nothing to check candidates against: "
+                f"{type(e).__name__}: {e}"
+            ) from e
+        return _tensors(out) + _tensors(args)
+
+    def _sync(self) -> None:
+        if self.gpu:
+            import torch
+
+            torch.cuda.synchronize()
+
+    # -- a batch ------------------------------------------------------------------------
+
+    def evaluate(self, configs: list[Config]) -> list[float]:
+        """The time (ms) of each config; math.inf for each that failed."""
+        failed = self.precompile(configs) if self.gpu and self.settings.autotune_precompile else {}
+        times = []
+        for config in configs:
+            key = config.to_json()
+            if key in failed:
+                self._fail(failed[key][0], failed[key][1])
+                times.append(math.inf)
+            else:
+                times.append(self.measure(config))
+            self.timings[key] = times[-1]
+        return times
+
+    def _fail(self, kind: str, reason: str) -> float:
+        self.failures[kind] += 1
+        self.reasons.setdefault(kind, reason)
+        return math.inf
+
+    def measure(self, config: Config) -> float:
+        """Run `config` once against the baseline, then time it."""
+        args = _clone(self.args)
+        try:
+            with deadline(self.settings.autotune_run_timeout):
+                fn = self.compile(config)
+                out = fn(*args)
+                self._sync()
+        except RunTimeout as e:
+            return self._fail("timeout", str(e))
+        except Exception as e:  # the candidate's own failure, whatever it is
+            kind = "compile" if _is_compile_error(e) else "error"
+            return self._fail(kind, f"{type(e).__name__}: {str(e)[:200]}")
+        got = _tensors(out) + _tensors(args)
+        if self.settings.autotune_accuracy_check and (
+            len(got) != len(self.baseline)
+            or not all(close_enough(g, w) for g, w in zip(got, self.baseline))
+        ):
+            return self._fail("mismatch", f"{config} disagrees with the default config")
+        try:
+            with deadline(self.settings.autotune_run_timeout):
+                return self._time(fn, args)
+        except RunTimeout as e:
+            return self._fail("timeout", str(e))
+
+    def _time(self, fn: Callable[..., Any], args: list[Any]) -> float:
+        if not self.gpu:  # the interpreter: one run is all there is time for
+            start = time.perf_counter()
+            fn(*args)
+            return (time.perf_counter() - start) * 1e3
+        from triton.testing import do_bench
+
+        return float(do_bench(lambda: fn(*args), warmup=5, rep=20, return_mode="median"))
+
+    # -- parallel compilation (GPU) -----------------------------------------------------
+
+    def precompile(self, configs: list[Config]) -> dict[str, tuple[str, str]]:
+        """Compile a batch in worker processes (Triton caches the binaries on disk, where
+        the timed runs find them); the configs that failed, with why."""
+        from helion_mlir.runtime import loader
+
+        launch = self._launch_args()
+        jobs: dict[str, Future[str | None]] = {}
+        pool = self._workers()
+        for config in configs:
+            try:
+                source = self.bound.kernel_source(config)
+            except Exception as e:  # the compiler rejected it: no need to ask Triton
+                jobs[config.to_json()] = _done(f"compile: {type(e).__name__}: {e}")
+                continue
+            path = loader.write(source)
+            jobs[config.to_json()] = pool.submit(_compile_in_worker, str(path), self.bound.launcher_name, launch)
+        failed: dict[str, tuple[str, str]] = {}
+        stop = time.monotonic() + self.settings.autotune_compile_timeout
+        hung = False
+        for key, job in jobs.items():
+            try:
+                error = job.result(timeout=max(0.0, stop - time.monotonic()))
+            except FutureTimeout:
+                failed[key] = ("timeout", f"compiling ran past {self.settings.autotune_compile_timeout:g} s")
+                hung = True
+                continue
+            except Exception as e:  # the worker died (a crashing compiler)
+                failed[key] = ("compile", f"{type(e).__name__}: {e}")
+                self._discard_workers()
+                continue
+            if error is not None:
+                kind, _, reason = error.partition(": ")
+                failed[key] = (kind, reason)
+        if hung:
+            self._discard_workers()
+        return failed
+
+    def _launch_args(self) -> list[Any]:
+        """The arguments the host code hands the launcher, as shapes to rebuild."""
+        import torch
+
+        captured: list[Any] = []
+        self.bound.host_function(lambda *a: captured.extend(a))(*_clone(self.args))
+        return [
+            ("tensor", tuple(a.shape), tuple(a.stride()), str(a.dtype), str(a.device))
+            if isinstance(a, torch.Tensor)
+            else ("value", a)
+            for a in captured
+        ]
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+
+            n = max(1, min(os.cpu_count() or 1, 16))
+            self._pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+        return self._pool
+
+    def _discard_workers(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            for process in list(getattr(pool, "_processes", {}).values()):
+                process.kill()
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        self._discard_workers()
+
+    def failure_summary(self) -> str:
+        parts = [f"{self.failures[k]} {k}" for k in FAILURES if self.failures[k]]
+        return ", ".join(parts)
+
+
+def _done(value: str) -> Future[str | None]:
+    f: Future[str | None] = Future()
+    f.set_result(value)
+    return f
+
+
+def _is_compile_error(e: BaseException) -> bool:
+    names = {t.__name__ for t in type(e).__mro__}
+    return bool(names & {"CompilationError", "OutOfResources", "CompileTimeAssertionFailure", "PTXASError"}) or (
+        "PassManager::run failed" in str(e)
+    )
+
+
+def _rebuild(arg: Any) -> Any:
+    """A launcher argument from its description: tensors zero-filled (so that indices
+    read from them stay in bounds)."""
+    import torch
+
+    if arg[0] != "tensor":
+        return arg[1]
+    _, shape, stride, dtype, device = arg
+    t = torch.empty_strided(shape, stride, dtype=getattr(torch, dtype.removeprefix("torch.")), device=device)
+    return t.zero_()
+
+
+def _compile_in_worker(path: str, launcher: str, launch: list[Any]) -> str | None:
+    """In a worker process: import a generated module and run its launcher once on
+    zero-filled arguments of the right shapes, which makes Triton compile (and cache)
+    the kernel. None if it worked, else `kind: message`."""
+    import importlib.util
+
+    import torch
+
+    try:
+        spec = importlib.util.spec_from_file_location(f"_candidate_{os.getpid()}", path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        args = [_rebuild(a) for a in launch]
+        getattr(module, launcher)(*args)
+        torch.cuda.synchronize()
+    except Exception as e:
+        kind = "compile" if _is_compile_error(e) else "error"
+        return f"{kind}: {type(e).__name__}: {str(e)[:300]}"
+    return None

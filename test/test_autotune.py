@@ -1,0 +1,191 @@
+"""The tuner end to end on the CPU (Triton's interpreter): candidates that fail to
+compile, raise, hang or compute something else are skipped and counted; the result is
+printed the way Helion prints it, cached on disk, and reused by a new process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+import torch
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+from helion_mlir import exc
+from helion_mlir.tuner import cache
+from helion_mlir.tuner.autotune import cache_fields
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _add(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for tile in hl.tile(out.size()):
+        out[tile] = x[tile] + y[tile]
+    return out
+
+
+def make_add(**settings):
+    return helion.kernel(**settings)(_add)
+
+
+GOOD = [{"block_sizes": [8, 8]}, {"block_sizes": [16, 16]}, {"block_sizes": [32, 4]}]
+
+
+class CompilationError(Exception):
+    """Named like Triton's, so the runner counts it as a compile failure."""
+
+
+def planted(bound, plan):
+    """`bound.compile_config` with failures planted for some block sizes."""
+    real = bound.compile_config
+
+    def compile_config(config=None):
+        kind = plan.get(tuple(bound.normalize(config)["block_sizes"]))
+        fn = real(config)
+        if kind == "compile":
+            raise CompilationError("planted: does not compile")
+        if kind == "error":
+            return lambda *a: (_ for _ in ()).throw(RuntimeError("planted: raises"))
+        if kind == "hang":
+            return lambda *a: time.sleep(3600)
+        if kind == "wrong":
+            return lambda *a: fn(*a) + 1
+        return fn
+
+    bound.compile_config = compile_config
+
+
+def test_planted_failures_are_skipped_and_counted(capsys):
+    plan = {(4, 4): "compile", (2, 2): "error", (1, 1): "hang", (2, 8): "wrong"}
+    configs = [{"block_sizes": list(b)} for b in plan] + GOOD
+    kernel = make_add(configs=configs, autotune_run_timeout=1.0, skip_cache=True, autotune_progress_bar=False)
+    x, y = torch.randn(20, 30), torch.randn(20, 30)
+    bound = kernel.bind((x, y))
+    planted(bound, plan)
+    torch.testing.assert_close(bound(x, y), x + y)
+    assert list(bound.config["block_sizes"]) in [c["block_sizes"] for c in GOOD]
+    err = capsys.readouterr().err
+    assert "after searching 7 configs (1 compile, 1 error, 1 timeout, 1 mismatch failed)" in err
+    assert "@helion.kernel(config=helion.Config(" in err
+
+
+@pytest.mark.parametrize("strategy", ["random", "pattern", "de", "surrogate"])
+def test_each_strategy_finishes_with_a_correct_config_despite_failures(strategy):
+    kernel = make_add(
+        autotune_effort="quick",
+        autotuner=strategy,
+        autotune_random_seed=1,
+        autotune_budget_seconds=20,
+        autotune_run_timeout=1.0,
+        skip_cache=True,
+        autotune_progress_bar=False,
+    )
+    x, y = torch.randn(9, 12), torch.randn(9, 12)
+    bound = kernel.bind((x, y))
+    # every config with a block of 1 fails, in turns, each of the four ways
+    kinds = ["compile", "error", "hang", "wrong"]
+    plan = {(a, b): kinds[(a + b) % 4] for a in (1, 2, 4, 8, 16) for b in (1, 2, 4, 8, 16) if 1 in (a, b)}
+    planted(bound, plan)
+    config = bound.autotune((x, y))
+    assert 1 not in config["block_sizes"]
+    torch.testing.assert_close(bound(x, y), x + y)
+
+
+def test_quick_effort_on_the_cpu_is_bounded():
+    kernel = make_add(autotune_effort="quick", skip_cache=True, autotune_progress_bar=False)
+    x, y = torch.randn(64, 64), torch.randn(64, 64)
+    start = time.monotonic()
+    torch.testing.assert_close(kernel(x, y), x + y)
+    assert time.monotonic() - start < 120
+
+
+def test_default_config_failing_is_an_autotune_error():
+    kernel = make_add(configs=GOOD, skip_cache=True, autotune_progress_bar=False)
+    x, y = torch.randn(8, 8), torch.randn(8, 8)
+    bound = kernel.bind((x, y))
+    planted(bound, {tuple(bound.config_spec.default_config()["block_sizes"]): "error"})
+    with pytest.raises(exc.AutotuneError, match="default config fails"):
+        bound(x, y)
+
+
+# -- the disk cache -----------------------------------------------------------------------
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys, torch
+    sys.path.insert(0, {test_dir!r})
+    from test_autotune import make_add
+    kernel = make_add(autotune_effort="quick", autotune_random_seed=0, autotune_progress_bar=False)
+    x, y = torch.ones(16, 16), torch.ones(16, 16)
+    assert torch.equal(kernel(x, y), x + y)
+    print("CONFIG", kernel.bind((x, y)).config.to_json())
+    """
+)
+
+
+def run_script(tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "HELION_MLIR_CACHE_DIR": str(tmp_path)}
+    code = SCRIPT.format(test_dir=str(ROOT / "test"))
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_cache_hit_in_a_new_process_skips_tuning(tmp_path):
+    first = run_script(tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "Autotuning complete" in first.stderr
+    second = run_script(tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert "Autotuning complete" not in second.stderr
+    config = lambda out: [line for line in out.splitlines() if line.startswith("CONFIG")]  # noqa: E731
+    assert config(first.stdout) == config(second.stdout)
+
+
+def test_two_processes_tuning_at_once_both_finish_with_a_valid_cache(tmp_path):
+    env = {**os.environ, "HELION_MLIR_CACHE_DIR": str(tmp_path)}
+    code = SCRIPT.format(test_dir=str(ROOT / "test"))
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        assert p.returncode == 0, err
+    entries = list((tmp_path / "autotune").glob("*.best_config"))
+    assert len(entries) == 1
+    assert "block_sizes" in json.loads(entries[0].read_text())["config"]
+    assert not list((tmp_path / "autotune").glob("*.tmp"))
+
+
+def test_corrupt_cache_entry_is_ignored_with_a_warning_and_rewritten(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELION_MLIR_CACHE_DIR", str(tmp_path))
+    kernel = make_add(autotune_effort="quick", autotune_random_seed=0, autotune_progress_bar=False)
+    x, y = torch.ones(8, 8), torch.ones(8, 8)
+    bound = kernel.bind((x, y))
+    fields = cache_fields(bound, (x, y))
+    path = cache.store(fields, bound.config_spec.default_config())
+    path.write_text('{"key": {"truncated')
+    with pytest.warns(UserWarning, match="unreadable autotune cache entry"):
+        bound(x, y)
+    assert cache.load(fields) is not None
+
+
+def test_cached_config_is_used_and_stale_entries_for_other_keys_are_not(tmp_path, monkeypatch):
+    monkeypatch.setenv("HELION_MLIR_CACHE_DIR", str(tmp_path))
+    kernel = make_add(autotune_effort="quick", autotune_progress_bar=False)
+    x, y = torch.ones(8, 8), torch.ones(8, 8)
+    bound = kernel.bind((x, y))
+    planted_config = bound.normalize({"block_sizes": [2, 4]})
+    cache.store(cache_fields(bound, (x, y)), planted_config)
+    bound(x, y)
+    assert bound.config == planted_config
+    other = kernel.bind((torch.ones(8, 16), torch.ones(8, 16)))
+    assert cache.load(cache_fields(other, (torch.ones(8, 16), torch.ones(8, 16)))) is None
+
+
+def test_settings_reject_unknown_effort():
+    with pytest.raises(exc.InvalidArgument, match="autotune_effort"):
+        make_add(autotune_effort="medium")

@@ -1,0 +1,287 @@
+"""The autotuner's search strategies against mocked benchmarks: a bowl over the config
+space with one planted fastest config and a region of failing configs. No kernel is
+compiled; the matmul example only supplies a real ConfigSpec."""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+
+import pytest
+import torch
+from conftest import load_example
+
+import helion_mlir as helion
+from helion_mlir import exc
+from helion_mlir.dialects import cfg
+from helion_mlir.tuner.config_spec import ConfigSpec, Slot
+from helion_mlir.tuner.encoding import Space, config_key
+from helion_mlir.tuner.search import STRATEGIES, Budget, Search, make_search
+
+PID_TYPES = ["flat", "xyz", "persistent_blocked", "persistent_interleaved"]
+
+
+def slot(key, index, domain, default):
+    return Slot(key, index, domain, default, "test")
+
+
+BLOCK_0 = slot("block_sizes", 0, cfg.Pow2Attr(16, 256), 32)
+BLOCK_1 = slot("block_sizes", 1, cfg.Pow2Attr(16, 256), 32)
+ORDER = slot("loop_orders", 0, cfg.PermAttr(3), [0, 1, 2])
+CHUNK = slot("reduction_loops", 0, cfg.ChunkAttr(16, 256), None)
+WARPS = slot("num_warps", None, cfg.Pow2Attr(1, 32), 4)
+INDEXING = slot(
+    "indexing", 0, cfg.EnumAttr(["pointer", "block_ptr", "tensor_descriptor"]), "pointer"
+)
+FLATTEN = slot("range_flattens", 0, cfg.EnumAttr([None, False, True]), None)
+PID = slot("pid_type", None, cfg.EnumAttr(PID_TYPES), "flat")
+TWO_PIDS = slot("pid_type", None, cfg.EnumAttr(["flat", "persistent_blocked"]), "flat")
+SM = slot("num_sm_multiplier", None, cfg.Pow2Attr(1, 8), 1)
+
+# 5 * 5 * 6 * 5 * 6 * 3 * 3 * (2 + 2 * 4) = 405,000 legal configs
+MID = ConfigSpec([BLOCK_0, BLOCK_1, ORDER, CHUNK, WARPS, INDEXING, FLATTEN, PID, SM])
+# 5 * 6 * 6 * 3 * (2 + 2 * 4) = 5,400
+MINI = ConfigSpec([BLOCK_0, ORDER, WARPS, INDEXING, PID, SM])
+# 5 * 6 * (1 + 1 * 4) = 150: small enough for random search to cover
+TINY = ConfigSpec([BLOCK_0, WARPS, TWO_PIDS, SM])
+
+PLANTED = {
+    "block_sizes": [128, 64],
+    "loop_orders": [[1, 0, 2]],
+    "reduction_loops": [64],
+    "num_warps": 8,
+    "indexing": ["block_ptr"],
+    "range_flattens": [True],
+    "pid_type": "persistent_blocked",
+    "num_sm_multiplier": 4,  # only reachable through a persistent pid_type
+}
+
+
+def planted(spec: ConfigSpec) -> helion.Config:
+    """PLANTED cut to the keys (and list lengths) of `spec`."""
+    values = {k: v for k, v in PLANTED.items() if k in spec.keys}
+    values = {k: v[: len(spec.keys[k])] if spec.is_list(k) else v for k, v in values.items()}
+    return Space(spec).decode(Space(spec).encode(values))
+
+
+class Bowl:
+    """A benchmark stand-in: time grows with the distance to the planted config; big
+    blocks with few warps fail. Records every batch."""
+
+    def __init__(self, spec: ConfigSpec, best: helion.Config | None = None):
+        self.space = Space(spec)
+        self.target = self.space.encode(best if best is not None else planted(spec))
+        self.batches: list[list[helion.Config]] = []
+
+    def __call__(self, configs: list[helion.Config]) -> list[float]:
+        self.batches.append(configs)
+        return [self.time(c) for c in configs]
+
+    def time(self, config: helion.Config) -> float:
+        if config.get("block_sizes", [0])[0] == 256 and config.get("num_warps", 4) <= 2:
+            return math.inf
+        point = self.space.encode(config)
+        cost = 1.0
+        for ordered, p, t in zip(self.space.ordered, point, self.target):
+            cost += 0.3 * (p - t) ** 2 if ordered else 0.4 * (p != t)
+        return cost
+
+    @property
+    def evaluated(self) -> list[helion.Config]:
+        return [c for batch in self.batches for c in batch]
+
+
+def run(name, spec, evaluate, budget=400, **kwargs) -> tuple[Search, helion.Config, float]:
+    search = make_search(name, spec, evaluate, Budget(budget), **kwargs)
+    config, t = search.run()
+    return search, config, t
+
+
+@pytest.fixture(scope="module")
+def mm_spec() -> ConfigSpec:
+    matmul = load_example("matmul").matmul
+    return matmul.bind((torch.randn(64, 64), torch.randn(64, 64))).config_spec
+
+
+# -- each strategy finds the planted config ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, spec, effort",
+    [
+        ("random", TINY, "full"),
+        ("pattern", MINI, "full"),
+        ("de", MINI, "full"),
+        ("surrogate", MINI, "quick"),
+        ("surrogate", MID, "full"),
+    ],
+)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_finds_planted_config(name, spec, effort, seed):
+    bowl = Bowl(spec)
+    search, config, t = run(name, spec, bowl, seed=seed, effort=effort)
+    assert (config, t) == (planted(spec), 1.0)
+    assert search.evaluations == len(bowl.evaluated) <= (40 if effort == "quick" else 400)
+
+
+def test_random_search_covers_a_small_space_once():
+    bowl = Bowl(TINY)
+    search, _, _ = run("random", TINY, bowl, effort="full")
+    assert search.evaluations == 150
+    assert len({config_key(c) for c in bowl.evaluated}) == 150
+
+
+# -- the contract every strategy keeps ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+@pytest.mark.parametrize("effort, limit", [("quick", 40), ("full", 400)])
+def test_real_space_contract(name, effort, limit, mm_spec):
+    """On matmul's space: default first, each config once and legal, limits kept."""
+    best = mm_spec.random_config(7)
+    bowl = Bowl(mm_spec, best)
+    search, config, t = run(name, mm_spec, bowl, budget=1000, effort=effort)
+    evaluated = bowl.evaluated
+    assert evaluated[0] == mm_spec.default_config()
+    assert len({config_key(c) for c in evaluated}) == len(evaluated) == search.evaluations
+    assert search.evaluations <= limit
+    assert all(mm_spec.normalize(dict(c)) == c for c in evaluated)
+    assert [c for c, _ in search.history] == evaluated
+    assert t == min(t for _, t in search.history) < bowl.time(mm_spec.default_config())
+    assert isinstance(config, helion.Config) and mm_spec.normalize(dict(config)) == config
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+@pytest.mark.parametrize("budget", [0, 1, 7, 33])
+def test_budget_bounds_evaluations(name, budget):
+    bowl = Bowl(MID)
+    search, _, _ = run(name, MID, bowl, budget=budget, effort="full")
+    assert search.evaluations == len(bowl.evaluated) <= budget
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_no_batch_starts_after_the_deadline(name):
+    bowl = Bowl(MID)
+    budget = Budget(400)
+
+    def evaluate(configs):
+        budget.deadline = time.monotonic()  # the deadline passes during the first batch
+        return bowl(configs)
+
+    search = make_search(name, MID, evaluate, budget, effort="full")
+    search.run()
+    assert len(bowl.batches) == 1 and search.evaluations == len(bowl.batches[0])
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_seeds_follow_the_default_in_the_first_batch(name):
+    bowl = Bowl(MID)
+    seeds = [MID.random_config(1), MID.default_config(), MID.random_config(2)]
+    run(name, MID, bowl, seeds=seeds)
+    assert bowl.batches[0][:3] == [MID.default_config(), seeds[0], seeds[2]]
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_all_failures_give_the_default(name):
+    calls = []
+
+    def evaluate(configs):
+        calls.extend(configs)
+        return [math.inf] * len(configs)
+
+    search, config, t = run(name, MID, evaluate)
+    assert (config, t) == (MID.default_config(), math.inf)
+    assert 1 <= search.evaluations == len(calls) <= 40
+    assert len({config_key(c) for c in calls}) == len(calls)
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_empty_space(name):
+    search, config, t = run(name, ConfigSpec([]), lambda configs: [0.5] * len(configs))
+    assert (config, t) == (helion.Config(), 0.5)
+    assert search.history == [(helion.Config(), 0.5)]
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_deterministic_for_a_seed(name):
+    def trace(seed):
+        bowl = Bowl(MID)
+        run(name, MID, bowl, seed=seed, effort="full")
+        return [config_key(c) for c in bowl.evaluated]
+
+    assert trace(3) == trace(3)
+    assert trace(3) != trace(4)
+
+
+def test_unknown_names():
+    with pytest.raises(exc.InvalidArgument, match="random, pattern, de, surrogate"):
+        make_search("anneal", MID, Bowl(MID), Budget(10))
+    with pytest.raises(exc.InvalidArgument, match="quick, full"):
+        make_search("random", MID, Bowl(MID), Budget(10), effort="max")
+
+
+def test_nan_counts_as_failure():
+    search, config, t = run("random", TINY, lambda configs: [math.nan] * len(configs))
+    assert (config, t) == (TINY.default_config(), math.inf)
+
+
+# -- encoding ----------------------------------------------------------------------------
+
+
+def test_points_round_trip(mm_spec):
+    space = Space(mm_spec)
+    assert space.decode(space.default) == mm_spec.default_config()
+    for seed in range(20):
+        config = mm_spec.random_config(seed)
+        assert space.decode(space.encode(config)) == config
+
+
+def test_legalize_resets_persistent_only_keys():
+    space = Space(MINI)
+    persistent = space.encode({"pid_type": "persistent_interleaved", "num_sm_multiplier": 8})
+    assert space.legalize(persistent) == persistent
+    flat = list(persistent)
+    flat[MINI.slots.index(PID)] = 0
+    assert space.decode(space.legalize(tuple(flat)))["num_sm_multiplier"] == 1
+
+
+def test_neighbours(mm_spec):
+    space = Space(mm_spec)
+    here = space.default
+    near = space.neighbours(here)
+    assert here not in near and len(set(near)) == len(near)
+    configs = [space.decode(p) for p in near]
+    assert all(mm_spec.normalize(dict(c)) == c for c in configs)
+    # one ordered step: num_warps 4 -> 2 or 8; enums: every other value
+    assert {c["num_warps"] for c in configs} == {2, 4, 8}
+    assert {c["pid_type"] for c in configs} == set(PID_TYPES)
+    # flat pid_type: num_sm_multiplier stays put
+    assert {c["num_sm_multiplier"] for c in configs} == {1}
+    # block sizes also move in pairs
+    assert {"block_sizes": [64, 16, 32]} in [{"block_sizes": c["block_sizes"]} for c in configs]
+
+
+def test_big_permutations_step_by_swaps():
+    space = Space(ConfigSpec([slot("loop_orders", 0, cfg.PermAttr(4), [0, 1, 2, 3])]))
+    orders = [space.decode(p)["loop_orders"][0] for p in space.neighbours(space.default)]
+    assert len(orders) == 6
+    assert all(sum(a != b for a, b in zip(o, range(4))) == 2 for o in orders)
+
+
+def test_perturb_stays_legal_and_close(mm_spec):
+    space = Space(mm_spec)
+    rng = random.Random(0)
+    for _ in range(200):
+        p = space.perturb(space.default, rng, radius=2)
+        assert sum(a != b for a, b in zip(p, space.default)) <= 2
+        config = space.decode(p)
+        assert mm_spec.normalize(dict(config)) == config
+
+
+def test_config_key_is_canonical_json():
+    a = helion.Config(num_warps=4, block_sizes=[16, 32])
+    b = helion.Config(block_sizes=(16, 32), num_warps=4)
+    assert config_key(a) == config_key(b) == json.dumps({"block_sizes": [16, 32], "num_warps": 4})
+    assert config_key({"flag": False}) != config_key({"flag": 0})
