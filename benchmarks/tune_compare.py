@@ -110,7 +110,9 @@ def main() -> None:
             except Exception as e:  # report and go on to the next
                 row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
             print(name, side, row[side], flush=True)
-        results[name] = row
+            results[name] = row
+            if args.json:  # after each measurement: a run cut short keeps what it has
+                Path(args.json).write_text(json.dumps(results, indent=1))
     print()
     print(f"{'kernel':12s} {'mlir tune s':>11s} {'mlir ms':>9s} {'helion tune s':>13s} {'helion ms':>9s}")
     for name, row in results.items():
