@@ -67,11 +67,14 @@ def _scope_dims(lp: tile.GridOp | tile.ForOp) -> int:
     return dims
 
 
-def default_block_size(extent: int | None, in_dot: bool, dims: int, reduces: bool) -> int:
+def default_block_size(
+    extent: int | None, in_dot: bool, dims: int, reduces: bool, gpu: bool = False
+) -> int:
     """The block size of the default config: a heuristic start for the search, sharing
-    an elementwise budget of lanes among the `dims` tiled dims in scope."""
+    an elementwise budget of lanes among the `dims` tiled dims in scope; matmul dims get
+    tensor-core sized blocks on a GPU."""
     if in_dot:
-        size = 32
+        size = 64 if gpu else 32
     elif reduces:
         size = 1
     else:
@@ -80,11 +83,11 @@ def default_block_size(extent: int | None, in_dot: bool, dims: int, reduces: boo
 
 
 def _block_param(
-    index: int, block: int, extent: int | None, in_dot: bool, dims: int, reduces: bool
+    index: int, block: int, extent: int | None, in_dot: bool, dims: int, reduces: bool, gpu: bool
 ) -> cfg.ParamOp:
     low = DOT_MIN_BLOCK if in_dot else 1
     high = max(low, next_pow2(extent)) if extent is not None else 1024
-    default = max(low, default_block_size(extent, in_dot, dims, reduces))
+    default = max(low, default_block_size(extent, in_dot, dims, reduces, gpu))
     slot = cfg.RefAttr("block_sizes", index, cfg.Pow2Attr(low, high), default)
     param = cfg.ParamOp(slot)
     param.result.name_hint = f"block_size.{block}"
@@ -137,6 +140,7 @@ class _Converter:
 
     def __post_init__(self) -> None:
         self.counters: dict[str, int] = {}
+        self.gpu = self.target.kind == "cuda"
 
     def slot(self, key: str, domain: cfg.Domain, default: cfg.ConfigValue) -> cfg.RefAttr:
         """The next slot of a list-valued key."""
@@ -202,13 +206,15 @@ class _Converter:
             extent = _extent(lp.lbs[dim], lp.ubs[dim])
             reduces = isinstance(lp, tile.GridOp) and _has_rdim(lp)
             param = _block_param(
-                index, block, extent, block in dot_blocks, _scope_dims(lp), reduces
+                index, block, extent, block in dot_blocks, _scope_dims(lp), reduces, self.gpu
             )
             index += 1
             params.append(param)
             self.sizes[block] = param.result
         warps = cfg.ParamOp(cfg.RefAttr("num_warps", None, cfg.Pow2Attr(1, 32), 4))
-        stages = cfg.ParamOp(cfg.RefAttr("num_stages", None, cfg.IntRangeAttr(1, 8), 1))
+        # software pipelining pays off for matmul loops on a GPU
+        default_stages = 3 if self.gpu and dot_blocks else 1
+        stages = cfg.ParamOp(cfg.RefAttr("num_stages", None, cfg.IntRangeAttr(1, 8), default_stages))
         warps.result.name_hint, stages.result.name_hint = "num_warps", "num_stages"
         first = entry.first_op
         for p in (*params, warps, stages):
@@ -259,7 +265,7 @@ class _Converter:
                 (
                     default_block_size(
                         _extent(lp.lbs[d], lp.ubs[d]), in_dot, _scope_dims(lp),
-                        isinstance(lp, tile.GridOp) and _has_rdim(lp),
+                        isinstance(lp, tile.GridOp) and _has_rdim(lp), self.gpu,
                     )
                     for _, lp, d in users
                 ),

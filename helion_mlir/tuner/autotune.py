@@ -107,7 +107,10 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
             best, best_time = min(zip(candidates, times), key=lambda p: p[1])
         else:
             budget = Budget(MAX_EVALUATIONS.get(effort, 40), deadline)
-            strategy = make_search(settings.autotuner, bound.config_spec, evaluate, budget, seed=seed, effort=effort)
+            seeds = _seeds(bound)
+            strategy = make_search(
+                settings.autotuner, bound.config_spec, evaluate, budget, seed=seed, effort=effort, seeds=seeds
+            )
             best, best_time = strategy.run()
     finally:
         runner.close()
@@ -129,6 +132,20 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
         file=sys.stderr,
     )
     return best
+
+
+def _seeds(bound: BoundKernel) -> list[Config]:
+    from helion_mlir.tuner.seeds import seed_configs
+
+    out: list[Config] = []
+    for raw in seed_configs(bound.config_spec, bound.device != "cpu"):
+        try:
+            config = bound.normalize(raw)
+        except exc.InvalidConfig:
+            continue  # a shape this kernel's space cannot hold
+        if config not in out:
+            out.append(config)
+    return out
 
 
 def _progress(settings: Settings, total: int) -> Any:

@@ -97,7 +97,6 @@ class Runner:
         self.failures: Counter[str] = Counter()
         self.reasons: dict[str, str] = {}  # a sample message per kind of failure
         self.timings: dict[str, float] = {}
-        self._pool: ProcessPoolExecutor | None = None
         self.baseline = self._outputs(bound.config_spec.default_config())
 
     def _outputs(self, config: Config) -> list[Any]:
@@ -229,26 +228,38 @@ class Runner:
         ]
 
     def _workers(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            import multiprocessing
-
-            n = max(1, min(os.cpu_count() or 1, 16))
-            self._pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
-        return self._pool
+        return _shared_workers()
 
     def _discard_workers(self) -> None:
-        pool, self._pool = self._pool, None
+        global _POOL
+        pool, _POOL = _POOL, None
         if pool is not None:
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.kill()
             pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        self._discard_workers()
+        """The workers stay up for the next tuning in this process (they take seconds
+        to start); `atexit` ends them."""
 
     def failure_summary(self) -> str:
         parts = [f"{self.failures[k]} {k}" for k in FAILURES if self.failures[k]]
         return ", ".join(parts)
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _shared_workers() -> ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        import atexit
+        import multiprocessing
+
+        n = max(1, min(os.cpu_count() or 1, 16))
+        _POOL = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+    return _POOL
 
 
 def _done(value: str) -> Future[str | None]:

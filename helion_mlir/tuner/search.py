@@ -52,7 +52,8 @@ class Effort:
 
 
 EFFORTS = {
-    "quick": Effort(evaluations=40, initial=12, copies=2, generations=5, population=8, batch=6),
+    # batches big enough to keep a GPU machine's compile workers busy
+    "quick": Effort(evaluations=40, initial=16, copies=2, generations=5, population=8, batch=12),
     "full": Effort(evaluations=400, initial=50, copies=5, generations=20, population=20, batch=20),
 }
 
