@@ -53,7 +53,7 @@ class Effort:
 
 EFFORTS = {
     # batches big enough to keep a GPU machine's compile workers busy
-    "quick": Effort(evaluations=40, initial=16, copies=2, generations=5, population=8, batch=12),
+    "quick": Effort(evaluations=40, initial=12, copies=2, generations=5, population=8, batch=10),
     "full": Effort(evaluations=400, initial=50, copies=5, generations=20, population=20, batch=20),
 }
 
