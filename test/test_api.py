@@ -290,8 +290,15 @@ def test_default_config(matmul_example, softmax_example, add_example, mm_args):
     mm = matmul_example.matmul.bind(mm_args).config_spec.default_config()
     assert isinstance(mm, helion.Config)
     common = {
-        "block_sizes", "range_unroll_factors", "range_num_stages", "range_multi_buffers",
-        "range_flattens", "num_warps", "num_stages", "indexing", "pid_type",
+        "block_sizes",
+        "range_unroll_factors",
+        "range_num_stages",
+        "range_multi_buffers",
+        "range_flattens",
+        "num_warps",
+        "num_stages",
+        "indexing",
+        "pid_type",
         "num_sm_multiplier",
     }
     assert set(mm) == common | {"loop_orders", "l2_groupings", "load_eviction_policies"}

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -65,7 +66,9 @@ def planted(bound, plan):
 def test_planted_failures_are_skipped_and_counted(capsys):
     plan = {(4, 4): "compile", (2, 2): "error", (1, 1): "hang", (2, 8): "wrong"}
     configs = [{"block_sizes": list(b)} for b in plan] + GOOD
-    kernel = make_add(configs=configs, autotune_run_timeout=1.0, skip_cache=True, autotune_progress_bar=False)
+    kernel = make_add(
+        configs=configs, autotune_run_timeout=1.0, skip_cache=True, autotune_progress_bar=False
+    )
     x, y = torch.randn(20, 30), torch.randn(20, 30)
     bound = kernel.bind((x, y))
     planted(bound, plan)
@@ -91,7 +94,12 @@ def test_each_strategy_finishes_with_a_correct_config_despite_failures(strategy)
     bound = kernel.bind((x, y))
     # every config with a block of 1 fails, in turns, each of the four ways
     kinds = ["compile", "error", "hang", "wrong"]
-    plan = {(a, b): kinds[(a + b) % 4] for a in (1, 2, 4, 8, 16) for b in (1, 2, 4, 8, 16) if 1 in (a, b)}
+    plan = {
+        (a, b): kinds[(a + b) % 4]
+        for a in (1, 2, 4, 8, 16)
+        for b in (1, 2, 4, 8, 16)
+        if 1 in (a, b)
+    }
     planted(bound, plan)
     config = bound.autotune((x, y))
     assert 1 not in config["block_sizes"]
@@ -133,7 +141,9 @@ SCRIPT = textwrap.dedent(
 def run_script(tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "HELION_MLIR_CACHE_DIR": str(tmp_path)}
     code = SCRIPT.format(test_dir=str(ROOT / "test"))
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_cache_hit_in_a_new_process_skips_tuning(tmp_path):
@@ -150,7 +160,16 @@ def test_cache_hit_in_a_new_process_skips_tuning(tmp_path):
 def test_two_processes_tuning_at_once_both_finish_with_a_valid_cache(tmp_path):
     env = {**os.environ, "HELION_MLIR_CACHE_DIR": str(tmp_path)}
     code = SCRIPT.format(test_dir=str(ROOT / "test"))
-    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     for p in procs:
         out, err = p.communicate(timeout=300)
         assert p.returncode == 0, err
@@ -189,3 +208,26 @@ def test_cached_config_is_used_and_stale_entries_for_other_keys_are_not(tmp_path
 def test_settings_reject_unknown_effort():
     with pytest.raises(exc.InvalidArgument, match="autotune_effort"):
         make_add(autotune_effort="medium")
+
+
+def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatch):
+    """Once half a batch has compiled, a straggler gets a few times the median compile
+    time; it is counted as a timeout and the batch goes on without it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helion_mlir.runtime.settings import Settings
+    from helion_mlir.tuner import runner
+
+    monkeypatch.setattr(runner, "STRAGGLER_MIN_S", 0.5)
+    r = runner.Runner.__new__(runner.Runner)
+    r.settings, r._stuck = Settings(), set()
+    release = threading.Event()
+    with ThreadPoolExecutor(6) as pool:
+        jobs = {f"fast{i}": pool.submit(time.sleep, 0.05) for i in range(5)}
+        jobs["slow"] = pool.submit(release.wait, 60)
+        start = time.monotonic()
+        given_up = r._wait(jobs)
+        waited = time.monotonic() - start
+        release.set()
+    assert given_up == ["slow"]
+    assert waited < 5, waited

@@ -7,6 +7,7 @@ import json
 
 import pytest
 import torch
+from conftest import needs_block_ptr
 
 import helion_mlir as helion
 from helion_mlir.exc import InvalidConfig
@@ -271,6 +272,7 @@ def test_table_lists_every_slot(mm_spec, sm_spec):
     assert "loop.reduce_for" in sm_spec.table()
 
 
+@needs_block_ptr
 def test_access_slots_mean_the_same_access_rolled_or_persistent(softmax_example):
     """indexing[k] is keyed by the access's mem_id: rolling re-reads the load in each
     stage, and every copy keeps the load's slot, so the store is always indexing[1]."""

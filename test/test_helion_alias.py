@@ -196,7 +196,10 @@ def test_register_block_size(helion_module):
     expected = x.var(-1, unbiased=False)
     torch.testing.assert_close(mod.row_var(x), expected, rtol=1e-4, atol=1e-4)
     bound = mod.row_var.bind((x,))
-    for config in (helion_mlir.Config(block_sizes=[4, 64]), helion_mlir.Config(block_sizes=[16, 128])):
+    for config in (
+        helion_mlir.Config(block_sizes=[4, 64]),
+        helion_mlir.Config(block_sizes=[16, 128]),
+    ):
         torch.testing.assert_close(bound.compile_config(config)(x), expected, rtol=1e-4, atol=1e-4)
 
 

@@ -4,6 +4,7 @@ control flow on device scalars, and their errors."""
 
 import pytest
 import torch
+from conftest import needs_block_ptr
 
 import helion_mlir as helion
 import helion_mlir.language as hl
@@ -312,7 +313,9 @@ def combine_ops(x: torch.Tensor) -> torch.Tensor:
         v = x[tm, :]
         total = hl.reduce(lambda a, b: a + b, v, dim=1, keep_dims=True)
         position = v * 0 + hl.arange(n).to(torch.float32)[None, :]
-        _, where = hl.reduce(argmax_combine, (v, position), dim=1, other=(float("-inf"), 0.0), keep_dims=True)
+        _, where = hl.reduce(
+            argmax_combine, (v, position), dim=1, other=(float("-inf"), 0.0), keep_dims=True
+        )
         out[tm, 0, :] = total + v * 0
         out[tm, 1, :] = where + v * 0
         out[tm, 2, :] = hl.associative_scan(lambda a, b: torch.maximum(a, b), v, dim=1)
@@ -371,7 +374,9 @@ def is_positive(x: torch.Tensor) -> torch.Tensor:
     return out
 
 
-@pytest.mark.parametrize("indexing", ["pointer", "block_ptr", "tensor_descriptor"])
+@pytest.mark.parametrize(
+    "indexing", ["pointer", pytest.param("block_ptr", marks=needs_block_ptr), "tensor_descriptor"]
+)
 def test_bool_stores_in_every_indexing_form(indexing):
     x = torch.randn(16, 32)
     got = is_positive.bind((x,)).compile_config({"indexing": indexing})(x)

@@ -4,6 +4,7 @@ user's line."""
 
 import pytest
 import torch
+from conftest import needs_block_ptr
 
 import helion_mlir as helion
 import helion_mlir.language as hl
@@ -23,7 +24,7 @@ def keep_positive(x: torch.Tensor) -> torch.Tensor:
     "config",
     [
         {"block_sizes": [4, 8]},
-        {"block_sizes": [16, 16], "indexing": "block_ptr"},
+        pytest.param({"block_sizes": [16, 16], "indexing": "block_ptr"}, marks=needs_block_ptr),
         {"block_sizes": [8, 4], "indexing": "tensor_descriptor"},
     ],
 )
@@ -33,6 +34,7 @@ def test_load_and_store_with_extra_masks(config):
     torch.testing.assert_close(keep_positive.bind((x,)).compile_config(config)(x), want)
 
 
+@needs_block_ptr
 def test_masked_accesses_stay_pointers_and_keep_their_policy():
     code = keep_positive.bind((torch.randn(13, 20),)).to_triton_code({"indexing": "block_ptr"})
     assert "eviction_policy='evict_first'" in code
@@ -189,7 +191,9 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize(("kernel", "cls", "line", "words"), ERRORS, ids=[e[0].fn.__name__ for e in ERRORS])
+@pytest.mark.parametrize(
+    ("kernel", "cls", "line", "words"), ERRORS, ids=[e[0].fn.__name__ for e in ERRORS]
+)
 def test_memory_op_errors_point_at_the_call(kernel, cls, line, words):
     with pytest.raises(cls) as info:
         kernel(torch.randn(16))

@@ -73,7 +73,15 @@ def cast_to(x: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     return out
 
 
-DTYPES = [torch.float32, torch.float16, torch.bfloat16, torch.int8, torch.int32, torch.int64, torch.bool]
+DTYPES = [
+    torch.float32,
+    torch.float16,
+    torch.bfloat16,
+    torch.int8,
+    torch.int32,
+    torch.int64,
+    torch.bool,
+]
 
 
 @pytest.mark.parametrize("src", DTYPES, ids=str)

@@ -285,3 +285,26 @@ def test_config_key_is_canonical_json():
     b = helion.Config(block_sizes=(16, 32), num_warps=4)
     assert config_key(a) == config_key(b) == json.dumps({"block_sizes": [16, 32], "num_warps": 4})
     assert config_key({"flag": False}) != config_key({"flag": 0})
+
+
+@pytest.mark.parametrize(
+    ("example", "fn", "args", "first_blocks"),
+    [
+        (
+            "matmul",
+            "matmul",
+            lambda: (torch.randn(256, 256), torch.randn(256, 256)),
+            [128, 256, 64],
+        ),
+        ("attention", "attention", lambda: (torch.randn(1, 2, 256, 64),) * 3, [1, 128, 64]),
+    ],
+)
+def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
+    """Matmul-like kernels (three dot dims) get tensor-core tiles; attention-like ones
+    (query rows and key columns) get tiles whose pipelines fit in shared memory."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    spec = getattr(load_example(example), fn).bind(args()).config_spec
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
+    assert seeds and seeds[0]["block_sizes"] == first_blocks
+    assert seed_configs(spec, gpu=False) == []

@@ -38,7 +38,7 @@ builtin.module {
 // TMA:         for offset_2 in tl.range(0, 32, 16):
 
 // BLACKWELL:      for offset_2 in tl.range(0, 32, 16, warp_specialize=True):
-// BLACKWELL:      _matmul_kernel[(min(12, _num_sm(x) * 1),)](x, y, out, num_warps=4, num_stages=1, maxnreg=128)
+// BLACKWELL:      _matmul_kernel[(min(12, _num_sm(x) * 1),)](x, y, out, num_warps=4, num_stages=3, maxnreg=128)
 
 // SPACE-BLACKWELL: range_warp_specializes[0]
 // SPACE-BLACKWELL: range_warp_specializes[1]

@@ -189,9 +189,7 @@ class EnumAttr(Domain):
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
         start = parser.pos
-        choices = parser.parse_comma_separated_list(
-            parser.Delimiter.ANGLE, parser.parse_attribute
-        )
+        choices = parser.parse_comma_separated_list(parser.Delimiter.ANGLE, parser.parse_attribute)
         for c in choices:
             try:
                 attr_value(c)
@@ -281,9 +279,7 @@ class RefAttr(ParametrizedAttribute):
     domain: Domain
     default: Attribute
 
-    def __init__(
-        self, key: str, index: int | None, domain: Domain, default: ConfigValue
-    ):
+    def __init__(self, key: str, index: int | None, domain: Domain, default: ConfigValue):
         super().__init__(
             StringAttr(key),
             IntAttr(-1 if index is None else index),

@@ -90,9 +90,7 @@ class LaunchOp(IRDLOperation):
         num_stages: SSAValue,
         body: Region,
     ):
-        super().__init__(
-            operands=[lbs, ubs, steps, num_warps, num_stages], regions=[body]
-        )
+        super().__init__(operands=[lbs, ubs, steps, num_warps, num_stages], regions=[body])
 
     @property
     def offsets(self) -> tuple[SSAValue, ...]:

@@ -136,10 +136,7 @@ def parse_iter_args(
 
 def print_body(printer: Printer, body: Region, carries: bool) -> None:
     printer.print_string(" ")
-    printer.print_region(
-        body, print_entry_block_args=False, print_block_terminators=carries
-    )
-
+    printer.print_region(body, print_entry_block_args=False, print_block_terminators=carries)
 
 
 class SerialLoopBase(IRDLOperation):
@@ -224,6 +221,4 @@ def verify_carried(
     last = op.regions[0].block.last_op
     if last is not None and last.has_trait(IsTerminator):
         if tuple(o.type for o in last.operands) != types:
-            raise VerifyException(
-                f"{op.name}: the yielded values must match the carried values"
-            )
+            raise VerifyException(f"{op.name}: the yielded values must match the carried values")

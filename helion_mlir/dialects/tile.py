@@ -124,9 +124,7 @@ class BlocksAttr(ParametrizedAttribute):
 
     @classmethod
     def parse_parameters(cls, parser: AttrParser) -> Sequence[Attribute]:
-        ids = parser.parse_comma_separated_list(
-            parser.Delimiter.ANGLE, parser.parse_integer
-        )
+        ids = parser.parse_comma_separated_list(parser.Delimiter.ANGLE, parser.parse_integer)
         return (ArrayAttr(IntAttr(i) for i in ids),)
 
     def print_parameters(self, printer: Printer) -> None:
@@ -161,9 +159,7 @@ def verify_tile_tensor(t: Attribute, what: str) -> None:
     n_dyn = sum(1 for d in t.get_shape() if d == DYNAMIC_INDEX)
     n_ids = len(enc.ids) if isinstance(enc, BlocksAttr) else 0
     if n_dyn != n_ids:
-        raise VerifyException(
-            f"{what} has {n_dyn} '?' dims but #tile.blocks names {n_ids} blocks"
-        )
+        raise VerifyException(f"{what} has {n_dyn} '?' dims but #tile.blocks names {n_ids} blocks")
 
 
 # ---------------------------------------------------------------------------
@@ -221,9 +217,7 @@ class KernelOp(IRDLOperation):
         flat = list(self.block_size_vars.get_values()) if self.block_size_vars else []
         return list(zip(flat[::2], flat[1::2]))
 
-    def __init__(
-        self, name: str, arg_types: Sequence[Attribute], sources: Sequence[str]
-    ):
+    def __init__(self, name: str, arg_types: Sequence[Attribute], sources: Sequence[str]):
         super().__init__(
             properties={
                 "sym_name": StringAttr(name),
@@ -422,9 +416,7 @@ class ForOp(_TileLoopBase):
         ivs, lbs, ubs, _ = parse_header(parser, with_steps=False)
         types = _parse_handle_types(parser, len(ivs))
         carried, inits = parse_iter_args(parser)
-        body = parser.parse_region(
-            [iv.resolve(t) for iv, t in zip(ivs, types)] + carried
-        )
+        body = parser.parse_region([iv.resolve(t) for iv, t in zip(ivs, types)] + carried)
         op = cls(lbs, ubs, inits, body)
         parse_extra(parser, op)
         if not inits:
@@ -443,7 +435,9 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp, WhileOp, CombineOp)))
+    traits = lazy_traits_def(
+        lambda: (IsTerminator(), Pure(), HasParent(GridOp, ForOp, IfOp, WhileOp, CombineOp))
+    )
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])
@@ -464,12 +458,16 @@ class IfBase(IRDLOperation):
 
     traits = traits_def(RecursiveMemoryEffect())
 
-    def __init__(self, cond: SSAValue, result_types: Sequence[Attribute], then: Region, otherwise: Region):
+    def __init__(
+        self, cond: SSAValue, result_types: Sequence[Attribute], then: Region, otherwise: Region
+    ):
         super().__init__(operands=[cond], result_types=[result_types], regions=[then, otherwise])
 
     def verify_(self) -> None:
         t = self.cond.type
-        if not (t == i1 or (isinstance(t, TensorType) and t.get_shape() == () and t.element_type == i1)):
+        if not (
+            t == i1 or (isinstance(t, TensorType) and t.get_shape() == () and t.element_type == i1)
+        ):
             raise VerifyException(f"{self.name} condition must be an i1 scalar, got {t}")
         want = [r.type for r in self.res]
         for region in (self.then, self.otherwise):
@@ -488,9 +486,7 @@ class WhileBase(IRDLOperation):
     before = region_def("single_block")
     body = region_def("single_block")
 
-    assembly_format = (
-        "`(` $inits `)` `:` `(` type($inits) `)` `->` `(` type($res) `)` $before `do` $body attr-dict"
-    )
+    assembly_format = "`(` $inits `)` `:` `(` type($inits) `)` `->` `(` type($res) `)` $before `do` $body attr-dict"
 
     traits = traits_def(RecursiveMemoryEffect())
 
@@ -595,9 +591,10 @@ class IndexOp(IRDLOperation):
         super().__init__(operands=[handle], result_types=[tile_tensor(i32, [Blk(block)])])
 
     def verify_(self) -> None:
-        if dims_of(self.result.type) != (Blk(block_of(self.handle)),) or element_type_of(
-            self.result.type
-        ) != i32:
+        if (
+            dims_of(self.result.type) != (Blk(block_of(self.handle)),)
+            or element_type_of(self.result.type) != i32
+        ):
             raise VerifyException("tile.index gives an i32 vector of the handle's block")
 
 
@@ -859,8 +856,10 @@ class IotaOp(IRDLOperation):
 
     def verify_(self) -> None:
         dims = dims_of(self.result.type)
-        if len(dims) != 1 or not isinstance(dims[0], int) or not isinstance(
-            element_type_of(self.result.type), IntegerType
+        if (
+            len(dims) != 1
+            or not isinstance(dims[0], int)
+            or not isinstance(element_type_of(self.result.type), IntegerType)
         ):
             raise VerifyException("tile.iota gives a 1-D integer tile of static length")
 
@@ -942,7 +941,10 @@ class ReshapeOp(ShapeOpBase):
 
     def verify_(self) -> None:
         verify_tile_tensor(self.result.type, self.name)
-        src, dst = _static_groups(dims_of(self.source.type)), _static_groups(dims_of(self.result.type))
+        src, dst = (
+            _static_groups(dims_of(self.source.type)),
+            _static_groups(dims_of(self.result.type)),
+        )
         if src != dst:
             raise VerifyException(
                 f"tile.reshape keeps block dims in order and the product of the static dims "
@@ -1066,9 +1068,7 @@ class DotBase(IRDLOperation):
 
     traits = traits_def(Pure())
 
-    def __init__(
-        self, lhs: SSAValue, rhs: SSAValue, acc: SSAValue | None, result_type: TensorType
-    ):
+    def __init__(self, lhs: SSAValue, rhs: SSAValue, acc: SSAValue | None, result_type: TensorType):
         super().__init__(
             operands=[lhs, rhs, [acc] if acc is not None else []],
             result_types=[result_type],
@@ -1140,7 +1140,6 @@ class MaskOp(IRDLOperation):
                 )
 
 
-
 class Predicate(StrEnum):
     LT = "lt"
     LE = "le"
@@ -1178,7 +1177,13 @@ class CmpBase(IRDLOperation):
 
     traits = traits_def(Pure())
 
-    def __init__(self, predicate: Predicate, lhs: SSAValue, rhs: SSAValue, result_type: Attribute | None = None):
+    def __init__(
+        self,
+        predicate: Predicate,
+        lhs: SSAValue,
+        rhs: SSAValue,
+        result_type: Attribute | None = None,
+    ):
         super().__init__(
             operands=[lhs, rhs],
             result_types=[result_type or bool_like(lhs.type)],
@@ -1464,7 +1469,11 @@ class CombineBase(IRDLOperation):
         return self.dim.value.data
 
     def verify_(self) -> None:
-        if not self.inputs or len(self.res) != len(self.inputs) or len(self.other) != len(self.inputs):
+        if (
+            not self.inputs
+            or len(self.res) != len(self.inputs)
+            or len(self.other) != len(self.inputs)
+        ):
             raise VerifyException(f"{self.name} needs one result and one `other` per input")
         dims = dims_of(self.inputs[0].type)
         _verify_axis(self, self.axis, len(dims))
@@ -1478,10 +1487,16 @@ class CombineBase(IRDLOperation):
         if self.scan is not None:
             want = dims
         else:
-            want = tuple(1 if i == self.axis else d for i, d in enumerate(dims) if self.keepdim is not None or i != self.axis)
+            want = tuple(
+                1 if i == self.axis else d
+                for i, d in enumerate(dims)
+                if self.keepdim is not None or i != self.axis
+            )
         for v, r in zip(self.inputs, self.res):
             if dims_of(v.type) != dims or dims_of(r.type) != want:
-                raise VerifyException(f"{self.name} inputs share dims; results have dims {list(want)}")
+                raise VerifyException(
+                    f"{self.name} inputs share dims; results have dims {list(want)}"
+                )
 
 
 @irdl_op_definition

@@ -287,7 +287,12 @@ def _dims(a: DTensor, dims: Any) -> list[int]:
 
 
 def _reduce(
-    ctx: NodeCtx, kind: tile.ReduceKind, a: DTensor, dims: list[int], keepdim: bool, dtype: torch.dtype
+    ctx: NodeCtx,
+    kind: tile.ReduceKind,
+    a: DTensor,
+    dims: list[int],
+    keepdim: bool,
+    dtype: torch.dtype,
 ) -> DTensor:
     x = ctx.b.cast(a, dtype)
     out_dims = tuple(
@@ -341,7 +346,9 @@ def lower_mean(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False, **
     return ctx.b.cast(DTensor(out.results[0], total.dims, dtype), ctx.out_dtype)
 
 
-def _var(ctx: NodeCtx, x: DTensor, red: list[int], correction: float, keepdim: bool) -> tuple[DTensor, DTensor]:
+def _var(
+    ctx: NodeCtx, x: DTensor, red: list[int], correction: float, keepdim: bool
+) -> tuple[DTensor, DTensor]:
     dtype = _compute_dtype(x.dtype)
     x = ctx.b.cast(x, dtype)
     n = _count(ctx, x, red)
@@ -350,20 +357,28 @@ def _var(ctx: NodeCtx, x: DTensor, red: list[int], correction: float, keepdim: b
     mean_t = DTensor(mean.results[0], total.dims, dtype)
     d = ctx.b.emit(arith.SubfOp(x.value, ctx.b.broadcast(mean_t, x.dims).value))
     sq = ctx.b.emit(arith.MulfOp(d.results[0], d.results[0]))
-    ss = _reduce(ctx, tile.ReduceKind.SUM, DTensor(sq.results[0], x.dims, dtype), red, keepdim, dtype)
-    var = ctx.b.emit(arith.MulfOp(ss.value, ctx.b.full(1.0 / max(n - correction, 0), ss.dims, dtype).value))
+    ss = _reduce(
+        ctx, tile.ReduceKind.SUM, DTensor(sq.results[0], x.dims, dtype), red, keepdim, dtype
+    )
+    var = ctx.b.emit(
+        arith.MulfOp(ss.value, ctx.b.full(1.0 / max(n - correction, 0), ss.dims, dtype).value)
+    )
     if not keepdim:
         mean_t = ctx.b.reshape(mean_t, ss.dims)
     return DTensor(var.results[0], ss.dims, dtype), mean_t
 
 
-def lower_var(ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any) -> DTensor:
+def lower_var(
+    ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any
+) -> DTensor:
     x = _as_tile(ctx, a)
     var, _ = _var(ctx, x, _dims(x, dims), 1 if correction is None else correction, keepdim)
     return ctx.b.cast(var, ctx.out_dtype)
 
 
-def lower_var_mean(ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any) -> tuple[DTensor, DTensor]:
+def lower_var_mean(
+    ctx: NodeCtx, a: Any, dims: Any = None, correction: Any = None, keepdim: bool = False, **_: Any
+) -> tuple[DTensor, DTensor]:
     x = _as_tile(ctx, a)
     var, mean = _var(ctx, x, _dims(x, dims), 1 if correction is None else correction, keepdim)
     return ctx.b.cast(var, ctx.out_dtype), ctx.b.cast(mean, ctx.out_dtype)
@@ -384,7 +399,9 @@ def lower_permute(ctx: NodeCtx, a: Any, perm: Sequence[int]) -> DTensor:
 def _axis(x: DTensor, dim: Any) -> int:
     if dim is None:
         if x.rank != 1:
-            raise exc.TorchOpError("give the dim: over all dims of a multi-dim tile is not supported")
+            raise exc.TorchOpError(
+                "give the dim: over all dims of a multi-dim tile is not supported"
+            )
         return 0
     return dim % x.rank
 
@@ -397,11 +414,15 @@ def arg_reduction(kind: tile.ReduceKind) -> Callable[..., DTensor]:
     return lower
 
 
-def _arg_reduce(ctx: NodeCtx, kind: tile.ReduceKind, x: DTensor, axis: int, keepdim: bool) -> DTensor:
+def _arg_reduce(
+    ctx: NodeCtx, kind: tile.ReduceKind, x: DTensor, axis: int, keepdim: bool
+) -> DTensor:
     x = ctx.b.cast(x, _compute_dtype(x.dtype))
     dims = tuple(1 if i == axis else d for i, d in enumerate(x.dims) if keepdim or i != axis)
     t = tile.tile_tensor(i64, dims)
-    op = ctx.b.emit(tile.ArgReduceOp(x.value, axis, t, kind=tile.ReduceKindAttr(kind), **_keep(keepdim)))
+    op = ctx.b.emit(
+        tile.ArgReduceOp(x.value, axis, t, kind=tile.ReduceKindAttr(kind), **_keep(keepdim))
+    )
     return DTensor(op.results[0], dims, torch.int64)
 
 
@@ -455,7 +476,9 @@ def lower_flip(ctx: NodeCtx, a: Any, dims: Sequence[int]) -> DTensor:
     return x
 
 
-def lower_sort(ctx: NodeCtx, a: Any, dim: int = -1, descending: bool = False, **_: Any) -> tuple[DTensor, Any]:
+def lower_sort(
+    ctx: NodeCtx, a: Any, dim: int = -1, descending: bool = False, **_: Any
+) -> tuple[DTensor, Any]:
     x = _as_tile(ctx, a)
     props = {"descending": UnitAttr()} if descending else {}
     values = ctx.b.emit(tile.SortOp(x.value, dim % x.rank, x.value.type, **props))
@@ -466,7 +489,9 @@ class _NoSortIndices:
     """Where `sort`'s indices are used, say that they are not available."""
 
     def __getattr__(self, name: str) -> Any:
-        raise exc.TorchOpError("the indices of torch.sort are not supported in device code; use the values")
+        raise exc.TorchOpError(
+            "the indices of torch.sort are not supported in device code; use the values"
+        )
 
 
 def lower_cat(ctx: NodeCtx, tensors: Sequence[Any], dim: int = 0) -> DTensor:
@@ -648,10 +673,10 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
 for _name in _UNARY_MATH:
     LOWERINGS[getattr(aten, _name).default] = unary_math(_name)
 LOWERINGS[aten.div.Tensor_mode] = lambda ctx, a, b, rounding_mode=None: (
-    binary("floordiv")(ctx, a, b) if not _compute_dtype(ctx.out_dtype).is_floating_point else
-    unary_math("floor")(ctx, binary("div")(ctx, a, b))
+    binary("floordiv")(ctx, a, b)
+    if not _compute_dtype(ctx.out_dtype).is_floating_point
+    else unary_math("floor")(ctx, binary("div")(ctx, a, b))
 )
 for _cmp in _PREDICATES:
     LOWERINGS[getattr(aten, _cmp).Tensor] = compare(_cmp)
     LOWERINGS[getattr(aten, _cmp).Scalar] = compare(_cmp)
-

@@ -83,7 +83,9 @@ class Builder:
     def emit(self, op: Operation, name: str | None = None) -> Operation:
         self.block.add_op(op)
         if self.line:
-            op.location = FileLineColLoc(StringAttr(self.filename), IntAttr(self.line), IntAttr(self.column))
+            op.location = FileLineColLoc(
+                StringAttr(self.filename), IntAttr(self.line), IntAttr(self.column)
+            )
         if name and op.results:
             op.results[0].name_hint = name
         return op
@@ -130,11 +132,15 @@ class Builder:
             return x
         x = self.relabel(x, dims)
         if x.rank > len(dims):
-            raise exc.ShapeMismatch(f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}")
+            raise exc.ShapeMismatch(
+                f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}"
+            )
         x = self.reshape(x, (1,) * (len(dims) - x.rank) + x.dims)
         for have, want in zip(x.dims, dims):
             if have != want and have != 1:
-                raise exc.ShapeMismatch(f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}")
+                raise exc.ShapeMismatch(
+                    f"cannot broadcast shape {show_dims(x.dims)} to {show_dims(dims)}"
+                )
         if x.dims == dims:
             return x
         t = tile.tile_tensor(to_xdsl(x.dtype), dims)

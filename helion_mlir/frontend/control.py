@@ -51,20 +51,31 @@ class ControlMixin:
         return [
             n
             for n in sorted(assigned)
-            if isinstance(self.scope.get(n), DTensor | DScalar) or (n in promoted and n in self.scope)
+            if isinstance(self.scope.get(n), DTensor | DScalar)
+            or (n in promoted and n in self.scope)
         ]
 
     def as_carried(self, v: Any, node: ast.AST) -> DTensor | DScalar:
         """A loop's initial value as a device value."""
         if isinstance(v, DTensor | DScalar):
             return v
-        dtype = torch.bool if isinstance(v, bool) else torch.int64 if isinstance(v, int) else torch.float32
+        dtype = (
+            torch.bool
+            if isinstance(v, bool)
+            else torch.int64
+            if isinstance(v, int)
+            else torch.float32
+        )
         return self.as_tensor(v, dtype, node)
 
     def check_numbers_unchanged(self, assigned: set[str], before: dict[str, Any]) -> None:
         """Raise `Promote` for a number that the body just read changed."""
         for n in sorted(assigned):
-            if n in before and _number(before[n]) and not _same_constant(before[n], self.scope.get(n)):
+            if (
+                n in before
+                and _number(before[n])
+                and not _same_constant(before[n], self.scope.get(n))
+            ):
                 raise Promote(n)
 
     def carry_out(self, name: str, init: DTensor | DScalar, new: Any, node: ast.AST) -> SSAValue:
@@ -85,7 +96,11 @@ class ControlMixin:
             if new.rank < len(init.dims):
                 new = self.b.broadcast(new, init.dims)
         if not isinstance(new, DTensor) or new.dims != init.dims or new.dtype != init.dtype:
-            got = f"{self.show(new.dims)} {new.dtype}" if isinstance(new, DTensor) else type(new).__name__
+            got = (
+                f"{self.show(new.dims)} {new.dtype}"
+                if isinstance(new, DTensor)
+                else type(new).__name__
+            )
             raise self.error(
                 exc.ShapeMismatch,
                 f"{name!r} is {self.show(init.dims)} {init.dtype} before this loop but {got} at "
@@ -111,7 +126,12 @@ class ControlMixin:
                 promoted.add(p.name)
 
     def _while(
-        self, test: ast.expr, body: Sequence[ast.stmt], assigned: set[str], promoted: set[str], node: ast.AST
+        self,
+        test: ast.expr,
+        body: Sequence[ast.stmt],
+        assigned: set[str],
+        promoted: set[str],
+        node: ast.AST,
     ) -> None:
         carried = self.carried_names(assigned, promoted)
         inits = [self.as_carried(self.scope[n], node) for n in carried]
@@ -168,7 +188,9 @@ class ControlMixin:
             node,
         )
 
-    def _branch(self, body: Sequence[ast.stmt], before: dict[str, Any]) -> tuple[Block, dict[str, Any]]:
+    def _branch(
+        self, body: Sequence[ast.stmt], before: dict[str, Any]
+    ) -> tuple[Block, dict[str, Any]]:
         block = Block()
         saved = self.b.block, self.scope
         self.b.block, self.scope = block, dict(before)
@@ -178,7 +200,9 @@ class ControlMixin:
         finally:
             self.b.block, self.scope = saved
 
-    def device_if(self, cond: Any, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt], node: ast.AST) -> None:
+    def device_if(
+        self, cond: Any, body: Sequence[ast.stmt], orelse: Sequence[ast.stmt], node: ast.AST
+    ) -> None:
         c = self.condition(cond, node)
         before = dict(self.scope)
         then_block, then_scope = self._branch(body, before)
@@ -200,17 +224,24 @@ class ControlMixin:
                 continue
             results.append(n)
             values.append((a, b))
-        unified = [self._unify(n, a, b, (then_block, else_block), node) for n, (a, b) in zip(results, values)]
+        unified = [
+            self._unify(n, a, b, (then_block, else_block), node)
+            for n, (a, b) in zip(results, values)
+        ]
         then_block.add_op(tile.YieldOp(*(u[0].value for u in unified)))
         else_block.add_op(tile.YieldOp(*(u[1].value for u in unified)))
         self.at(node)
-        op = tile.IfOp(c, [u[0].value.type for u in unified], Region(then_block), Region(else_block))
+        op = tile.IfOp(
+            c, [u[0].value.type for u in unified], Region(then_block), Region(else_block)
+        )
         self.b.emit(op)
         for n, (a, _), r in zip(results, unified, op.res):
             r.name_hint = n
             self.scope[n] = type(a)(r, *_rest(a))
 
-    def _unify(self, name: str, a: Any, b: Any, blocks: tuple[Block, Block], node: ast.AST) -> tuple[Any, Any]:
+    def _unify(
+        self, name: str, a: Any, b: Any, blocks: tuple[Block, Block], node: ast.AST
+    ) -> tuple[Any, Any]:
         """`a` and `b` (what two paths assign to `name`) as device values of one type,
         each made in its own path's block."""
         kinds = (a, b)
@@ -224,7 +255,11 @@ class ControlMixin:
                 node,
             )
         tensors = [v for v in kinds if isinstance(v, DTensor)]
-        if not tensors and all(isinstance(v, DScalar) for v in kinds) and a.value.type == b.value.type:
+        if (
+            not tensors
+            and all(isinstance(v, DScalar) for v in kinds)
+            and a.value.type == b.value.type
+        ):
             return a, b
         dims = tensors[0].dims if tensors else ()
         dtype = torch.result_type(*(_meta(v) for v in kinds))
@@ -290,7 +325,9 @@ def _without_jumps(stmts: Sequence[ast.stmt]) -> list[ast.stmt]:
             out.append(_flag(BROKE if isinstance(s, ast.Break) else SKIP, True, s))
             return out  # the rest of this list never runs
         if isinstance(s, ast.If) and _jumps([s]):
-            branch = ast.If(s.test, _without_jumps(s.body) or [ast.Pass()], _without_jumps(s.orelse))
+            branch = ast.If(
+                s.test, _without_jumps(s.body) or [ast.Pass()], _without_jumps(s.orelse)
+            )
             out.append(ast.copy_location(branch, s))
             rest = _without_jumps(stmts[i + 1 :])
             if rest:
@@ -341,4 +378,3 @@ def _meta(v: Any) -> Any:
     if isinstance(v, DScalar):
         return torch.empty((), dtype=v.dtype, device="meta")
     return v
-

@@ -101,7 +101,9 @@ def _is_device(v: Any) -> bool:
 class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
     """Builds the `tile.kernel` of one kernel specialization from its device loops."""
 
-    def __init__(self, src: KernelSource, host: HostProgram, host_values: dict[str, Any], runtime: set[str]):
+    def __init__(
+        self, src: KernelSource, host: HostProgram, host_values: dict[str, Any], runtime: set[str]
+    ):
         self.src = src
         self.host = host
         self.host_values = host_values
@@ -193,14 +195,18 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             case ast.Assign(targets=[target], value=value):
                 self.assign(target, self.expr(value), s)
             case ast.Assign():
-                raise self.error(exc.UnsupportedSyntax, "chained assignment (a = b = ...) is not supported", s)
+                raise self.error(
+                    exc.UnsupportedSyntax, "chained assignment (a = b = ...) is not supported", s
+                )
             case ast.AnnAssign(target=target, value=value) if value is not None:
                 self.assign(target, self.expr(value), s)
             case ast.AugAssign(target=target, op=op, value=value):
                 current = self.expr(_as_load(target))
                 self.assign(target, self.binop(_BINOPS[type(op)], current, self.expr(value), s), s)
             case ast.For(orelse=[_, *_]):
-                raise self.error(exc.UnsupportedSyntax, "`for ... else` is not supported in device code", s)
+                raise self.error(
+                    exc.UnsupportedSyntax, "`for ... else` is not supported in device code", s
+                )
             case ast.For(target=target, iter=ast.Call(func=func) as it, body=body):
                 fn = self.expr(func)
                 if fn in (hl.tile, hl.grid, range, hl.jagged_tile):
@@ -220,7 +226,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 else:
                     self.stmts(body if cond else orelse)
             case ast.While(orelse=[_, *_]):
-                raise self.error(exc.UnsupportedSyntax, "`while ... else` is not supported in device code", s)
+                raise self.error(
+                    exc.UnsupportedSyntax, "`while ... else` is not supported in device code", s
+                )
             case ast.While(test=test, body=body):
                 self.device_while(test, body, s)
             case ast.Pass():
@@ -234,7 +242,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                     s,
                 )
 
-    def unrolled(self, target: ast.expr, values: Any, body: Sequence[ast.stmt], node: ast.AST) -> None:
+    def unrolled(
+        self, target: ast.expr, values: Any, body: Sequence[ast.stmt], node: ast.AST
+    ) -> None:
         """A loop over values known when compiling (`hl.static_range`, lists, tuples,
         zip of them): its body is repeated once per value."""
         if _is_device(values) or isinstance(values, HostTensor):
@@ -247,7 +257,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         try:
             items = list(values)
         except TypeError:
-            raise self.error(exc.TypeMismatch, f"cannot iterate over {type(values).__name__}", node) from None
+            raise self.error(
+                exc.TypeMismatch, f"cannot iterate over {type(values).__name__}", node
+            ) from None
         for v in items:
             self.assign(target, v, node)
             self.stmts(body)
@@ -268,16 +280,22 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             case ast.Tuple(elts=elts) | ast.List(elts=elts):
                 values = list(value) if isinstance(value, tuple | list) else None
                 if values is None or len(values) != len(elts):
-                    raise self.error(exc.UnsupportedSyntax, "cannot unpack this value into that many names", node)
+                    raise self.error(
+                        exc.UnsupportedSyntax, "cannot unpack this value into that many names", node
+                    )
                 for t, v in zip(elts, values):
                     self.assign(t, v, node)
             case ast.Subscript(value=base, slice=index):
                 tensor = self.expr(base)
                 if not isinstance(tensor, HostTensor):
-                    raise self.error(exc.InvalidIndex, "only tensors from host code can be stored to", node)
+                    raise self.error(
+                        exc.InvalidIndex, "only tensors from host code can be stored to", node
+                    )
                 self.store(tensor, self.index_items(index), value, node)
             case _:
-                raise self.error(exc.UnsupportedSyntax, f"cannot assign to {type(target).__name__}", node)
+                raise self.error(
+                    exc.UnsupportedSyntax, f"cannot assign to {type(target).__name__}", node
+                )
 
     # -- subscripts ----------------------------------------------------------------------
 
@@ -297,8 +315,11 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         parts = [self.expr(p) if p is not None else None for p in (s.lower, s.upper, s.step)]
         return slice(*parts)
 
-    def subscript(self, t: HostTensor, items: list[Any], node: ast.AST) -> tuple[list[SSAValue], list[Dim], list[int]]:
-        """The load/store indices of `t[items]`, the dims they select, and newaxis positions."""
+    def subscript(
+        self, t: HostTensor, items: list[Any], node: ast.AST, masked: bool = False
+    ) -> tuple[list[SSAValue], list[Dim], list[int]]:
+        """The load/store indices of `t[items]`, the dims they select, and newaxis
+        positions. Unless the user `masked` the access, a tile must stay inside `t`."""
         rank = t.meta.dim()
         if any(i is Ellipsis for i in items):
             k = items.index(Ellipsis)
@@ -306,7 +327,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             items = items[:k] + [slice(None)] * fill + items[k + 1 :]
         used = sum(i is not None for i in items)
         if used > rank:
-            raise self.error(exc.InvalidIndex, f"too many indices for a {rank}-D tensor {t.name!r}", node)
+            raise self.error(
+                exc.InvalidIndex, f"too many indices for a {rank}-D tensor {t.name!r}", node
+            )
         items = items + [slice(None)] * (rank - used)
         indices: list[SSAValue] = []
         dims: list[Dim] = []
@@ -318,11 +341,23 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 continue
             size = t.meta.shape[d]
             if isinstance(item, TileValue):
+                end = self.blocks[item.block].end
+                if end is not None and end > size and not masked:
+                    raise self.error(
+                        exc.ShapeMismatch,
+                        f"dim {d} of {t.name!r} has size {size}, but its tile "
+                        f"{self.blocks[item.block].name!r} runs to {end}: the access would "
+                        "read or write past the tensor; index it with a tile of a loop over "
+                        "its own size",
+                        node,
+                    )
                 indices.append(item.handle)
                 dims.append(Blk(item.block))
             elif isinstance(item, slice):
                 if item != slice(None):
-                    raise self.error(exc.InvalidIndex, "only ':' slices are supported in subscripts", node)
+                    raise self.error(
+                        exc.InvalidIndex, "only ':' slices are supported in subscripts", node
+                    )
                 r = self.rdim(size)
                 indices.append(r.handle)
                 dims.append(Blk(r.block))
@@ -337,10 +372,16 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 indices.append(v)
             elif isinstance(item, int) and not isinstance(item, bool):
                 if not -size <= item < size:
-                    raise self.error(exc.InvalidIndex, f"index {item} is out of bounds for dim {d} of {t.name!r} (size {size})", node)
+                    raise self.error(
+                        exc.InvalidIndex,
+                        f"index {item} is out of bounds for dim {d} of {t.name!r} (size {size})",
+                        node,
+                    )
                 indices.append(self.b.index(item % size))
             else:
-                what = f"a {item.dtype} tensor" if isinstance(item, DTensor) else type(item).__name__
+                what = (
+                    f"a {item.dtype} tensor" if isinstance(item, DTensor) else type(item).__name__
+                )
                 raise self.error(
                     exc.InvalidIndex,
                     f"cannot index a tensor with {what}; use tiles, ':', ints, integer "
@@ -377,7 +418,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
     ) -> DTensor:
         """`t[items]`; `mask(dims)` gives lanes to read (others read zero) and `eviction`
         fixes the eviction policy (else the config picks it)."""
-        indices, dims, newaxes = self.subscript(t, items, node)
+        indices, dims, newaxes = self.subscript(t, items, node, masked=mask is not None)
         result = tile.tile_tensor(to_xdsl(t.meta.dtype), dims)
         op = tile.LoadOp(t.arg, indices, result, self.mem_ids, self.access_mask(dims, mask, node))
         if eviction is not None:
@@ -401,11 +442,13 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         mask: Callable[[list[Dim]], SSAValue | None] | None = None,
     ) -> None:
         """`t[items] = value`, only where `mask(dims)` holds when given."""
-        indices, dims, newaxes = self.subscript(t, items, node)
+        indices, dims, newaxes = self.subscript(t, items, node, masked=mask is not None)
         if newaxes:
             raise self.error(exc.InvalidIndex, "None is not allowed when storing", node)
         v = self.value_for(t, dims, value, node)
-        self.b.emit(tile.StoreOp(v.value, t.arg, indices, self.mem_ids, self.access_mask(dims, mask, node)))
+        self.b.emit(
+            tile.StoreOp(v.value, t.arg, indices, self.mem_ids, self.access_mask(dims, mask, node))
+        )
         self.mem_ids += 1
 
     def access_mask(
@@ -424,8 +467,12 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                     f"span {self.show(lengths.dims)}; this one spans {self.show(dims)}",
                     node,
                 )
-            index = DTensor(self.b.emit(tile.IndexOp(handle)).results[0], (Blk(block),), torch.int32)
-            below = self.binop(operator.lt, self._spread(index, dims), self._spread(lengths, dims), node)
+            index = DTensor(
+                self.b.emit(tile.IndexOp(handle)).results[0], (Blk(block),), torch.int32
+            )
+            below = self.binop(
+                operator.lt, self._spread(index, dims), self._spread(lengths, dims), node
+            )
             masks.append(self.b.broadcast(below, dims).value)
         masks = [m for m in masks if m is not None]
         if not masks:
@@ -461,7 +508,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             return self.b.splat(value, ())
         if isinstance(value, bool | int | float):
             return self.b.full(value, (), dtype)
-        raise self.error(exc.TypeMismatch, f"expected a tensor value, got {type(value).__name__}", node)
+        raise self.error(
+            exc.TypeMismatch, f"expected a tensor value, got {type(value).__name__}", node
+        )
 
     # -- expressions ---------------------------------------------------------------------
 
@@ -484,14 +533,20 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             case ast.UnaryOp(op=op, operand=x):
                 v = self.expr(x)
                 if _is_device(v):
-                    return self.torch_call(("op", _UNARYOPS[type(op)].__name__), _UNARYOPS[type(op)], (v,), {}, e)
+                    return self.torch_call(
+                        ("op", _UNARYOPS[type(op)].__name__), _UNARYOPS[type(op)], (v,), {}, e
+                    )
                 return _UNARYOPS[type(op)](v)
             case ast.Compare(left=l, ops=[op], comparators=[r]):
                 return self.binop(_CMPOPS[type(op)], self.expr(l), self.expr(r), e)
             case ast.BoolOp(op=op, values=values):
                 vals = [self.expr(v) for v in values]
                 if any(_is_device(v) for v in vals):
-                    raise self.error(exc.UnsupportedSyntax, "use & and | to combine device booleans, not and/or", e)
+                    raise self.error(
+                        exc.UnsupportedSyntax,
+                        "use & and | to combine device booleans, not and/or",
+                        e,
+                    )
                 out = vals[0]
                 for v in vals[1:]:
                     out = (out and v) if isinstance(op, ast.And) else (out or v)
@@ -499,7 +554,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             case ast.IfExp(test=test, body=body, orelse=orelse):
                 cond = self.expr(test)
                 if _is_device(cond):
-                    raise self.error(exc.UnsupportedSyntax, "use torch.where for a choice on device values", e)
+                    raise self.error(
+                        exc.UnsupportedSyntax, "use torch.where for a choice on device values", e
+                    )
                 return self.expr(body if cond else orelse)
             case ast.Call():
                 return self.call(e)
@@ -518,21 +575,29 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 return getattr(base.meta, attr)
             if attr in ("size", "stride", "dim", "numel"):
                 return getattr(base.meta, attr)
-            raise self.error(exc.InvalidIndex, f"index host tensor {base.name!r} before using .{attr} on it", node)
+            raise self.error(
+                exc.InvalidIndex,
+                f"index host tensor {base.name!r} before using .{attr} on it",
+                node,
+            )
         if isinstance(base, DTensor):
             if attr == "dtype":
                 return base.dtype
             if attr == "ndim":
                 return base.rank
             if attr in ("T", "mT"):  # tensor properties that are torch ops
-                return self.torch_call(("attr", attr), lambda t: getattr(t, attr), (base,), {}, node)
+                return self.torch_call(
+                    ("attr", attr), lambda t: getattr(t, attr), (base,), {}, node
+                )
             return BoundMethod(base, attr)
         if isinstance(base, TileValue):
             return self.tile_attribute(base, attr, node)
         try:
             return getattr(base, attr)
         except AttributeError:
-            raise self.error(exc.UndefinedName, f"{type(base).__name__} has no attribute {attr!r}", node) from None
+            raise self.error(
+                exc.UndefinedName, f"{type(base).__name__} has no attribute {attr!r}", node
+            ) from None
 
     def tile_attribute(self, t: TileValue, attr: str, node: ast.AST) -> Any:
         scalars = {
@@ -544,7 +609,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         }
         if attr in scalars:
             op = self.b.emit(scalars[attr](t.handle))
-            return DScalar(self.b.emit(arith.IndexCastOp(op.results[0], i64)).results[0], torch.int64)
+            return DScalar(
+                self.b.emit(arith.IndexCastOp(op.results[0], i64)).results[0], torch.int64
+            )
         if attr == "index":
             op = self.b.emit(tile.IndexOp(t.handle))
             return DTensor(op.results[0], (Blk(t.block),), torch.int32)
@@ -571,7 +638,9 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                         pos += 1
                 out += dims[pos:]
                 return self.b.reshape(base, out)
-            raise self.error(exc.InvalidIndex, "tiles in registers can only be indexed with ':' and None", node)
+            raise self.error(
+                exc.InvalidIndex, "tiles in registers can only be indexed with ':' and None", node
+            )
         if _is_device(base):
             raise self.error(exc.InvalidIndex, f"cannot subscript a {type(base).__name__}", node)
         return base[self.expr(index) if not isinstance(index, ast.Slice) else self.slice(index)]
@@ -598,8 +667,13 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
     def scalar_binop(self, fn: Callable[[Any, Any], Any], a: Any, b: Any) -> DScalar | None:
         """Integer arithmetic on runtime scalars (indices of `hl.grid`, tile attributes),
         kept scalar; None where it is not that (the torch path handles the rest)."""
-        ops = {operator.add: arith.AddiOp, operator.sub: arith.SubiOp, operator.mul: arith.MuliOp,
-               operator.floordiv: arith.FloorDivSIOp, operator.mod: arith.RemSIOp}
+        ops = {
+            operator.add: arith.AddiOp,
+            operator.sub: arith.SubiOp,
+            operator.mul: arith.MuliOp,
+            operator.floordiv: arith.FloorDivSIOp,
+            operator.mod: arith.RemSIOp,
+        }
         if fn not in ops:
             return None
         values = []
@@ -637,7 +711,14 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         info = self.blocks[d.id]
         return f":{info.extent}" if info.rdim else info.name
 
-    def torch_call(self, key: Any, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], node: ast.AST) -> Any:
+    def torch_call(
+        self,
+        key: Any,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        node: ast.AST,
+    ) -> Any:
         for v in (*args, *kwargs.values()):
             if isinstance(v, HostTensor):
                 raise self.error(
@@ -685,14 +766,22 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         if fn in hl_calls.HANDLERS:
             return hl_calls.call(self, fn, args, kwargs, e)
         if fn is hl.tile:
-            raise self.error(exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e)
+            raise self.error(
+                exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e
+            )
         if isinstance(fn, BoundMethod):
             if fn.name in ("matmul", "mm", "bmm", "__matmul__"):
                 return self.matmul(fn.receiver, args[0], None, e)
             if fn.name in ("addmm", "baddbmm"):
                 return self.addmm(fn.receiver, *args, **kwargs, node=e)
             name = fn.name
-            return self.torch_call(("method", name), lambda t, *a, **k: getattr(t, name)(*a, **k), (fn.receiver, *args), kwargs, e)
+            return self.torch_call(
+                ("method", name),
+                lambda t, *a, **k: getattr(t, name)(*a, **k),
+                (fn.receiver, *args),
+                kwargs,
+                e,
+            )
         devices = any(
             _is_device(v) or isinstance(v, HostTensor) for v in tree_flatten((args, kwargs))[0]
         )
@@ -732,12 +821,22 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             elif isinstance(s, int) and not isinstance(s, bool) and s > 0:
                 dims.append(s)
             else:
-                raise self.error(exc.TypeMismatch, f"shape entries must be tiles or positive ints, got {s!r}", node)
+                raise self.error(
+                    exc.TypeMismatch,
+                    f"shape entries must be tiles or positive ints, got {s!r}",
+                    node,
+                )
         return dims
 
-    def addmm(self, acc: Any, a: Any, b: Any, beta: Any = 1, alpha: Any = 1, *, node: ast.AST) -> DTensor:
+    def addmm(
+        self, acc: Any, a: Any, b: Any, beta: Any = 1, alpha: Any = 1, *, node: ast.AST
+    ) -> DTensor:
         if beta != 1 or alpha != 1:
-            raise self.error(exc.UnsupportedSyntax, "addmm with beta or alpha other than 1 is not supported yet", node)
+            raise self.error(
+                exc.UnsupportedSyntax,
+                "addmm with beta or alpha other than 1 is not supported yet",
+                node,
+            )
         return self.matmul(a, b, acc, node)
 
     def matmul(self, a: Any, b: Any, acc: Any, node: ast.AST) -> DTensor:
@@ -808,4 +907,3 @@ def _row_major(shape: list[int]) -> list[int]:
 
 def _function_type(inputs: Sequence[Any]) -> FunctionType:
     return FunctionType.from_lists(list(inputs), [])
-

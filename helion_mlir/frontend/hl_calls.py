@@ -39,7 +39,13 @@ def _handles(*fns: Callable[..., Any]) -> Callable[[Handler], Handler]:
     return register
 
 
-def call(dc: DeviceCompiler, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], node: ast.AST) -> Any:
+def call(
+    dc: DeviceCompiler,
+    fn: Callable[..., Any],
+    args: list[Any],
+    kwargs: dict[str, Any],
+    node: ast.AST,
+) -> Any:
     """Read `fn(*args, **kwargs)`, `fn` being one of `HANDLERS`."""
     signature = inspect.signature(fn)
     try:
@@ -65,7 +71,9 @@ def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     if isinstance(value, DScalar):
         return dc.b.cast(dc.b.splat(value, dims), dtype)
     if not isinstance(value, bool | int | float):
-        raise dc.error(exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node)
+        raise dc.error(
+            exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node
+        )
     return dc.b.full(value, dims, dtype)
 
 
@@ -77,14 +85,25 @@ def _dot(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
 
 @_handles(hl.arange)
 def _arange(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
-    begin, end = (0, p["begin_or_end"]) if p["end_or_none"] is None else (p["begin_or_end"], p["end_or_none"])
+    begin, end = (
+        (0, p["begin_or_end"])
+        if p["end_or_none"] is None
+        else (p["begin_or_end"], p["end_or_none"])
+    )
     step = p["step"]
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step)) or step <= 0:
-        raise dc.error(exc.TypeMismatch, "hl.arange takes ints known when compiling and a positive step", node)
+    if (
+        not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step))
+        or step <= 0
+    ):
+        raise dc.error(
+            exc.TypeMismatch, "hl.arange takes ints known when compiling and a positive step", node
+        )
     n = len(range(begin, end, step))
     if n < 1 or n & (n - 1):
         raise dc.error(
-            exc.ShapeMismatch, f"hl.arange gives {n} values; a tile's length must be a power of two", node
+            exc.ShapeMismatch,
+            f"hl.arange gives {n} values; a tile's length must be a power of two",
+            node,
         )
     iota = dc.b.emit(tile.IotaOp(tile.tile_tensor(i32, [n])))
     out = DTensor(iota.results[0], (n,), torch.int32)
@@ -99,7 +118,9 @@ def _arange(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
 def _join(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     a, b = p["a"], p["b"]
     if not (isinstance(a, DTensor) and isinstance(b, DTensor)) or a.dims != b.dims:
-        raise dc.error(exc.ShapeMismatch, "hl.join takes two device tensors of the same shape", node)
+        raise dc.error(
+            exc.ShapeMismatch, "hl.join takes two device tensors of the same shape", node
+        )
     b = dc.b.cast(b, a.dtype)
     t = tile.tile_tensor(a.value.type.element_type, (*a.dims, 2))  # type: ignore[attr-defined]
     op = dc.b.emit(tile.JoinOp(a.value, b.value, t))
@@ -110,7 +131,9 @@ def _join(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
 def _split(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> tuple[DTensor, DTensor]:
     x = p["x"]
     if not isinstance(x, DTensor) or not x.dims or x.dims[-1] != 2:
-        raise dc.error(exc.ShapeMismatch, "hl.split takes a device tensor whose last dim has size 2", node)
+        raise dc.error(
+            exc.ShapeMismatch, "hl.split takes a device tensor whose last dim has size 2", node
+        )
     t = tile.tile_tensor(x.value.type.element_type, x.dims[:-1])  # type: ignore[attr-defined]
     op = dc.b.emit(tile.SplitOp(x.value, t))
     return DTensor(op.lhs, x.dims[:-1], x.dtype), DTensor(op.rhs, x.dims[:-1], x.dtype)
@@ -132,9 +155,13 @@ def _cumulative(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor
 def _combine(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> Any:
     scan = p["_fn"] is hl.associative_scan
     given = p["input_tensor"]
-    inputs = [_tile_arg(dc, t, node) for t in (given if isinstance(given, tuple | list) else [given])]
+    inputs = [
+        _tile_arg(dc, t, node) for t in (given if isinstance(given, tuple | list) else [given])
+    ]
     if any(t.dims != inputs[0].dims for t in inputs):
-        raise dc.error(exc.ShapeMismatch, f"hl.{p['_fn'].__name__} inputs must share one shape", node)
+        raise dc.error(
+            exc.ShapeMismatch, f"hl.{p['_fn'].__name__} inputs must share one shape", node
+        )
     axis = _axis(dc, inputs[0], p["dim"], node)
     others = p.get("other", 0)
     others = list(others) if isinstance(others, tuple | list) else [others] * len(inputs)
@@ -155,19 +182,29 @@ def _combine(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> Any:
                 f"the combine function must return {len(inputs)} value(s), one per input",
                 node,
             )
-        yields = [dc.b.cast(dc.as_tensor(o, t.dtype, node), t.dtype).value for o, t in zip(outs, inputs)]
+        yields = [
+            dc.b.cast(dc.as_tensor(o, t.dtype, node), t.dtype).value for o, t in zip(outs, inputs)
+        ]
         block.add_op(tile.YieldOp(*yields))
     finally:
         dc.b.block = saved
     keep = bool(p.get("keep_dims")) and not scan
-    dims = inputs[0].dims if scan else tuple(
-        1 if i == axis else d for i, d in enumerate(inputs[0].dims) if keep or i != axis
+    dims = (
+        inputs[0].dims
+        if scan
+        else tuple(1 if i == axis else d for i, d in enumerate(inputs[0].dims) if keep or i != axis)
     )
     types = [tile.tile_tensor(to_xdsl(t.dtype), dims) for t in inputs]
     op = dc.b.emit(
         tile.CombineOp(
-            [t.value for t in inputs], axis, types, Region(block), fills,
-            keepdim=keep, scan=scan, reverse=bool(p.get("reverse")),
+            [t.value for t in inputs],
+            axis,
+            types,
+            Region(block),
+            fills,
+            keepdim=keep,
+            scan=scan,
+            reverse=bool(p.get("reverse")),
         )
     )
     results = [DTensor(r, dims, t.dtype) for r, t in zip(op.results, inputs)]
@@ -192,7 +229,9 @@ def _axis(dc: DeviceCompiler, x: DTensor, dim: Any, node: ast.AST) -> int:
     if dim is None and x.rank == 1:
         return 0
     if not isinstance(dim, int) or not -x.rank <= dim < x.rank:
-        raise dc.error(exc.InvalidIndex, f"dim must be an int in [{-x.rank}, {x.rank}), got {dim!r}", node)
+        raise dc.error(
+            exc.InvalidIndex, f"dim must be an int in [{-x.rank}, {x.rank}), got {dim!r}", node
+        )
     return dim % x.rank
 
 
@@ -228,7 +267,9 @@ def _mask(dc: DeviceCompiler, mask: Any, dims: list[tile.Dim], node: ast.AST) ->
     if mask is None:
         return None
     if not (isinstance(mask, DTensor) and mask.dtype == torch.bool):
-        raise dc.error(exc.TypeMismatch, "extra_mask must be a boolean device tensor (e.g. a comparison)", node)
+        raise dc.error(
+            exc.TypeMismatch, "extra_mask must be a boolean device tensor (e.g. a comparison)", node
+        )
     try:
         return dc.b.broadcast(mask, dims).value
     except exc.ShapeMismatch:
@@ -298,7 +339,9 @@ def _atomic(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
         )
     dtype = t.meta.dtype
     if kind in _BITWISE and (dtype.is_floating_point or dtype == torch.bool):
-        raise dc.error(exc.TypeMismatch, f"hl.{name} needs an integer tensor, {t.name!r} is {dtype}", node)
+        raise dc.error(
+            exc.TypeMismatch, f"hl.{name} needs an integer tensor, {t.name!r} is {dtype}", node
+        )
     if dtype not in _ATOMIC_DTYPES:
         raise dc.error(
             exc.TypeMismatch,
@@ -315,4 +358,11 @@ def _atomic(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     return DTensor(op.results[0], tuple(dims), dtype)
 
 
-_ATOMIC_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64, torch.int32, torch.int64)
+_ATOMIC_DTYPES = (
+    torch.float16,
+    torch.bfloat16,
+    torch.float32,
+    torch.float64,
+    torch.int32,
+    torch.int64,
+)

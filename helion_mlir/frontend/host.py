@@ -56,7 +56,9 @@ class HostProgram:
             )
         first, last = loops[0], loops[-1]
         between = [
-            s for s in src.body[first : last + 1] if not (self.is_device_loop(s) or self._is_barrier(s))
+            s
+            for s in src.body[first : last + 1]
+            if not (self.is_device_loop(s) or self._is_barrier(s))
         ]
         if between:
             raise exc.UnsupportedSyntax(
@@ -124,7 +126,9 @@ class HostProgram:
                     names |= names_written([stmt])
         return names
 
-    def _function(self, name: str, body: list[ast.stmt], extra_params: Sequence[str]) -> Callable[..., Any]:
+    def _function(
+        self, name: str, body: list[ast.stmt], extra_params: Sequence[str]
+    ) -> Callable[..., Any]:
         """Compile `body` as a function of the kernel's params inside a factory that
         provides `extra_params` and the kernel's closure variables."""
         fdef = self.src.fdef
@@ -161,9 +165,7 @@ class HostProgram:
 
     def run_prefix(self, args: Sequence[Any]) -> dict[str, Any]:
         """Run the prefix with tensors replaced by meta tensors; returns the host names."""
-        grab = ast.Return(
-            ast.Call(ast.Name("locals", ast.Load()), [], [])
-        )
+        grab = ast.Return(ast.Call(ast.Name("locals", ast.Load()), [], []))
         ast.copy_location(grab, self.loops[0])
         fn = self._function("__helion_prefix__", [*self.prefix, grab], [])()
         meta_args = [_to_meta(a) for a in args]
@@ -202,7 +204,9 @@ class HostProgram:
         ast.copy_location(launch, self.loops[0])
         for node in ast.walk(launch):
             ast.copy_location(node, self.loops[0])
-        return self._function("__helion_host__", [*self.prefix, launch, *self.suffix], ["__helion_launch__"])
+        return self._function(
+            "__helion_host__", [*self.prefix, launch, *self.suffix], ["__helion_launch__"]
+        )
 
     def wrapper_source(self, sources: Sequence[str], launcher: str) -> str:
         """The host function as Python source, for display."""

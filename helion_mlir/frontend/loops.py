@@ -47,11 +47,14 @@ class LoopSpec:
 
 @dataclass
 class BlockInfo:
-    """What the frontend knows of a block: its extent when static, kind and name."""
+    """What the frontend knows of a block: its extent when static, kind and name, and
+    the index its loop stops before when that is static (an access through the tile
+    must not reach past a tensor's size)."""
 
     extent: int | None
     rdim: bool
     name: str
+    end: int | None = None
 
 
 def stepped_trips(begin: int, end: int, step: int) -> int:
@@ -87,7 +90,9 @@ class LoopsMixin:
         elif len(args) == 2:
             begins, ends = args
         else:
-            takes = "(end), (begin, end) or (begin, end, step)" if scalar else "(end) or (begin, end)"
+            takes = (
+                "(end), (begin, end) or (begin, end, step)" if scalar else "(end) or (begin, end)"
+            )
             raise self.error(exc.UnsupportedSyntax, f"{name} takes {takes}", call)
         multi = isinstance(ends, list | tuple)
         ends_l = list(ends) if multi else [ends]
@@ -137,7 +142,9 @@ class LoopsMixin:
 
     def _jagged_bounds(self, args: list[Any], kwargs: dict[str, Any], call: ast.AST) -> LoopSpec:
         lengths = args[0] if len(args) == 1 and not kwargs else None
-        if not (isinstance(lengths, DTensor) and lengths.rank >= 1 and is_index_dtype(lengths.dtype)):
+        if not (
+            isinstance(lengths, DTensor) and lengths.rank >= 1 and is_index_dtype(lengths.dtype)
+        ):
             raise self.error(
                 exc.TypeMismatch,
                 "hl.jagged_tile takes one integer device tensor: each lane's length",
@@ -146,8 +153,13 @@ class LoopsMixin:
         longest = self.torch_call(("fn", "amax"), lambda t: t.amax(), (lengths,), {}, call)
         return LoopSpec([0], [longest], False, [0], False, jagged=lengths)
 
-    def _stepped(self, name: str, begin: Any, end: Any, step: Any, call: ast.AST) -> tuple[int, int]:
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step)) or not step:
+    def _stepped(
+        self, name: str, begin: Any, end: Any, step: Any, call: ast.AST
+    ) -> tuple[int, int]:
+        if (
+            not all(isinstance(v, int) and not isinstance(v, bool) for v in (begin, end, step))
+            or not step
+        ):
             raise self.error(
                 exc.TypeMismatch,
                 f"{name} with a step needs int begin, end and a nonzero int step known when compiling",
@@ -189,9 +201,11 @@ class LoopsMixin:
                 raise self.error(exc.UnsupportedSyntax, "unpack tiles into plain names", elt)
             self.scope[elt.id] = h
 
-    def _new_block(self, extent: int | None, rdim: bool = False, name: str = "") -> int:
+    def _new_block(
+        self, extent: int | None, rdim: bool = False, name: str = "", end: int | None = None
+    ) -> int:
         block = len(self.blocks)
-        self.blocks[block] = BlockInfo(extent, rdim, name or f"block {block}")
+        self.blocks[block] = BlockInfo(extent, rdim, name or f"block {block}", end)
         return block
 
     def _loop_blocks(self, loop: ast.For, spec: LoopSpec) -> list[int]:
@@ -208,7 +222,7 @@ class LoopsMixin:
             if fixed < 0:
                 blocks.append(self.var_block(-fixed - 1, extent, n))
                 continue
-            block = self._new_block(extent, name=n)
+            block = self._new_block(extent, name=n, end=e if isinstance(e, int) else None)
             if fixed > 0 and not spec.scalar:
                 self.b.sized_blocks[block] = fixed
             blocks.append(block)
@@ -252,7 +266,9 @@ class LoopsMixin:
             value = DScalar(begin, torch.int64)
             if spec.stepped is not None:
                 start, step = spec.stepped
-                value = self.scalar_binop(operator.add, self.scalar_binop(operator.mul, value, step), start)
+                value = self.scalar_binop(
+                    operator.add, self.scalar_binop(operator.mul, value, step), start
+                )
             values.append(value)
         return values
 

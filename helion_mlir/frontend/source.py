@@ -113,7 +113,9 @@ def _find_lambda(fn: Callable[..., Any]) -> ast.Lambda:
         cols = {p[2] for p in code.co_positions() if p[2] is not None}
         found = [n for n in found if n.body.col_offset in cols] or found
     if not found:
-        raise exc.CompileError(f"cannot find the source of the lambda at {filename}:{code.co_firstlineno}")
+        raise exc.CompileError(
+            f"cannot find the source of the lambda at {filename}:{code.co_firstlineno}"
+        )
     return found[0]
 
 
@@ -162,7 +164,9 @@ class KernelSource(_ParsedFunction):
         self.params = [a.arg for a in fdef.args.args]
         # parameters annotated `hl.constexpr`: specialized by value, floats included
         self.constexpr_params = {
-            a.arg for a in fdef.args.args if a.annotation is not None and self._is_constexpr(a.annotation)
+            a.arg
+            for a in fdef.args.args
+            if a.annotation is not None and self._is_constexpr(a.annotation)
         }
         body = fdef.body
         if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):

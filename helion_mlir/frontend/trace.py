@@ -140,7 +140,9 @@ def _replay(
         if node.op == "placeholder":
             env[node] = next(placeholders)
         elif node.op == "call_function":
-            args, kwargs = tree_map(lambda a: env[a] if isinstance(a, torch.fx.Node) else a, (node.args, node.kwargs))
+            args, kwargs = tree_map(
+                lambda a: env[a] if isinstance(a, torch.fx.Node) else a, (node.args, node.kwargs)
+            )
             lowering = LOWERINGS.get(node.target)
             if lowering is None:
                 raise exc.TorchOpError(f"{node.target} is not supported in device code yet")

@@ -97,7 +97,9 @@ class _Lowering:
     """Lowers one launch of a bound `tile.kernel` into `triton.kernel` +
     `triton.launcher` ops named `kernel_name` and `launcher_name`."""
 
-    def __init__(self, kernel: tile.KernelOp, launch: loop.LaunchOp, kernel_name: str, launcher_name: str):
+    def __init__(
+        self, kernel: tile.KernelOp, launch: loop.LaunchOp, kernel_name: str, launcher_name: str
+    ):
         self.kernel = kernel
         self.launch = launch
         self.kernel_name, self.launcher_name = kernel_name, launcher_name
@@ -146,6 +148,32 @@ class _Lowering:
         if key not in self.consts:
             self.consts[key] = self._prepend(arith.ConstantOp(IntegerAttr(value, typ)))
         return self.consts[key]
+
+    def dot(self, op: tile.DotOp) -> None:
+        """`tl.dot`; a batched dot whose batch block is 1 as a 2-D dot between reshapes,
+        since only 2-D dots reach Hopper's warpgroup MMA (a 3-D one runs far slower)."""
+        lhs, rhs = self.vmap[op.lhs], self.vmap[op.rhs]
+        acc = self.vmap[op.acc] if op.acc is not None else None
+        result_type = self.type(op.result.type)
+        assert isinstance(result_type, TensorType)
+        shape = list(result_type.get_shape())
+        if len(shape) != 3 or shape[0] != 1:
+            new = tt.DotOp(lhs, rhs, acc, result_type)  # type: ignore[arg-type]
+            self.vmap[op.result] = self.emit(new, op.result.name_hint or "dot")
+            return
+
+        def squeeze(v: SSAValue) -> SSAValue:
+            t = v.type
+            assert isinstance(t, TensorType)
+            flat = TensorType(t.element_type, list(t.get_shape())[1:])
+            return self.emit(tt.ReshapeOp(v, flat), v.name_hint)
+
+        flat_type = TensorType(result_type.element_type, shape[1:])
+        acc2 = squeeze(acc) if acc is not None else None
+        dot = self.emit(tt.DotOp(squeeze(lhs), squeeze(rhs), acc2, flat_type), "dot")  # type: ignore[arg-type]
+        self.vmap[op.result] = self.emit(
+            tt.ReshapeOp(dot, result_type), op.result.name_hint or "dot"
+        )
 
     def emit(self, op: Operation, name: str | None = None) -> SSAValue:
         self.block.add_op(op)
@@ -220,7 +248,8 @@ class _Lowering:
         launch = self.launch
         args = _args_of(self.kernel, launch)
         sources = [
-            self.kernel.sources.data[a.index].data for a in args  # type: ignore[attr-defined]
+            self.kernel.sources.data[a.index].data
+            for a in args  # type: ignore[attr-defined]
         ]
         kernel = tt.KernelOp(self.kernel_name, [self.type(a.type) for a in args])
         self.entry = kernel.body.block
@@ -316,7 +345,9 @@ class _Lowering:
             case mem.AtomicOp():
                 self.atomic(op)
             case tile.IotaOp():
-                self.vmap[op.result] = self.emit(tt.ArangeOp(self.type(op.result.type)), op.result.name_hint)  # type: ignore[arg-type]
+                self.vmap[op.result] = self.emit(
+                    tt.ArangeOp(self.type(op.result.type)), op.result.name_hint
+                )  # type: ignore[arg-type]
             case tile.FullOp():
                 new = tt.FullOp(op.value, self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -341,11 +372,7 @@ class _Lowering:
             case tile.ReduceOp():
                 self.reduce(op)
             case tile.DotOp():
-                acc = self.vmap[op.acc] if op.acc is not None else None
-                new = tt.DotOp(
-                    self.vmap[op.lhs], self.vmap[op.rhs], acc, self.type(op.result.type)  # type: ignore[arg-type]
-                )
-                self.vmap[op.result] = self.emit(new, op.result.name_hint or "dot")
+                self.dot(op)
             case tile.MaskOp():
                 self.mask(op)
             case tile.CastOp():
@@ -353,13 +380,22 @@ class _Lowering:
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.CmpOp():
                 new = tt.CmpOp(
-                    op.predicate.data, self.vmap[op.lhs], self.vmap[op.rhs], self.type(op.result.type)
+                    op.predicate.data,
+                    self.vmap[op.lhs],
+                    self.vmap[op.rhs],
+                    self.type(op.result.type),
                 )
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.WhereOp():
                 new = tt.WhereOp(self.vmap[op.cond], self.vmap[op.lhs], self.vmap[op.rhs])
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
-            case tile.PermuteOp() | tile.ArgReduceOp() | tile.ScanOp() | tile.FlipOp() | tile.SortOp():
+            case (
+                tile.PermuteOp()
+                | tile.ArgReduceOp()
+                | tile.ScanOp()
+                | tile.FlipOp()
+                | tile.SortOp()
+            ):
                 new = _MIRRORS[type(op)].create(
                     operands=[self.vmap[op.source]],
                     result_types=[self.type(op.result.type)],
@@ -492,8 +528,15 @@ class _Lowering:
     def flat_handle(self, op: loop.TileOp, indices: SSAValue, mask: SSAValue | None) -> None:
         """A handle of a flattened launch: its indices come from the flat index vector."""
         block = tile.block_of(op.result)
-        h = _Handle(block, self.const(0), self.sizes[block], self.vmap.get(op.end, self.const(0)),
-                    mask is None, indices.owner, flat=True)  # type: ignore[arg-type]
+        h = _Handle(
+            block,
+            self.const(0),
+            self.sizes[block],
+            self.vmap.get(op.end, self.const(0)),
+            mask is None,
+            indices.owner,
+            flat=True,
+        )  # type: ignore[arg-type]
         h.indices, h.mask = indices, mask
         self.handles[op.result] = self.block_handles[block] = h
 
@@ -625,7 +668,9 @@ class _Lowering:
         new = tt.AtomicOp(op.kind, base, offsets, value, mask, op.sem)
         self.vmap[op.result] = self.emit(new, op.result.name_hint or "old")
 
-    def _block_handles(self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, form: str) -> list[_Handle] | None:
+    def _block_handles(
+        self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, form: str
+    ) -> list[_Handle] | None:
         """The handles of an access that a block pointer or tensor descriptor can express:
         every dim a whole tile clipped at the tensor's own end (None if not so)."""
         mt = _memory(op).type
@@ -676,12 +721,16 @@ class _Lowering:
         order = sorted(range(len(handles)), key=lambda d: consts[d] if consts[d] is not None else 0)
         check = [d for d, h in enumerate(handles) if not h.full]
         if isinstance(op, mem.LoadOp):
-            new = tt.BlockLoadOp(base, shape, strides, offsets, order, check, self.type(op.result.type))
+            new = tt.BlockLoadOp(
+                base, shape, strides, offsets, order, check, self.type(op.result.type)
+            )
             if eviction:
                 new.properties["eviction_policy"] = StringAttr(f"evict_{eviction}")
             self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
         else:
-            self.emit(tt.BlockStoreOp(base, shape, strides, offsets, order, check, self.vmap[op.value]))
+            self.emit(
+                tt.BlockStoreOp(base, shape, strides, offsets, order, check, self.vmap[op.value])
+            )
 
     def _descriptor(
         self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, base: SSAValue, handles: list[_Handle]
@@ -807,9 +856,11 @@ class _Lowering:
         keep = op.keepdim is not None
         for axis in sorted(op.reduced, reverse=True):
             shape = list(value.type.get_shape())  # type: ignore[attr-defined]
-            out_shape = [1 if i == axis else d for i, d in enumerate(shape)] if keep else [
-                d for i, d in enumerate(shape) if i != axis
-            ]
+            out_shape = (
+                [1 if i == axis else d for i, d in enumerate(shape)]
+                if keep
+                else [d for i, d in enumerate(shape) if i != axis]
+            )
             elt = value.type.element_type  # type: ignore[attr-defined]
             new = tt.ReduceOp(op.kind, value, axis, keep, TensorType(elt, out_shape))
             value = self.emit(new, op.result.name_hint)

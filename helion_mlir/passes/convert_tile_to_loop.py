@@ -163,7 +163,12 @@ class _Converter:
 
     def launch_slots(self, grid: tile.GridOp, xyz: bool) -> dict[str, cfg.RefAttr]:
         n = len(grid.lbs)
-        pid_types = ["flat", *(["xyz"] if xyz else []), "persistent_blocked", "persistent_interleaved"]
+        pid_types = [
+            "flat",
+            *(["xyz"] if xyz else []),
+            "persistent_blocked",
+            "persistent_interleaved",
+        ]
         slots = {
             "pid_type": cfg.RefAttr("pid_type", None, cfg.EnumAttr(pid_types), "flat"),
             "num_sm_multiplier": cfg.RefAttr("num_sm_multiplier", None, cfg.Pow2Attr(1, 128), 1),
@@ -214,7 +219,9 @@ class _Converter:
         warps = cfg.ParamOp(cfg.RefAttr("num_warps", None, cfg.Pow2Attr(1, 32), 4))
         # software pipelining pays off for matmul loops on a GPU
         default_stages = 3 if self.gpu and dot_blocks else 1
-        stages = cfg.ParamOp(cfg.RefAttr("num_stages", None, cfg.IntRangeAttr(1, 8), default_stages))
+        stages = cfg.ParamOp(
+            cfg.RefAttr("num_stages", None, cfg.IntRangeAttr(1, 8), default_stages)
+        )
         warps.result.name_hint, stages.result.name_hint = "num_warps", "num_stages"
         first = entry.first_op
         for p in (*params, warps, stages):
@@ -264,8 +271,11 @@ class _Converter:
             default = min(
                 (
                     default_block_size(
-                        _extent(lp.lbs[d], lp.ubs[d]), in_dot, _scope_dims(lp),
-                        isinstance(lp, tile.GridOp) and _has_rdim(lp), self.gpu,
+                        _extent(lp.lbs[d], lp.ubs[d]),
+                        in_dot,
+                        _scope_dims(lp),
+                        isinstance(lp, tile.GridOp) and _has_rdim(lp),
+                        self.gpu,
                     )
                     for _, lp, d in users
                 ),
@@ -294,9 +304,7 @@ class _Converter:
         body.add_ops(tiles)
         _move_body(old, body, {h: t.result for h, t in zip(grid.handles, tiles)})
         steps = [self.sizes[tile.block_of(h)] for h in grid.handles]
-        launch = loop.LaunchOp(
-            grid.lbs, grid.ubs, steps, self.warps, self.stages, Region(body)
-        )
+        launch = loop.LaunchOp(grid.lbs, grid.ubs, steps, self.warps, self.stages, Region(body))
         launch.properties.update(slots)
         launch.location = grid.location
         _replace(grid, launch)

@@ -86,7 +86,6 @@ def identity(kind: tile.ReduceKind, element_type: Attribute) -> FloatAttr | Inte
     return FloatAttr(value, element_type)  # type: ignore[arg-type]
 
 
-
 def erase(op: Operation) -> None:
     """Detach `op` from its block (if any) and erase it; its results must be unused."""
     block = op.parent_block()

@@ -81,7 +81,9 @@ class MaterializeAddressingPass(ModulePass):
         atomic_forms = cfg.EnumAttr(target.atomic_indexing_forms)
         for kernel in kernels(op):
             accesses = [
-                o for o in kernel.walk() if isinstance(o, tile.LoadOp | tile.StoreOp | tile.AtomicOp)
+                o
+                for o in kernel.walk()
+                if isinstance(o, tile.LoadOp | tile.StoreOp | tile.AtomicOp)
             ]
             # slot numbers: each access kind in mem_id (source) order; the clones that
             # reduction rolling made of one access share its mem_id and its slots

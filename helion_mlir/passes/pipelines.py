@@ -33,6 +33,7 @@ def config_free_stages(target: str = "cpu") -> dict[str, tuple[ModulePass, ...]]
         "mem": (MaterializeAddressingPass(target=target), DeriveConfigSpacePass()),
     }
 
+
 BIND_PASSES = (
     ReorderLoopsPass(),
     FoldSingleTripLoopsPass(),

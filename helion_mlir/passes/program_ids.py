@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from helion_mlir.passes.convert_loop_to_triton import _Lowering
 
 
-
 def cdiv(a: int, b: int) -> int:
     return -(-a // b)
 
@@ -44,7 +43,9 @@ def map_programs(lw: _Lowering, launch: loop.LaunchOp) -> list[str]:
     n = len(launch.lbs)
     bounds = []
     for d in range(n):
-        lb, ub, step = (const_int(lw.vmap[v]) for v in (launch.lbs[d], launch.ubs[d], launch.steps[d]))
+        lb, ub, step = (
+            const_int(lw.vmap[v]) for v in (launch.lbs[d], launch.ubs[d], launch.steps[d])
+        )
         if lb is None or ub is None or step is None:
             raise exc.InternalError("launch bounds must be constant (static shapes)")
         bounds.append((lb, ub, step))
@@ -70,9 +71,7 @@ def map_programs(lw: _Lowering, launch: loop.LaunchOp) -> list[str]:
     grid: list[str]
     if pid_type in PERSISTENT:
         linear = _persistent_loop(lw, launch, pid_type, total)
-        first_tensor = next(
-            (a for a in lw.entry.args if isinstance(a.type, tt.PointerType)), None
-        )
+        first_tensor = next((a for a in lw.entry.args if isinstance(a.type, tt.PointerType)), None)
         assert first_tensor is not None
         # {argN} stands for the launcher's N-th parameter, named by the emitter
         grid = [f"min({total}, _num_sm({{arg{first_tensor.index}}}) * {multiplier})"]
@@ -180,7 +179,9 @@ def _flat_handles(
         extent *= ub - lb
     mask = None
     if extent % size:
-        mask = lw.emit(tt.CmpOp(tile.Predicate.LT, flat, lw.emit(tt.SplatOp(lw.const(extent), vec))), "mask")
+        mask = lw.emit(
+            tt.CmpOp(tile.Predicate.LT, flat, lw.emit(tt.SplatOp(lw.const(extent), vec))), "mask"
+        )
     indices: dict[int, SSAValue] = {}
     rest = flat
     dims = list(reversed(order))

@@ -71,5 +71,7 @@ class ReorderLoopsPass(ModulePass):
     name = "reorder-loops"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
-        for outer in [o for o in op.walk() if isinstance(o, loop.ForOp) and "loop_order" in o.properties]:
+        for outer in [
+            o for o in op.walk() if isinstance(o, loop.ForOp) and "loop_order" in o.properties
+        ]:
             reorder(outer)

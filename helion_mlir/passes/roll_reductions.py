@@ -57,16 +57,13 @@ MIN_CHUNK = 8
 
 def combine_op(kind: tile.ReduceKind, acc: SSAValue, value: SSAValue) -> Operation:
     is_int = isinstance(tile.element_type_of(value.type), IntegerType)
-    return _COMBINE[(kind, is_int)].create(
-        operands=[acc, value], result_types=[value.type]
-    )
+    return _COMBINE[(kind, is_int)].create(operands=[acc, value], result_types=[value.type])
 
 
 def _spans(op: Operation, handle: SSAValue, block: int) -> bool:
     r = tile.Blk(block)
-    return (
-        any(o is handle for o in op.operands)
-        or any(r in tile.dims_of(v.type) for v in (*op.operands, *op.results))
+    return any(o is handle for o in op.operands) or any(
+        r in tile.dims_of(v.type) for v in (*op.operands, *op.results)
     )
 
 

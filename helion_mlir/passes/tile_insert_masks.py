@@ -81,11 +81,15 @@ class TileInsertMasksPass(ModulePass):
                     last_kind = (
                         inner.kind.data
                         if isinstance(inner, tile.ArgReduceOp)
-                        else tile.ReduceKind.MAX if inner.descending is not None else tile.ReduceKind.MIN
+                        else tile.ReduceKind.MAX
+                        if inner.descending is not None
+                        else tile.ReduceKind.MIN
                     )
                     fill = identity(last_kind, elt)
                     _mask(inner, 0, _blocks(inner.source, [inner.axis]), fill, handles)
-                elif isinstance(inner, tile.CombineOp) and (inner.scan is None or inner.reverse is not None):
+                elif isinstance(inner, tile.CombineOp) and (
+                    inner.scan is None or inner.reverse is not None
+                ):
                     for i, fill in enumerate(inner.other):  # the user's `other` fills
                         _mask(inner, i, _blocks(inner.inputs[i], [inner.axis]), fill, handles)
                 elif isinstance(inner, tile.ScanOp) and inner.reverse is not None:

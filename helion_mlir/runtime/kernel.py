@@ -182,6 +182,7 @@ class BoundKernel:
         self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._config: Config | None = None
+        self._run: Callable[..., Any] | None = None  # the host function of `_config`
 
     # -- configs ---------------------------------------------------------------------
 
@@ -197,14 +198,20 @@ class BoundKernel:
 
     def set_config(self, config: Config | Mapping[str, Any]) -> None:
         """Run this config from now on."""
-        self._config = self.normalize(config)
+        self._use(self.normalize(config))
 
     @property
     def config(self) -> Config:
         if self._config is None:
             configs = self.kernel.configs
-            self._config = self.normalize(configs[0] if configs else None)
+            self._use(self.normalize(configs[0] if configs else None))
+        assert self._config is not None
         return self._config
+
+    def _use(self, config: Config) -> Config:
+        """Make `config` the one calls run (the host function is found on the next call)."""
+        self._config, self._run = config, None
+        return config
 
     # -- IR and code -------------------------------------------------------------------
 
@@ -257,7 +264,9 @@ class BoundKernel:
 
     # -- running ---------------------------------------------------------------------
 
-    def compile_config(self, config: Config | Mapping[str, Any] | None = None) -> Callable[..., Any]:
+    def compile_config(
+        self, config: Config | Mapping[str, Any] | None = None
+    ) -> Callable[..., Any]:
         """The host function running the kernel with `config` (compiled once per config;
         None: the config this kernel runs)."""
         from helion_mlir.runtime import loader
@@ -279,9 +288,12 @@ class BoundKernel:
         if kwargs or len(args) != len(self.kernel.source.params):
             args = self.kernel.normalize_args(args, kwargs)
         args = _unwrap_constexpr(args)
-        if self._config is None and self._should_tune():
-            self.autotune(args)
-        return self.compile_config(self.config)(*args)
+        run = self._run
+        if run is None:  # the first call, or the config changed
+            if self._config is None and self._should_tune():
+                self.autotune(args)
+            run = self._run = self.compile_config(self.config)
+        return run(*args)
 
     # -- tuning -----------------------------------------------------------------------
 
@@ -298,8 +310,7 @@ class BoundKernel:
         settings = self.kernel.settings
         if force:
             settings = settings.replace(force_autotune=True)
-        self._config = autotune(self, _unwrap_constexpr(tuple(args)), settings)
-        return self._config
+        return self._use(autotune(self, _unwrap_constexpr(tuple(args)), settings))
 
 
 def _device_of(args: Sequence[Any]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -21,7 +22,9 @@ def cache_root() -> Path:
     """`$HELION_MLIR_CACHE_DIR`, else `~/.cache/helion_mlir` (or under `$XDG_CACHE_HOME`)."""
     return Path(
         os.environ.get("HELION_MLIR_CACHE_DIR")
-        or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "helion_mlir")
+        or os.path.join(
+            os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "helion_mlir"
+        )
     )
 
 
@@ -102,11 +105,20 @@ def _contiguous_atomic_operands() -> None:
     InterpreterBuilder.create_atomic_cas = create_atomic_cas  # type: ignore[method-assign]
 
 
+# The interpreter's float arithmetic, which Triton 3.9 hands bfloat16 operands directly.
+_FLOAT_OPS = re.compile(
+    r"create_(f(?!p_)\w*|minimumf|maximumf|minnumf|maxnumf|exp2?|log2?|cos|sin|sqrt|rsqrt|erf"
+    r"|floor|ceil|precise_\w+|clampf|fabs|fma)$"
+)
+
+
 def _bfloat16_fixes() -> None:
-    """Triton 3.6's interpreter holds bfloat16 as raw uint16 bits, and three of its ops
+    """Triton's interpreter holds bfloat16 as raw uint16 bits, and several of its ops
     forget that: `tl.dot` multiplies the bits, casts between bfloat16 and anything but
-    float32 reinterpret numbers as bits, and float32 -> bfloat16 truncates where the
-    GPU rounds to nearest even. Route them all through float32, rounding properly."""
+    float32 reinterpret numbers as bits, float32 -> bfloat16 truncates where the GPU
+    rounds to nearest even, and (from 3.9) float arithmetic and comparisons on bfloat16
+    operands compute on the bits. Route them all through float32, rounding properly
+    (exact for one operation: a float32 result of bfloat16 operands rounds once)."""
     import numpy as np
     import triton.language as tl
     from triton.runtime.interpreter import InterpreterBuilder, TensorHandle, _get_np_dtype
@@ -137,15 +149,45 @@ def _bfloat16_fixes() -> None:
 
     def create_dot(self, a, b, d, input_precision, max_num_imprecise_acc):  # type: ignore[no-untyped-def]
         if tl.bfloat16 in (a.dtype.scalar, b.dtype.scalar):
-            a, b = (TensorHandle(to_f32(h.data), tl.float32) if h.dtype.scalar == tl.bfloat16 else h for h in (a, b))
+            a, b = (
+                TensorHandle(to_f32(h.data), tl.float32) if h.dtype.scalar == tl.bfloat16 else h
+                for h in (a, b)
+            )
         return dot(self, a, b, d, input_precision, max_num_imprecise_acc)
+
+    def widened(method: Any) -> Any:
+        def run(self, *args):  # type: ignore[no-untyped-def]
+            narrow = [isinstance(a, TensorHandle) and a.dtype.scalar == tl.bfloat16 for a in args]
+            if not any(narrow):
+                return method(self, *args)
+            wide = [
+                TensorHandle(to_f32(a.data), tl.float32) if n else a for a, n in zip(args, narrow)
+            ]
+            out = method(self, *wide)
+            if out.dtype.scalar == tl.float32:
+                return TensorHandle(to_bf16(out.data), tl.bfloat16)
+            return out
+
+        return run
+
+    for name in dir(InterpreterBuilder):
+        if _FLOAT_OPS.match(name):
+            setattr(InterpreterBuilder, name, widened(getattr(InterpreterBuilder, name)))
 
     cast_impl.helion_mlir_fix = True  # type: ignore[attr-defined]
     InterpreterBuilder.cast_impl = cast_impl  # type: ignore[method-assign]
-    for name in ("create_si_to_fp", "create_ui_to_fp", "create_fp_to_si", "create_fp_to_ui",
-                 "create_fp_ext", "create_fp_trunc"):
+    for name in (
+        "create_si_to_fp",
+        "create_ui_to_fp",
+        "create_fp_to_si",
+        "create_fp_to_ui",
+        "create_fp_ext",
+        "create_fp_trunc",
+    ):
         setattr(InterpreterBuilder, name, lambda self, src, dst_type: self.cast_impl(src, dst_type))
-    InterpreterBuilder.create_int_cast = lambda self, src, dst_type, is_signed: self.cast_impl(src, dst_type)  # type: ignore[method-assign]
+    InterpreterBuilder.create_int_cast = lambda self, src, dst_type, is_signed: self.cast_impl(
+        src, dst_type
+    )  # type: ignore[method-assign]
     InterpreterBuilder.create_dot = create_dot  # type: ignore[method-assign]
     assert _get_np_dtype(tl.bfloat16) == np.dtype(np.uint16)  # the layout these fixes assume
 

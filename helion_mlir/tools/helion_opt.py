@@ -83,6 +83,7 @@ class HelionOptMain(xDSLOptMain):
             return ConfiguredTritonTarget
 
         self.available_targets["triton"] = triton_target
+
         def config_space_target() -> type[Target]:
             @dataclass(frozen=True)
             class ConfiguredSpaceTarget(ConfigSpaceTarget):
@@ -102,7 +103,7 @@ class HelionOptMain(xDSLOptMain):
         arg_parser.add_argument(
             "--config",
             default="",
-            help='config as JSON for -t triton, e.g. \'{"block_sizes": [64]}\'',
+            help="config as JSON for -t triton, e.g. '{\"block_sizes\": [64]}'",
         )
         arg_parser.add_argument(
             "--config-file", default="", help="read the -t triton config from this JSON file"
@@ -111,7 +112,8 @@ class HelionOptMain(xDSLOptMain):
             "--device",
             default="cpu",
             help="device that -t triton and the config space are for: cpu (the Triton "
-            "interpreter) or cuda:<capability>:<sms>, e.g. cuda:90:132 for an H100",
+            "interpreter) or cuda:<capability>:<sms>, e.g. cuda:90:132 for an H100; append "
+            ":no-block-ptr for a Triton without block pointers (3.9 and newer)",
         )
         arg_parser.add_argument(
             "--print-config-space",

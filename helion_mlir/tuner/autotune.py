@@ -25,6 +25,10 @@ if TYPE_CHECKING:
 
 # the most configs an effort benchmarks (a budget in seconds may stop it sooner)
 MAX_EVALUATIONS = {"quick": 40, "full": 400}
+# seconds an effort searches for when no budget is set (quick aims at a minute a kernel)
+DEFAULT_SECONDS = {"quick": 35.0}
+# the fastest configs timed again at the end, longer
+LEADERS = 5
 
 
 def specialization_text(args: Sequence[Any]) -> str:
@@ -69,7 +73,9 @@ def autotune(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Con
             try:
                 return bound.normalize(cached)
             except exc.InvalidConfig as e:
-                warnings.warn(f"ignoring a cached config that no longer fits the kernel: {e}", stacklevel=2)
+                warnings.warn(
+                    f"ignoring a cached config that no longer fits the kernel: {e}", stacklevel=2
+                )
     config = search(bound, args, settings)
     if not settings.skip_cache:
         cache.store(fields, config, kernel=bound.kernel.source.name)
@@ -84,7 +90,8 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
     if seed is None:
         seed = random.randrange(1 << 31)
     start = time.monotonic()
-    deadline = start + settings.autotune_budget_seconds if settings.autotune_budget_seconds else None
+    seconds = settings.autotune_budget_seconds or DEFAULT_SECONDS.get(effort)
+    deadline = start + seconds if seconds else None
     candidates = [bound.normalize(c) for c in bound.kernel.configs]
     runner = Runner(bound, args, settings)
     bar = _progress(settings, len(candidates) or MAX_EVALUATIONS.get(effort, 40))
@@ -109,9 +116,18 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
             budget = Budget(MAX_EVALUATIONS.get(effort, 40), deadline)
             seeds = _seeds(bound)
             strategy = make_search(
-                settings.autotuner, bound.config_spec, evaluate, budget, seed=seed, effort=effort, seeds=seeds
+                settings.autotuner,
+                bound.config_spec,
+                evaluate,
+                budget,
+                seed=seed,
+                effort=effort,
+                seeds=seeds,
             )
             best, best_time = strategy.run()
+        leader = runner.retime_leaders(LEADERS)
+        if leader is not None:
+            best, best_time = leader
     finally:
         runner.close()
         if bar is not None:

@@ -58,10 +58,7 @@ class ConfigSpec:
         else:
             pairs = collect_slots(module)
         return cls(
-            [
-                Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner)
-                for r, owner in pairs
-            ]
+            [Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner) for r, owner in pairs]
         )
 
     def is_list(self, key: str) -> bool:

@@ -13,12 +13,16 @@ def choices(domain: cfg.Domain) -> list[cfg.ConfigValue]:
     match domain:
         case cfg.Pow2Attr():
             lo, hi = domain.low.data, domain.high.data
-            return [1 << e for e in range(lo.bit_length() - 1, hi.bit_length()) if lo <= 1 << e <= hi]
+            return [
+                1 << e for e in range(lo.bit_length() - 1, hi.bit_length()) if lo <= 1 << e <= hi
+            ]
         case cfg.IntRangeAttr():
             return list(range(domain.low.data, domain.high.data + 1))
         case cfg.ChunkAttr():
             lo, full = domain.low.data, domain.high.data
-            return [1 << e for e in range(lo.bit_length() - 1, full.bit_length()) if lo <= 1 << e < full] + [None]
+            return [
+                1 << e for e in range(lo.bit_length() - 1, full.bit_length()) if lo <= 1 << e < full
+            ] + [None]
         case cfg.EnumAttr():
             return domain.values
         case cfg.PermAttr():

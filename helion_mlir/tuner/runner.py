@@ -13,8 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import TYPE_CHECKING, Any
 
 from helion_mlir import exc
@@ -85,6 +84,14 @@ def close_enough(got: Any, want: Any) -> bool:
     return bool(torch.allclose(g, w, rtol=1e-2, atol=1e-2 * scale, equal_nan=True))
 
 
+# milliseconds of runs do_bench times per config during the search, and per leader after it
+SEARCH_REP_MS = 20
+LEADER_REP_MS = 100
+# how long the slowest compiles of a batch are waited for, against the batch's median
+STRAGGLER_FACTOR = 4.0
+STRAGGLER_MIN_S = 10.0
+
+
 class Runner:
     """Measures configs of `bound` on `args`; `evaluate` is what a search calls."""
 
@@ -97,6 +104,8 @@ class Runner:
         self.failures: Counter[str] = Counter()
         self.reasons: dict[str, str] = {}  # a sample message per kind of failure
         self.timings: dict[str, float] = {}
+        self.configs: dict[str, Config] = {}  # the config of each key in `timings`
+        self._stuck: set[Future[str | None]] = set()  # compiles given up on, still running
         self.baseline = self._outputs(bound.config_spec.default_config())
 
     def _outputs(self, config: Config) -> list[Any]:
@@ -134,7 +143,25 @@ class Runner:
             else:
                 times.append(self.measure(config))
             self.timings[key] = times[-1]
+            self.configs[key] = config
         return times
+
+    def retime_leaders(self, count: int) -> tuple[Config, float] | None:
+        """Time the `count` fastest configs again, longer, and return the fastest: one
+        short timing of each candidate leaves noise of a few percent, enough to misorder
+        the leaders. None when no config worked."""
+        ranked = sorted((t, k) for k, t in self.timings.items() if t < math.inf)[:count]
+        if not ranked:
+            return None
+        if not self.gpu or len(ranked) == 1:
+            return self.configs[ranked[0][1]], ranked[0][0]
+        results = []
+        for _, key in ranked:
+            args = _clone(self.args)
+            fn = self.compile(self.configs[key])
+            results.append((self._time(fn, args, rep=LEADER_REP_MS), key))
+        best_time, key = min(results)
+        return self.configs[key], best_time
 
     def _fail(self, kind: str, reason: str) -> float:
         self.failures[kind] += 1
@@ -166,14 +193,15 @@ class Runner:
         except RunTimeout as e:
             return self._fail("timeout", str(e))
 
-    def _time(self, fn: Callable[..., Any], args: list[Any]) -> float:
+    def _time(self, fn: Callable[..., Any], args: list[Any], rep: int = SEARCH_REP_MS) -> float:
         if not self.gpu:  # the interpreter: one run is all there is time for
             start = time.perf_counter()
             fn(*args)
             return (time.perf_counter() - start) * 1e3
         from triton.testing import do_bench
 
-        return float(do_bench(lambda: fn(*args), warmup=5, rep=20, return_mode="median"))
+        # do_bench flushes the L2 cache before each run
+        return float(do_bench(lambda: fn(*args), warmup=5, rep=rep, return_mode="median"))
 
     # -- parallel compilation (GPU) -----------------------------------------------------
 
@@ -192,17 +220,17 @@ class Runner:
                 jobs[config.to_json()] = _done(f"compile: {type(e).__name__}: {e}")
                 continue
             path = loader.write(source)
-            jobs[config.to_json()] = pool.submit(_compile_in_worker, str(path), self.bound.launcher_name, launch)
+            jobs[config.to_json()] = pool.submit(
+                _compile_in_worker, str(path), self.bound.launcher_name, launch
+            )
         failed: dict[str, tuple[str, str]] = {}
-        stop = time.monotonic() + self.settings.autotune_compile_timeout
-        hung = False
+        for key in self._wait(jobs):
+            failed[key] = ("timeout", "compiling took far longer than the batch's other configs")
         for key, job in jobs.items():
-            try:
-                error = job.result(timeout=max(0.0, stop - time.monotonic()))
-            except FutureTimeout:
-                failed[key] = ("timeout", f"compiling ran past {self.settings.autotune_compile_timeout:g} s")
-                hung = True
+            if key in failed:
                 continue
+            try:
+                error = job.result()
             except Exception as e:  # the worker died (a crashing compiler)
                 failed[key] = ("compile", f"{type(e).__name__}: {e}")
                 self._discard_workers()
@@ -210,9 +238,32 @@ class Runner:
             if error is not None:
                 kind, _, reason = error.partition(": ")
                 failed[key] = (kind, reason)
-        if hung:
-            self._discard_workers()
         return failed
+
+    def _wait(self, jobs: dict[str, Future[str | None]]) -> list[str]:
+        """Wait for a batch of compiles; the keys of those given up on. Once half the
+        batch is in, the rest get `STRAGGLER_FACTOR` times the median compile time (at
+        least `STRAGGLER_MIN_S`): a config whose compile takes minutes is rarely fast, and
+        waiting for it would stall the whole search. The given-up compiles run on in
+        their workers; the pool is replaced only when none is left free."""
+        start = time.monotonic()
+        hard_stop = start + self.settings.autotune_compile_timeout
+        pending = set(jobs.values())
+        took: list[float] = []
+        while pending:
+            stop = hard_stop
+            if len(took) * 2 >= len(jobs):
+                typical = sorted(took)[len(took) // 2]
+                stop = min(stop, start + max(STRAGGLER_MIN_S, STRAGGLER_FACTOR * typical))
+            done, pending = wait(pending, max(0.0, stop - time.monotonic()), FIRST_COMPLETED)
+            if not done:
+                break
+            took.extend(time.monotonic() - start for _ in done)
+        self._stuck = {job for job in self._stuck | pending if not job.done()}
+        if len(self._stuck) >= _pool_size():
+            self._discard_workers()
+            self._stuck = set()
+        return [key for key, job in jobs.items() if job in pending]
 
     def _launch_args(self) -> list[Any]:
         """The arguments the host code hands the launcher, as shapes to rebuild."""
@@ -231,12 +282,7 @@ class Runner:
         return _shared_workers()
 
     def _discard_workers(self) -> None:
-        global _POOL
-        pool, _POOL = _POOL, None
-        if pool is not None:
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.kill()
-            pool.shutdown(wait=False, cancel_futures=True)
+        _end_workers()
 
     def close(self) -> None:
         """The workers stay up for the next tuning in this process (they take seconds
@@ -256,10 +302,23 @@ def _shared_workers() -> ProcessPoolExecutor:
         import atexit
         import multiprocessing
 
-        n = max(1, min(os.cpu_count() or 1, 16))
-        _POOL = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn"))
-        atexit.register(_POOL.shutdown, wait=False, cancel_futures=True)
+        _POOL = ProcessPoolExecutor(_pool_size(), mp_context=multiprocessing.get_context("spawn"))
+        atexit.register(_end_workers)
     return _POOL
+
+
+def _pool_size() -> int:
+    return max(1, min(os.cpu_count() or 1, 16))
+
+
+def _end_workers() -> None:
+    """Kill the workers (one may still be compiling a config given up on) and let go."""
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _done(value: str) -> Future[str | None]:
@@ -270,9 +329,9 @@ def _done(value: str) -> Future[str | None]:
 
 def _is_compile_error(e: BaseException) -> bool:
     names = {t.__name__ for t in type(e).__mro__}
-    return bool(names & {"CompilationError", "OutOfResources", "CompileTimeAssertionFailure", "PTXASError"}) or (
-        "PassManager::run failed" in str(e)
-    )
+    return bool(
+        names & {"CompilationError", "OutOfResources", "CompileTimeAssertionFailure", "PTXASError"}
+    ) or ("PassManager::run failed" in str(e))
 
 
 def _rebuild(arg: Any) -> Any:
@@ -283,7 +342,9 @@ def _rebuild(arg: Any) -> Any:
     if arg[0] != "tensor":
         return arg[1]
     _, shape, stride, dtype, device = arg
-    t = torch.empty_strided(shape, stride, dtype=getattr(torch, dtype.removeprefix("torch.")), device=device)
+    t = torch.empty_strided(
+        shape, stride, dtype=getattr(torch, dtype.removeprefix("torch.")), device=device
+    )
     return t.zero_()
 
 

@@ -112,9 +112,7 @@ class PointerType(ParametrizedAttribute, TypeAttribute):
 
 
 def _concrete(t: Attribute, what: str) -> None:
-    if isinstance(t, TensorType) and (
-        DYNAMIC_INDEX in t.get_shape() or t.encoding != NoneAttr()
-    ):
+    if isinstance(t, TensorType) and (DYNAMIC_INDEX in t.get_shape() or t.encoding != NoneAttr()):
         raise VerifyException(f"{what}: triton tensors have concrete shapes, got {t}")
 
 
@@ -391,9 +389,7 @@ class StoreOp(IRDLOperation):
 
     traits = traits_def(MemoryWriteEffect())
 
-    def __init__(
-        self, base: SSAValue, offsets: SSAValue, value: SSAValue, mask: SSAValue | None
-    ):
+    def __init__(self, base: SSAValue, offsets: SSAValue, value: SSAValue, mask: SSAValue | None):
         super().__init__(operands=[base, offsets, value, [mask] if mask is not None else []])
 
 
@@ -582,9 +578,7 @@ class DescStoreOp(IRDLOperation):
     offsets = var_operand_def(IndexType)
     value = operand_def(TensorType)
 
-    assembly_format = (
-        "$value `,` $desc `[` $offsets `]` attr-dict `:` type($value) `,` type($desc)"
-    )
+    assembly_format = "$value `,` $desc `[` $offsets `]` attr-dict `:` type($value) `,` type($desc)"
 
     traits = traits_def(MemoryWriteEffect())
 
@@ -786,7 +780,9 @@ class YieldOp(IRDLOperation):
 
     assembly_format = "($values^ `:` type($values))? attr-dict"
 
-    traits = lazy_traits_def(lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp, WhileOp, CombineOp)))
+    traits = lazy_traits_def(
+        lambda: (IsTerminator(), Pure(), HasParent(ForOp, IfOp, WhileOp, CombineOp))
+    )
 
     def __init__(self, *values: SSAValue):
         super().__init__(operands=[values])

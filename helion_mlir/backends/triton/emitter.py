@@ -285,7 +285,13 @@ class PyEmitter:
             header.insert(2, "from helion_mlir.runtime.device import use_tma_allocator")
             header.append("use_tma_allocator()")
         for kind in sorted(self.helpers):
-            header += ["", "@triton.jit", f"def _helion_{kind}(a, b):", f"    return {_COMBINE_HELPERS[kind]}", ""]
+            header += [
+                "",
+                "@triton.jit",
+                f"def _helion_{kind}(a, b):",
+                f"    return {_COMBINE_HELPERS[kind]}",
+                "",
+            ]
         for source in self.functions:
             header += ["", source, ""]
         return "\n".join(header) + "\n\n" + "\n\n\n".join(body) + "\n"
@@ -424,7 +430,9 @@ class PyEmitter:
                     self.inline_broadcast(op, self.expr(op.operands[0]), op.operands[0].type)
                 elif isinstance(op, tt.SplatOp):
                     shape = list(result.type.get_shape())  # type: ignore[attr-defined]
-                    self.assign(op, f"tl.full({shape}, {self.expr(op.source)}, {dtype_name(result.type)})")
+                    self.assign(
+                        op, f"tl.full({shape}, {self.expr(op.source)}, {dtype_name(result.type)})"
+                    )
                 else:
                     shape = list(result.type.get_shape())  # type: ignore[attr-defined]
                     self.assign(op, f"tl.broadcast_to({self.expr(op.source)}, {shape})")
@@ -468,7 +476,9 @@ class PyEmitter:
                 self.inline_broadcast(op, literal(op.value), op.value.type)
             case tt.FullOp():
                 shape = list(op.result.type.get_shape())
-                self.assign(op, f"tl.full({shape}, {literal(op.value)}, {dtype_name(op.result.type)})")
+                self.assign(
+                    op, f"tl.full({shape}, {literal(op.value)}, {dtype_name(op.result.type)})"
+                )
             case tt.LoadOp():
                 args = [f"{self.expr(op.base)} + {o(op.offsets)}"]
                 if op.mask is not None:
@@ -502,11 +512,18 @@ class PyEmitter:
                 kind = op.kind.data.value
                 keep = ", keep_dims=True" if op.keep_dims is not None else ""
                 if kind in _REDUCE_CALLS:
-                    self.assign(op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})")
+                    self.assign(
+                        op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})"
+                    )
                 else:
-                    self.assign(op, f"tl.reduce({self.expr(op.source)}, {op.axis.data}, {self.combine(kind)}{keep})")
+                    self.assign(
+                        op,
+                        f"tl.reduce({self.expr(op.source)}, {op.axis.data}, {self.combine(kind)}{keep})",
+                    )
             case tt.PermuteOp():
-                self.assign(op, f"tl.permute({self.expr(op.source)}, {tuple(op.perm.get_values())})")
+                self.assign(
+                    op, f"tl.permute({self.expr(op.source)}, {tuple(op.perm.get_values())})"
+                )
             case tt.ArgReduceOp():
                 keep = ", keep_dims=True" if op.keepdim is not None else ""
                 call = f"tl.arg{op.kind.data.value}({self.expr(op.source)}, {op.axis}{keep})"
@@ -540,7 +557,9 @@ class PyEmitter:
             case tt.YieldOp():
                 self.yield_(op)
             case tt.WhereOp():
-                self.assign(op, f"tl.where({self.expr(op.cond)}, {self.expr(op.lhs)}, {self.expr(op.rhs)})")
+                self.assign(
+                    op, f"tl.where({self.expr(op.cond)}, {self.expr(op.lhs)}, {self.expr(op.rhs)})"
+                )
             case tt.CmpOp():
                 self.assign(op, f"{o(op.lhs)} {_CMP[op.predicate.data]} {o(op.rhs)}")
             case arith.NegfOp():
@@ -663,7 +682,13 @@ class PyEmitter:
         else:
             kwargs = [
                 f"{name}={literal_value(attr)}"
-                for name in ("loop_unroll_factor", "num_stages", "disallow_acc_multi_buffer", "flatten", "warp_specialize")
+                for name in (
+                    "loop_unroll_factor",
+                    "num_stages",
+                    "disallow_acc_multi_buffer",
+                    "flatten",
+                    "warp_specialize",
+                )
                 if (attr := op.properties.get(name)) is not None
             ]
             self.line(f"for {iv} in tl.range({', '.join(bounds + kwargs)}):")
@@ -691,4 +716,3 @@ class PyEmitter:
 def emit_module(module: ModuleOp) -> str:
     """The Python source of a module of `triton` kernels and launchers."""
     return PyEmitter().module(module)
-
