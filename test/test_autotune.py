@@ -231,3 +231,48 @@ def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatc
         release.set()
     assert given_up == ["slow"]
     assert waited < 5, waited
+
+
+def test_interrupted_tuning_leaves_the_cache_valid(tmp_path, monkeypatch):
+    """Ctrl-C in the middle of a search propagates, writes nothing half-done, and
+    leaves earlier entries readable; the next tuning fills the cache."""
+    from helion_mlir.tuner.runner import Runner
+
+    monkeypatch.setenv("HELION_MLIR_CACHE_DIR", str(tmp_path))
+    kernel = make_add(autotune_effort="quick", autotune_random_seed=0, autotune_progress_bar=False)
+    other = (torch.ones(8, 16), torch.ones(8, 16))
+    kernel(*other)  # an earlier entry, for another shape
+    before = {p.name: p.read_text() for p in (tmp_path / "autotune").iterdir()}
+    real, batches = Runner.evaluate, []
+
+    def interrupted(self, configs):
+        batches.append(configs)
+        if len(batches) == 2:
+            raise KeyboardInterrupt
+        return real(self, configs)
+
+    monkeypatch.setattr(Runner, "evaluate", interrupted)
+    x, y = torch.ones(8, 8), torch.ones(8, 8)
+    bound = kernel.bind((x, y))
+    with pytest.raises(KeyboardInterrupt):
+        bound(x, y)
+    after = {p.name: p.read_text() for p in (tmp_path / "autotune").iterdir()}
+    assert after == before  # no partial entry, no temp file, the old entry intact
+    assert cache.load(cache_fields(bound, (x, y))) is None
+    assert cache.load(cache_fields(kernel.bind(other), other)) is not None
+    monkeypatch.setattr(Runner, "evaluate", real)
+    torch.testing.assert_close(bound(x, y), x + y)
+    assert cache.load(cache_fields(bound, (x, y))) is not None
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"key": {"truncated', "null", "[1, 2]"])
+def test_truncated_or_foreign_cache_files_are_ignored_and_rewritten(tmp_path, monkeypatch, text):
+    monkeypatch.setenv("HELION_MLIR_CACHE_DIR", str(tmp_path))
+    kernel = make_add(autotune_effort="quick", autotune_random_seed=0, autotune_progress_bar=False)
+    x, y = torch.ones(8, 8), torch.ones(8, 8)
+    bound = kernel.bind((x, y))
+    fields = cache_fields(bound, (x, y))
+    cache.store(fields, bound.config_spec.default_config()).write_text(text)
+    with pytest.warns(UserWarning, match="autotune cache entry"):
+        torch.testing.assert_close(bound(x, y), x + y)
+    assert cache.load(fields) is not None

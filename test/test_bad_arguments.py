@@ -59,13 +59,16 @@ def test_bad_arguments_are_helion_errors(case):
     assert words in str(info.value)
 
 
-def test_cuda_tensors_without_cuda_never_reach_the_compiler():
-    """Here there is no CUDA: PyTorch itself refuses to make the tensor, so the only
-    way to hand a kernel a foreign device is a device it cannot run (see meta above)."""
+def test_cuda_tensors_without_cuda_are_an_invalid_argument():
+    """Fake CUDA tensors (PyTorch's tracing tensors) stand for CUDA tensors here."""
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
-    with pytest.raises((RuntimeError, AssertionError)):
-        torch.randn(4, device="cuda")
+    from torch._subclasses.fake_tensor import FakeTensorMode
+
+    with FakeTensorMode():
+        x, y = torch.empty(4, 5, device="cuda"), torch.empty(5, device="cuda")
+    with pytest.raises(exc.InvalidArgument, match="no CUDA device"):
+        add(x, y)
 
 
 VALID = {

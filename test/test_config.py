@@ -166,6 +166,17 @@ def test_unknown_key_not_in_this_kernel(mm_spec):
         mm_spec.normalize({"reduction_loops": [None]})
 
 
+def test_another_kernels_config(mm_spec, sm_spec):
+    """softmax's whole config on matmul: the first key matmul lacks is named, with the
+    keys it has; matmul's config on softmax: block_sizes' length is wrong."""
+    with pytest.raises(InvalidConfig, match="'reduction_loops'.*block_sizes"):
+        mm_spec.normalize(dict(sm_spec.default_config()))
+    with pytest.raises(
+        InvalidConfig, match=r"\['block_sizes'\] has 3 values but this kernel has 1"
+    ):
+        sm_spec.normalize({"block_sizes": mm_spec.default_config()["block_sizes"]})
+
+
 @pytest.mark.parametrize("given", [[16], [16, 16], [16, 16, 16, 16]])
 def test_wrong_list_length(mm_spec, given):
     with pytest.raises(InvalidConfig) as info:

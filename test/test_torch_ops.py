@@ -28,12 +28,12 @@ def test_row_expression(name):
     torch.testing.assert_close(got, fn(x), rtol=1e-4, atol=1e-4, equal_nan=True)
 
 
-def test_argmax_and_sort_ignore_padding():
-    # 12 columns pad to 16 lanes: padded lanes must never win argmax nor sort first
+@pytest.mark.parametrize("name", ["argmax", "sort", "topk", "gather"])
+def test_argmax_sort_topk_and_gather_ignore_padding(name):
+    # 12 columns pad to 16 lanes: padded lanes must never win argmax, sort first, be
+    # among the top k, or be gathered (the indices stay below 12)
     x = -torch.rand(6, 12) - 1  # all negative: a zero pad would win
-    fn = CASES["argmax"]
-    torch.testing.assert_close(row_fn.bind((x, fn))(x, fn), fn(x))
-    fn = CASES["sort"]
+    fn = CASES[name]
     torch.testing.assert_close(row_fn.bind((x, fn))(x, fn), fn(x))
 
 

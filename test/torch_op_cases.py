@@ -26,6 +26,12 @@ CASES = {
     "flip": lambda v: v.flip(-1),
     "cumsum_cumprod": lambda v: v.cumsum(-1) + (v * 0.1).cumprod(dim=1),
     "sort": lambda v: torch.sort(v, -1)[0] - v.sort(dim=1, descending=True).values,
+    "topk": lambda v: (
+        v
+        - torch.topk(v, 4, -1).values.sum(-1, keepdim=True)
+        + torch.topk(v, 2, dim=1, largest=False)[0].mean(-1, keepdim=True)
+    ),
+    "gather": lambda v: torch.gather(v, 1, (v.abs() * 100).to(torch.int64) % 12),
     "int_floor_div_mod": lambda v: ((v * 10).to(torch.int32) // 3 % 5).to(v.dtype),
     "bitwise_logic": lambda v: ((v > 0) ^ (v < 1) | (v > 0.5) & ~(v < -1)).to(v.dtype),
     "pow_sqrt": lambda v: v**2 + torch.pow(v.abs(), 0.5) + v.abs().sqrt(),

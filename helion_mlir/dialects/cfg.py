@@ -18,6 +18,7 @@ from xdsl.dialects.builtin import (
     IndexType,
     IntAttr,
     IntegerAttr,
+    IntegerType,
     NoneAttr,
     NoneType,
     StringAttr,
@@ -255,8 +256,10 @@ def attr_value(attr: Attribute) -> Any:
     if isinstance(attr, NoneAttr | NoneType):
         return None
     if isinstance(attr, IntegerAttr):
+        if not isinstance(attr.type, IntegerType):
+            raise ValueError(f"a config value is an integer (e.g. `8 : i64`), not {attr}")
         v = attr.value.data
-        return bool(v) if attr.type.width.data == 1 else v  # type: ignore[union-attr]
+        return bool(v) if attr.type.width.data == 1 else v
     if isinstance(attr, StringAttr):
         return attr.data
     if isinstance(attr, ArrayAttr):

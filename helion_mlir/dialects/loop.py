@@ -41,6 +41,7 @@ from helion_mlir.dialects.syntax import (
     SerialLoopBase,
     parse_extra,
     parse_header,
+    parse_index,
     print_body,
     print_extra,
     print_header,
@@ -117,9 +118,9 @@ class LaunchOp(IRDLOperation):
     def parse(cls, parser: Parser) -> LaunchOp:
         ivs, lbs, ubs, steps = parse_header(parser, with_steps=True)
         parser.parse_keyword("warps")
-        warps = parser.parse_operand()
+        warps = parse_index(parser)
         parser.parse_keyword("stages")
-        stages = parser.parse_operand()
+        stages = parse_index(parser)
         body = parser.parse_region([iv.resolve(IndexType()) for iv in ivs])
         op = cls(lbs, ubs, steps, warps, stages, body)
         parse_extra(parser, op)

@@ -64,15 +64,20 @@ def parse_header(
     def one() -> None:
         ivs.append(parser.parse_argument(expect_type=False))
         parser.parse_punctuation("=")
-        lbs.append(parser.parse_operand())
+        lbs.append(parse_index(parser))
         parser.parse_keyword("to")
-        ubs.append(parser.parse_operand())
+        ubs.append(parse_index(parser))
         if with_steps:
             parser.parse_keyword("step")
-            steps.append(parser.parse_operand())
+            steps.append(parse_index(parser))
 
     parser.parse_comma_separated_list(parser.Delimiter.NONE, one)
     return ivs, lbs, ubs, steps
+
+
+def parse_index(parser: Parser) -> SSAValue:
+    """An operand that must be an `index` (bounds, steps, launch settings)."""
+    return parser.resolve_operand(parser.parse_unresolved_operand(), IndexType())
 
 
 def print_extra(printer: Printer, op: Operation) -> None:

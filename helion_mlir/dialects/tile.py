@@ -29,6 +29,7 @@ from xdsl.dialects.builtin import (
     StringAttr,
     TensorType,
     UnitAttr,
+    f32,
     i1,
     i32,
     i64,
@@ -1397,6 +1398,37 @@ class SortOp(SortBase):
     name = "tile.sort"
 
 
+class TopkBase(AxisOpBase):
+    """The `k` largest elements of `source` along its last dim `dim`, largest first."""
+
+    k = prop_def(IntegerAttr[i64])
+
+    assembly_format = "$source `dim` $dim `k` $k attr-dict `:` type($source) `->` type($result)"
+
+    def __init__(self, source: SSAValue, dim: int, k: int, result_type: Attribute):
+        super().__init__(source, dim, result_type, k=IntegerAttr(k, i64))
+
+    def verify_(self) -> None:
+        dims = dims_of(self.source.type)
+        _verify_axis(self, self.axis, len(dims))
+        k = self.k.value.data
+        if self.axis != len(dims) - 1:
+            raise VerifyException(f"{self.name} works along the last dim")
+        if k < 1 or k & (k - 1):
+            raise VerifyException(f"{self.name} k must be a power of two")
+        want = (*dims[:-1], k)
+        elt = element_type_of(self.source.type)
+        if dims_of(self.result.type) != want or element_type_of(self.result.type) != elt:
+            raise VerifyException(f"{self.name} result is the source with its last dim k")
+
+
+@irdl_op_definition
+class TopkOp(TopkBase):
+    """`torch.topk` values of a tile (padded lanes never among them)."""
+
+    name = "tile.topk"
+
+
 class JoinBase(IRDLOperation):
     """`lhs` and `rhs` stacked along a new last dim of size 2."""
 
@@ -1416,6 +1448,88 @@ class JoinBase(IRDLOperation):
     def verify_(self) -> None:
         if dims_of(self.result.type) != (*dims_of(self.lhs.type), 2):
             raise VerifyException(f"{self.name} adds a last dim of size 2")
+
+
+class GatherBase(IRDLOperation):
+    """`out[..., j, ...] = source[..., index[..., j, ...], ...]` along `dim`: `index` has
+    `source`'s rank, and the result `index`'s shape with `source`'s element type."""
+
+    source = operand_def(TensorType)
+    index = operand_def(TensorType)
+    dim = prop_def(IntegerAttr[i64])
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$source `[` $index `]` `dim` $dim attr-dict `:` type($source) `,` type($index) "
+        "`->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(self, source: SSAValue, index: SSAValue, dim: int, result_type: Attribute):
+        super().__init__(
+            operands=[source, index],
+            result_types=[result_type],
+            properties={"dim": IntegerAttr(dim, i64)},
+        )
+
+    @property
+    def axis(self) -> int:
+        return self.dim.value.data
+
+    def verify_(self) -> None:
+        source, index, result = self.source.type, self.index.type, self.result.type
+        assert isinstance(source, TensorType) and isinstance(index, TensorType)
+        assert isinstance(result, TensorType)
+        _verify_axis(self, self.axis, len(dims_of(source)))
+        if not isinstance(index.element_type, IntegerType):
+            raise VerifyException(f"{self.name} indices must be integers")
+        if len(dims_of(index)) != len(dims_of(source)):
+            raise VerifyException(f"{self.name} index must have the source's rank")
+        if dims_of(result) != dims_of(index) or result.element_type != source.element_type:
+            raise VerifyException(
+                f"{self.name} result has the index's shape and the source's element type"
+            )
+
+
+@irdl_op_definition
+class GatherOp(GatherBase):
+    """`torch.gather` of a tile along one dim whose every lane is in bounds."""
+
+    name = "tile.gather"
+
+
+class RandBase(IRDLOperation):
+    """Uniform random float32 numbers in [0, 1), one per element of `offsets`: Philox
+    keyed by `seed` at each offset, so the numbers depend on positions, not on tiling."""
+
+    seed = operand_def(IntegerType)
+    offsets = operand_def(TensorType)
+    result = result_def(TensorType)
+
+    assembly_format = (
+        "$seed `,` $offsets attr-dict `:` type($seed) `,` type($offsets) `->` type($result)"
+    )
+
+    traits = traits_def(Pure())
+
+    def __init__(self, seed: SSAValue, offsets: SSAValue, result_type: Attribute):
+        super().__init__(operands=[seed, offsets], result_types=[result_type])
+
+    def verify_(self) -> None:
+        offsets, result = self.offsets.type, self.result.type
+        assert isinstance(offsets, TensorType) and isinstance(result, TensorType)
+        if not isinstance(offsets.element_type, IntegerType):
+            raise VerifyException(f"{self.name} offsets must be integers")
+        if result.element_type != f32 or dims_of(result) != dims_of(offsets):
+            raise VerifyException(f"{self.name} gives a float32 per offset, of its shape")
+
+
+@irdl_op_definition
+class RandOp(RandBase):
+    """`hl.rand`: uniform random numbers in [0, 1) at the given offsets."""
+
+    name = "tile.rand"
 
 
 class CombineBase(IRDLOperation):
@@ -1580,6 +1694,9 @@ Tile = Dialect(
         JoinOp,
         SplitOp,
         CombineOp,
+        GatherOp,
+        RandOp,
+        TopkOp,
     ],
     [BlocksAttr, TileType, ReduceKindAttr, PredicateAttr, AtomicKindAttr],
 )

@@ -485,12 +485,52 @@ def lower_sort(
     return DTensor(values.results[0], x.dims, x.dtype), _NoSortIndices()
 
 
+def lower_topk(
+    ctx: NodeCtx, a: Any, k: int, dim: int = -1, largest: bool = True, **_: Any
+) -> tuple[DTensor, Any]:
+    x = _as_tile(ctx, a)
+    if dim % x.rank != x.rank - 1 or k < 1 or k & (k - 1):
+        raise exc.TorchOpError(
+            "torch.topk in device code takes the top k (a power of two) along the last dim"
+        )
+    if not largest:  # the smallest k, smallest first: the largest of the negation
+        x = _negate(ctx, x)
+    t = tile.tile_tensor(x.value.type.element_type, (*x.dims[:-1], k))  # type: ignore[attr-defined]
+    op = ctx.b.emit(tile.TopkOp(x.value, x.rank - 1, k, t))
+    values = DTensor(op.results[0], (*x.dims[:-1], k), x.dtype)
+    if not largest:
+        values = _negate(ctx, values)
+    return values, _NoSortIndices("topk")
+
+
+def _negate(ctx: NodeCtx, x: DTensor) -> DTensor:
+    if x.dtype.is_floating_point:
+        return DTensor(ctx.b.emit(arith.NegfOp(x.value)).results[0], x.dims, x.dtype)
+    zero = ctx.b.full(0, x.dims, x.dtype)
+    return DTensor(ctx.b.emit(arith.SubiOp(zero.value, x.value)).results[0], x.dims, x.dtype)
+
+
+def lower_gather(ctx: NodeCtx, a: Any, dim: int, index: Any, **_: Any) -> DTensor:
+    x, idx = _as_tile(ctx, a), _as_tile(ctx, index)
+    if idx.rank != x.rank:
+        raise exc.TorchOpError(
+            f"torch.gather needs an index of the source's rank ({x.rank}), got {idx.rank}"
+        )
+    axis = dim % x.rank
+    t = tile.tile_tensor(x.value.type.element_type, idx.dims)  # type: ignore[attr-defined]
+    op = ctx.b.emit(tile.GatherOp(x.value, idx.value, axis, t))
+    return DTensor(op.results[0], idx.dims, x.dtype)
+
+
 class _NoSortIndices:
-    """Where `sort`'s indices are used, say that they are not available."""
+    """Where `sort`'s or `topk`'s indices are used, say that they are not available."""
+
+    def __init__(self, op: str = "sort"):
+        self.op = op
 
     def __getattr__(self, name: str) -> Any:
         raise exc.TorchOpError(
-            "the indices of torch.sort are not supported in device code; use the values"
+            f"the indices of torch.{self.op} are not supported in device code; use the values"
         )
 
 
@@ -663,6 +703,8 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
     prims.rev.default: lower_flip,
     aten.flip.default: lower_flip,
     aten.sort.default: lower_sort,
+    aten.gather.default: lower_gather,
+    aten.topk.default: lower_topk,
     aten.cat.default: lower_cat,
     aten.remainder.Scalar: lower_remainder,
     aten.remainder.Tensor: lower_remainder,

@@ -13,7 +13,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import torch
-from xdsl.dialects.builtin import UnitAttr, i32
+from xdsl.dialects import arith
+from xdsl.dialects.builtin import IntegerAttr, UnitAttr, f32, i32, i64
 from xdsl.ir import Block, Region
 
 from helion_mlir import exc
@@ -112,6 +113,74 @@ def _arange(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     if begin:
         out = dc.binop(operator.add, out, begin, node)
     return out
+
+
+@_handles(hl.rand, hl.randint)
+def _rand(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
+    name = p["_fn"].__name__
+    dims = dc.shape(p["shape"], node)
+    seed = p["seed"]
+    if (
+        isinstance(seed, bool)
+        or not isinstance(seed, int | DScalar)
+        or (isinstance(seed, DScalar) and seed.dtype.is_floating_point)
+    ):
+        raise dc.error(exc.TypeMismatch, f"hl.{name}'s seed must be an int", node)
+    if isinstance(seed, int):
+        seed_value = dc.b.emit(arith.ConstantOp(IntegerAttr(seed, i64))).results[0]
+    else:
+        seed_value = seed.value
+    offsets = p["offsets"]
+    if offsets is None:
+        offsets = _positions(dc, p["shape"], dims, name, node)
+    elif isinstance(offsets, DTensor) and not offsets.dtype.is_floating_point:
+        offsets = dc.b.broadcast(offsets, dims)
+    else:
+        raise dc.error(exc.TypeMismatch, f"hl.{name}'s offsets must be an integer tile", node)
+    op = dc.b.emit(tile.RandOp(seed_value, offsets.value, tile.tile_tensor(f32, dims)))
+    out = DTensor(op.results[0], tuple(dims), torch.float32)
+    if name == "rand":
+        return out
+    low, high = p["low"], p["high"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (low, high)) or low >= high:
+        raise dc.error(exc.TypeMismatch, "hl.randint takes ints low < high", node)
+    # floor(u * n) for u in [0, 1) is below n but for float32 rounding of u * n: fix that lane
+    n = high - low
+    scaled = dc.b.cast(dc.binop(operator.mul, out, n, node), torch.int32)
+    over = dc.b.cast(dc.binop(operator.ge, scaled, n, node), torch.int32)
+    return dc.binop(operator.add, dc.binop(operator.sub, scaled, over, node), low, node)
+
+
+def _positions(
+    dc: DeviceCompiler, shape: Any, dims: list[Any], name: str, node: ast.AST
+) -> DTensor:
+    """Each element's row-major position in the space of the loops' full extents."""
+    entries = list(shape) if isinstance(shape, list | tuple) else [shape]
+    total: DTensor | None = None
+    stride = 1
+    for axis in reversed(range(len(dims))):
+        entry, d = entries[axis], dims[axis]
+        if isinstance(entry, TileValue):
+            extent = dc.blocks[entry.block].end
+            index = dc.tile_attribute(entry, "index", node)
+        else:
+            extent = d if isinstance(d, int) else None
+            iota = dc.b.emit(tile.IotaOp(tile.tile_tensor(i32, [d]))).results[0]
+            index = DTensor(iota, (d,), torch.int32)
+        if extent is None:
+            raise dc.error(
+                exc.ShapeMismatch,
+                f"hl.{name} needs offsets= here: the extent of dim {axis} is known only at "
+                "run time",
+                node,
+            )
+        term = dc.b.reshape(index, [d if i == axis else 1 for i in range(len(dims))])
+        if stride != 1:
+            term = dc.binop(operator.mul, term, stride, node)
+        total = term if total is None else dc.binop(operator.add, total, term, node)
+        stride *= extent
+    assert total is not None
+    return dc.b.broadcast(total, dims)
 
 
 @_handles(hl.join)

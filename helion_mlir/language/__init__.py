@@ -100,6 +100,20 @@ def barrier() -> None:
     raise _outside("barrier")
 
 
+def rand(shape: Any, seed: Any, offsets: Any = None) -> Any:
+    """Uniform random float32 numbers in [0, 1) of `shape` (tiles and ints) from a
+    counter-based generator keyed by the int `seed`: each element's number depends on
+    its position in the whole iteration space (row-major over the loops' full extents),
+    so every config gives the same numbers; `offsets`, an integer device tensor of that
+    shape, gives the positions instead."""
+    raise _outside("rand")
+
+
+def randint(shape: Any, low: int, high: int, seed: Any, offsets: Any = None) -> Any:
+    """Random int32 numbers in [low, high) of `shape`, from `hl.rand`'s stream."""
+    raise _outside("randint")
+
+
 def zeros(shape: Any, dtype: Any = None) -> Any:
     """A device tensor of zeros; `shape` lists tiles and ints."""
     raise _outside("zeros")
@@ -302,6 +316,8 @@ __all__ = [
     "jagged_tile",
     "join",
     "load",
+    "rand",
+    "randint",
     "reduce",
     "register_block_size",
     "register_tunable",

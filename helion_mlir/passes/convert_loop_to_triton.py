@@ -395,6 +395,7 @@ class _Lowering:
                 | tile.ScanOp()
                 | tile.FlipOp()
                 | tile.SortOp()
+                | tile.TopkOp()
             ):
                 new = _MIRRORS[type(op)].create(
                     operands=[self.vmap[op.source]],
@@ -404,6 +405,16 @@ class _Lowering:
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.CombineOp():
                 self.combine(op)
+            case tile.GatherOp():
+                new = tt.GatherOp(
+                    self.vmap[op.source], self.vmap[op.index], op.axis, self.type(op.result.type)
+                )
+                self.vmap[op.result] = self.emit(new, op.result.name_hint or "gather")
+            case tile.RandOp():
+                new = tt.RandOp(
+                    self.vmap[op.seed], self.vmap[op.offsets], self.type(op.result.type)
+                )
+                self.vmap[op.result] = self.emit(new, op.result.name_hint or "rand")
             case tile.JoinOp():
                 new = tt.JoinOp(self.vmap[op.lhs], self.vmap[op.rhs], self.type(op.result.type))
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -874,6 +885,7 @@ _MIRRORS: dict[type[Operation], type[Operation]] = {
     tile.ScanOp: tt.ScanOp,
     tile.FlipOp: tt.FlipOp,
     tile.SortOp: tt.SortOp,
+    tile.TopkOp: tt.TopkOp,
 }
 
 

@@ -86,11 +86,14 @@ def _reduces_over(op: Operation, block: int) -> bool:
 
 
 def _needs_whole_dim(op: Operation, block: int) -> bool:
-    """Ops that see every lane of a dim at once: arg-reductions, scans, flips, sorts and
-    reductions with a combine function."""
+    """Ops that see every lane of a dim at once: arg-reductions, scans, flips, sorts,
+    top-k, gathers and reductions with a combine function."""
     if isinstance(op, tile.CombineOp):
         return tile.dims_of(op.inputs[0].type)[op.axis] == tile.Blk(block)
-    if not isinstance(op, tile.ArgReduceOp | tile.ScanOp | tile.FlipOp | tile.SortOp):
+    if not isinstance(
+        op,
+        tile.ArgReduceOp | tile.ScanOp | tile.FlipOp | tile.SortOp | tile.TopkOp | tile.GatherOp,
+    ):
         return False
     return tile.dims_of(op.source.type)[op.axis] == tile.Blk(block)
 

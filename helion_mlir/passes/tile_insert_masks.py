@@ -75,14 +75,14 @@ class TileInsertMasksPass(ModulePass):
                     elt = tile.element_type_of(inner.source.type)
                     fill = identity(inner.kind.data, elt)
                     _mask(inner, 0, _blocks(inner.source, list(inner.reduced)), fill, handles)
-                elif isinstance(inner, tile.ArgReduceOp | tile.SortOp):
-                    # padded lanes must never win (arg-reductions) and must sort last
+                elif isinstance(inner, tile.ArgReduceOp | tile.SortOp | tile.TopkOp):
+                    # padded lanes must never win (arg-reductions, top-k) and must sort last
                     elt = tile.element_type_of(inner.source.type)
                     last_kind = (
                         inner.kind.data
                         if isinstance(inner, tile.ArgReduceOp)
                         else tile.ReduceKind.MAX
-                        if inner.descending is not None
+                        if isinstance(inner, tile.TopkOp) or inner.descending is not None
                         else tile.ReduceKind.MIN
                     )
                     fill = identity(last_kind, elt)

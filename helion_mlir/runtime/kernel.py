@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 from helion_mlir import exc
 from helion_mlir.runtime.config import Config
+from helion_mlir.runtime.errors import compiler_step, user_facing
 from helion_mlir.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class Kernel:
             for p, a in zip(self.source.params, args)
         )
 
+    @user_facing
     def bind(self, args: Sequence[Any]) -> BoundKernel:
         """The kernel compiled for the shapes, dtypes and devices of `args` (all of the
         kernel's parameters, in order; see `normalize_args` for calls with defaults)."""
@@ -144,12 +146,14 @@ class Kernel:
         bound.apply_defaults()
         return tuple(bound.arguments[p] for p in self.source.params)
 
+    @user_facing
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.source.params):
             args = self.normalize_args(args, kwargs)
         args = _unwrap_constexpr(args)
         return self.bind(args)(*args)
 
+    @user_facing
     def autotune(self, args: Sequence[Any], *, force: bool = False) -> Config:
         """Tune the specialization of `args` now (see `BoundKernel.autotune`)."""
         args = tuple(args)
@@ -172,20 +176,22 @@ class BoundKernel:
         self.kernel = kernel
         self.device = _device_of(args)
         loader.use_triton(interpret=self.device == "cpu")
-        fe = frontend.build(kernel.source, args)
-        self.module = fe.module
-        self._host = fe.host
-        self._sources = fe.sources
-        self.guards = fe.guards
-        self.target = target.current(self.device)
-        self._stages = pipelines.lower_config_free(self.module, self.target.spec())
-        self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
+        with compiler_step("compiling the kernel"):
+            fe = frontend.build(kernel.source, args)
+            self.module = fe.module
+            self._host = fe.host
+            self._sources = fe.sources
+            self.guards = fe.guards
+            self.target = target.current(self.device)
+            self._stages = pipelines.lower_config_free(self.module, self.target.spec())
+            self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._config: Config | None = None
         self._run: Callable[..., Any] | None = None  # the host function of `_config`
 
     # -- configs ---------------------------------------------------------------------
 
+    @user_facing
     def normalize(self, config: Config | Mapping[str, Any] | None) -> Config:
         """`config` checked against this kernel's space and completed with defaults."""
         if config is None:
@@ -196,6 +202,7 @@ class BoundKernel:
         """`config` normalized; None is the config this kernel runs."""
         return self.config if config is None else self.normalize(config)
 
+    @user_facing
     def set_config(self, config: Config | Mapping[str, Any]) -> None:
         """Run this config from now on."""
         self._use(self.normalize(config))
@@ -215,6 +222,7 @@ class BoundKernel:
 
     # -- IR and code -------------------------------------------------------------------
 
+    @user_facing
     def ir(self, stage: str = "mem", config: Config | Mapping[str, Any] | None = None) -> str:
         """The kernel's IR after `stage`: one of `frontend`, "tile", "loop", "mem", "triton"."""
         if stage == "triton":
@@ -245,8 +253,10 @@ class BoundKernel:
     def _kernel_source(self, config: Config) -> str:
         from helion_mlir.backends.triton.emitter import emit_module
 
-        return emit_module(self._bind(config))
+        with compiler_step("generating Triton code"):
+            return emit_module(self._bind(config))
 
+    @user_facing
     def to_triton_code(self, config: Config | Mapping[str, Any] | None = None) -> str:
         """The generated module for `config`: the Triton kernel, its launcher, and the
         host function that runs the user's host code around the launch (None: the
@@ -264,6 +274,7 @@ class BoundKernel:
 
     # -- running ---------------------------------------------------------------------
 
+    @user_facing
     def compile_config(
         self, config: Config | Mapping[str, Any] | None = None
     ) -> Callable[..., Any]:
@@ -284,6 +295,7 @@ class BoundKernel:
             self._compiled[key] = fn
         return fn
 
+    @user_facing
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.kernel.source.params):
             args = self.kernel.normalize_args(args, kwargs)
@@ -302,6 +314,7 @@ class BoundKernel:
         n = len(self.kernel.configs)
         return n >= 2 or (n == 0 and self.kernel.settings.effort(self.device) != "none")
 
+    @user_facing
     def autotune(self, args: Sequence[Any], *, force: bool = False) -> Config:
         """Find the best config on `args` (from the disk cache unless `force`), print
         it, and run it from now on."""
@@ -326,6 +339,11 @@ def _device_of(args: Sequence[Any]) -> str:
     device = devices.pop()
     if device not in ("cpu", "cuda"):
         raise exc.InvalidArgument(f"tensors on {device!r} are not supported; use cuda or cpu")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise exc.InvalidArgument(
+            "the tensors are on cuda, but this PyTorch sees no CUDA device; pass CPU tensors "
+            "(they run through Triton's interpreter) or use a machine with a GPU"
+        )
     return device
 
 

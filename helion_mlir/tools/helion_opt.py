@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from xdsl.parser import Parser
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.printer import Printer
 from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.mlir_lexer import MLIRLexer
 from xdsl.utils.target import Target
 from xdsl.xdsl_opt_main import xDSLOptMain
 
@@ -157,6 +159,14 @@ class HelionOptMain(xDSLOptMain):
             )
 
 
+# xDSL 0.74 lexes a string literal with `"(?:[^"...]+|escape)*"`: on a quote that is never
+# closed the nested repetition backtracks exponentially, and a line of 70 characters
+# hangs the parser. One character per repetition matches the same strings in linear time.
+MLIRLexer._unescaped_characters_regex = re.compile(
+    r'"(?:[^"\\\n\v\f]|\\(?:["nt\\]|[0-9A-Fa-f]{2}))*"'
+)
+
+
 class LocatingParser(Parser):
     """A parser that records where each op starts, so errors can name line and column."""
 
@@ -181,6 +191,11 @@ def verify_located(module: ModuleOp) -> None:
                 op.verify(verify_nested_ops=False)
             except VerifyException as e:
                 loc = op.location
+                if not isinstance(loc, FileLineColLoc):  # an implicit module: where it starts
+                    loc = next(
+                        (o.location for o in op.walk() if isinstance(o.location, FileLineColLoc)),
+                        loc,
+                    )
                 where = (
                     f"{loc.filename.data}:{loc.line.data}:{loc.column.data}: "
                     if isinstance(loc, FileLineColLoc)

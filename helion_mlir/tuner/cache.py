@@ -49,6 +49,8 @@ def load(fields: dict[str, str]) -> Config | None:
     path = _path(fields)
     try:
         entry = json.loads(path.read_text())
+        if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+            raise ValueError("not an entry written by this cache")
         if entry.get("key") != fields:
             return None  # a hash collision or an entry of another layout
         return Config(entry["config"])

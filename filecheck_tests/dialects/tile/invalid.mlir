@@ -447,3 +447,44 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 
 // CHECK:      {{^}}tile.while condition region must yield one i1 scalar
 // CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.rand gives one float32 per integer offset.
+
+%seed = "test.op"() : () -> i64
+%pos = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%u = tile.rand %seed, %pos : i64, tensor<?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.rand offsets must be integers
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+%seed = "test.op"() : () -> i64
+%pos = "test.op"() : () -> tensor<?xi32, #tile.blocks<0>>
+%u = tile.rand %seed, %pos : i64, tensor<?xi32, #tile.blocks<0>> -> tensor<?xf16, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.rand gives a float32 per offset, of its shape
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.topk keeps the k largest along the last dim, k a power of two.
+
+%x = "test.op"() : () -> tensor<?x16xf32, #tile.blocks<0>>
+%k = tile.topk %x dim 1 k 3 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x3xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.topk k must be a power of two
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// tile.gather's index has the source's rank.
+
+%x = "test.op"() : () -> tensor<?x16xf32, #tile.blocks<0>>
+%i = "test.op"() : () -> tensor<16xi32>
+%g = tile.gather %x[%i] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<16xi32> -> tensor<16xf32>
+
+// CHECK:      {{^}}tile.gather index must have the source's rank
+// CHECK-NEXT: "builtin.module"() ({

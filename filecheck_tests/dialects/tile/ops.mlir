@@ -229,6 +229,11 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 %j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
 %l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 %i = tile.iota : tensor<16xi32>
+%seed = "test.op"() : () -> i64
+%pos = "test.op"() : () -> tensor<?x16xi32, #tile.blocks<0>>
+%u = tile.rand %seed, %pos : i64, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%g = tile.gather %x[%pos] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+%k = tile.topk %x dim 1 k 4 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>
 
 // CHECK:      %p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
 // CHECK-NEXT: %a = tile.arg_reduce max %x dim 1 keepdim : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x1xi64, #tile.blocks<0>>
@@ -240,10 +245,16 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-NEXT: %j = tile.join %x, %f : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16x2xf32, #tile.blocks<0>>
 // CHECK-NEXT: %l, %h = tile.split %j : tensor<?x16x2xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 // CHECK-NEXT: %i = tile.iota : tensor<16xi32>
+// CHECK:      %u = tile.rand %seed, %pos : i64, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %g = tile.gather %x[%pos] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
+// CHECK-NEXT: %k = tile.topk %x dim 1 k 4 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>
 
 // CHECK-GENERIC:      %p = "tile.permute"(%x) <{perm = array<i64: 1, 0>}>
 // CHECK-GENERIC:      %a = "tile.arg_reduce"(%x) <{kind = #tile<reduce_kind max>, dim = 1 : i64, keepdim}>
 // CHECK-GENERIC:      %l, %h = "tile.split"(%j)
+// CHECK-GENERIC:      %u = "tile.rand"(%seed, %pos)
+// CHECK-GENERIC:      %g = "tile.gather"(%x, %pos) <{dim = 1 : i64}>
+// CHECK-GENERIC:      %k = "tile.topk"(%x) <{dim = 1 : i64, k = 4 : i64}>
 
 // -----
 

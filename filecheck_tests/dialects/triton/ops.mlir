@@ -140,6 +140,11 @@ triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
 %s = triton.sort %x dim 1 : tensor<4x16xf32> -> tensor<4x16xf32>
 %j = triton.join %x, %s : tensor<4x16xf32> -> tensor<4x16x2xf32>
 %l, %h = triton.split %j : tensor<4x16x2xf32> -> tensor<4x16xf32>
+%seed = "test.op"() : () -> i64
+%pos = "test.op"() : () -> tensor<4x16xi32>
+%u = triton.rand %seed, %pos : i64, tensor<4x16xi32> -> tensor<4x16xf32>
+%g = triton.gather %x[%pos] dim 1 : tensor<4x16xf32>, tensor<4x16xi32> -> tensor<4x16xf32>
+%k = triton.topk %x dim 1 k 4 : tensor<4x16xf32> -> tensor<4x4xf32>
 
 // CHECK:      %p = triton.permute %x perm [1, 0] : tensor<4x16xf32> -> tensor<16x4xf32>
 // CHECK-NEXT: %a = triton.arg_reduce min %x dim 1 : tensor<4x16xf32> -> tensor<4xi32>
@@ -148,6 +153,9 @@ triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
 // CHECK-NEXT: %s = triton.sort %x dim 1 : tensor<4x16xf32> -> tensor<4x16xf32>
 // CHECK-NEXT: %j = triton.join %x, %s : tensor<4x16xf32> -> tensor<4x16x2xf32>
 // CHECK-NEXT: %l, %h = triton.split %j : tensor<4x16x2xf32> -> tensor<4x16xf32>
+// CHECK:      %u = triton.rand %seed, %pos : i64, tensor<4x16xi32> -> tensor<4x16xf32>
+// CHECK-NEXT: %g = triton.gather %x[%pos] dim 1 : tensor<4x16xf32>, tensor<4x16xi32> -> tensor<4x16xf32>
+// CHECK-NEXT: %k = triton.topk %x dim 1 k 4 : tensor<4x16xf32> -> tensor<4x4xf32>
 
 // CHECK-GENERIC: %c = "triton.scan"(%x) <{kind = #tile<reduce_kind prod>, dim = 1 : i64, reverse}>
 

@@ -77,14 +77,17 @@ from helion_mlir.dialects.tile import (
     CombineBase,
     DotBase,
     FlipBase,
+    GatherBase,
     IfBase,
     JoinBase,
     PermuteBase,
+    RandBase,
     ReduceKindAttr,
     ScanBase,
     ShapeOpBase,
     SortBase,
     SplitBase,
+    TopkBase,
     WhereBase,
     WhileBase,
 )
@@ -737,6 +740,27 @@ class SplitOp(SplitBase):
 
 
 @irdl_op_definition
+class GatherOp(GatherBase):
+    """`tl.gather(source, index, axis)`."""
+
+    name = "triton.gather"
+
+
+@irdl_op_definition
+class TopkOp(TopkBase):
+    """`tl.topk(source, k, dim)`."""
+
+    name = "triton.topk"
+
+
+@irdl_op_definition
+class RandOp(RandBase):
+    """`tl.rand(seed, offsets)`."""
+
+    name = "triton.rand"
+
+
+@irdl_op_definition
 class ForOp(SerialLoopBase):
     """`for iv in tl.range(lb, ub, step):` with loop-carried values."""
 
@@ -823,6 +847,9 @@ Triton = Dialect(
         JoinOp,
         SplitOp,
         CombineOp,
+        GatherOp,
+        RandOp,
+        TopkOp,
         ForOp,
         IfOp,
         WhileOp,

@@ -543,6 +543,13 @@ class PyEmitter:
                 self.assign(op, f"tl.sort({self.expr(op.source)}, {op.axis}{descending})")
             case tt.CombineOp():
                 self.combine_call(op)
+            case tt.TopkOp():
+                self.assign(op, f"tl.topk({self.expr(op.source)}, {op.k.value.data}, {op.axis})")
+            case tt.GatherOp():
+                source, index = self.expr(op.source), self.expr(op.index)
+                self.assign(op, f"tl.gather({source}, {index}, {op.axis})")
+            case tt.RandOp():
+                self.assign(op, f"tl.rand({self.expr(op.seed)}, {self.expr(op.offsets)})")
             case tt.JoinOp():
                 self.assign(op, f"tl.join({self.expr(op.lhs)}, {self.expr(op.rhs)})")
             case tt.SplitOp():
