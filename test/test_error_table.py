@@ -299,6 +299,25 @@ def k_bad_load_policy(x):
 
 
 @helion.kernel()
+def k_tile_after_its_loop(x):
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        for t2 in hl.tile(x.size(1)):
+            out[t, t2] = x[t, t2]
+        out[t, t2] = x[t, t2] * 2
+    return out
+
+
+@helion.kernel()
+def k_tile_read_on_host(x):
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = x[t]
+    print(t)
+    return out
+
+
+@helion.kernel()
 def k_nested_kernel_call(x):
     out = torch.empty_like(x)
     for t in hl.tile(x.size(0)):
@@ -355,6 +374,14 @@ TABLE = [
     (k_host_assert, v2((8,), (6,)), exc.CompileError, "assert x.size(0) == y.size(0)"),
     (k_undefined_on_some_paths, v(8), exc.UndefinedName, "out[t] = y"),
     (k_bad_load_policy, v(8), exc.InvalidArgument, 'eviction_policy="evict_sometimes"'),
+    (
+        k_tile_after_its_loop,
+        v(4, 8),
+        exc.UndefinedName,
+        "out[t, t2] = x[t, t2] * 2",
+        "which has ended",
+    ),
+    (k_tile_read_on_host, v(8), exc.CannotReadDeviceVariable, "print(t)"),
     (k_nested_kernel_call, v(8), exc.UnsupportedSyntax, "out[t] = k_no_loop(x[t])"),
 ]
 

@@ -130,6 +130,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         self.var_blocks: dict[int, int] = {}  # registered block size -> its block
         # blocks of `hl.jagged_tile` loops in scope -> (handle, per-lane lengths)
         self.jagged: dict[int, tuple[SSAValue, DTensor]] = {}
+        self.ended_tiles: dict[str, int] = {}  # tile names of finished loops -> their line
         self.guards = Guards()
         self.frame = Frame(src)
         self.frames_active = 0

@@ -333,3 +333,7 @@ class LoopsMixin:
             self.scope[name] = type(init)(res, *_rest(init))
         for name in assigned - set(carried):
             self.scope.pop(name, None)
+        targets = [loop.target] if isinstance(loop.target, ast.Name) else loop.target.elts  # type: ignore[attr-defined]
+        for t in targets:
+            if isinstance(t, ast.Name):
+                self.ended_tiles[t.id] = loop.lineno

@@ -130,6 +130,14 @@ class ScopesMixin:
             return self._host_value(frame.src.globals[name], name, where, node)
         if hasattr(builtins, name):
             return getattr(builtins, name)
+        if name in self.ended_tiles:
+            raise self.error(
+                exc.UndefinedName,
+                f"{name!r} is the tile of the loop at line {self.ended_tiles[name]}, which has "
+                "ended: a tile "
+                "exists only inside its loop",
+                node,
+            )
         raise self.error(exc.UndefinedName, f"name {name!r} is not defined", node)
 
     def _captured_expr(self, frame: Frame, name: str, closure: bool) -> str | None:
