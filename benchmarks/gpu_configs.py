@@ -109,7 +109,9 @@ def check_case(case, n_random: int, deadline: float, device: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--random", type=int, default=8, help="random configs per kernel")
-    parser.add_argument("--seconds", type=float, default=420, help="stop starting configs after this")
+    parser.add_argument(
+        "--seconds", type=float, default=420, help="stop starting configs after this"
+    )
     parser.add_argument("--json", help="write the report here")
     parser.add_argument("--device", default="cuda", help="cuda, or cpu for a dry run")
     args = parser.parse_args()

@@ -12,16 +12,17 @@ per kernel: tuning wall time and tuned kernel time for both, and writes JSON.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from example_loading import helion_import, load  # noqa: E402
+
 os.environ.setdefault("HELION_AUTOTUNE_EFFORT", "quick")  # both compilers read it
 os.environ.setdefault("HELION_AUTOTUNE_BENCHMARK_SUBPROCESS", "0")  # helion 1.5.1 tunes reliably so
 
@@ -32,31 +33,36 @@ def shapes(torch: Any) -> dict[str, tuple[str, str, tuple[Any, ...], Any]]:
     x = torch.randn(4096, 8192, device=dev, dtype=bf16)
     w = torch.randn(8192, device=dev, dtype=bf16)
     b = torch.randn(8192, device=dev, dtype=bf16)
-    a, m = torch.randn(4096, 4096, device=dev, dtype=bf16), torch.randn(4096, 4096, device=dev, dtype=bf16)
+    a, m = (
+        torch.randn(4096, 4096, device=dev, dtype=bf16),
+        torch.randn(4096, 4096, device=dev, dtype=bf16),
+    )
     q, k, v = (torch.randn(4, 32, 2048, 128, device=dev, dtype=bf16) for _ in range(3))
     F = torch.nn.functional
     return {
         "softmax": ("softmax", "softmax", (x,), lambda x: torch.softmax(x.float(), -1).to(x.dtype)),
-        "rms_norm": ("rms_norm", "rms_norm_fwd", (x, w, 1e-5), lambda x, w, e: F.rms_norm(x.float(), [x.size(-1)], w.float(), e).to(x.dtype)),
-        "layer_norm": ("layer_norm", "layer_norm", (x, w, b, 1e-5), lambda x, w, b, e: F.layer_norm(x.float(), [x.size(-1)], w.float(), b.float(), e).to(x.dtype)),
+        "rms_norm": (
+            "rms_norm",
+            "rms_norm_fwd",
+            (x, w, 1e-5),
+            lambda x, w, e: F.rms_norm(x.float(), [x.size(-1)], w.float(), e).to(x.dtype),
+        ),
+        "layer_norm": (
+            "layer_norm",
+            "layer_norm",
+            (x, w, b, 1e-5),
+            lambda x, w, b, e: F.layer_norm(x.float(), [x.size(-1)], w.float(), b.float(), e).to(
+                x.dtype
+            ),
+        ),
         "matmul": ("matmul", "matmul", (a, m), lambda a, m: a @ m),
-        "attention": ("attention", "attention", (q, k, v), lambda q, k, v: F.scaled_dot_product_attention(q, k, v)),
+        "attention": (
+            "attention",
+            "attention",
+            (q, k, v),
+            lambda q, k, v: F.scaled_dot_product_attention(q, k, v),
+        ),
     }
-
-
-def load(example: str, for_helion: bool) -> Any:
-    """examples/<example>.py, as written (helion_mlir) or importing helion 1.5.1."""
-    text = (ROOT / "examples" / f"{example}.py").read_text()
-    if for_helion:
-        text = text.replace("import helion_mlir.language as hl", "import helion.language as hl")
-        text = text.replace("import helion_mlir as helion", "import helion")
-    path = Path(tempfile.mkdtemp()) / f"{example}_{'helion' if for_helion else 'mlir'}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def first(out: Any) -> Any:
@@ -74,14 +80,6 @@ def measure(name: str, kernel: Any, args: tuple[Any, ...], ref: Any, torch: Any)
     err = float((out.float() - want.float()).abs().max())
     ms = float(do_bench(lambda: kernel(*args), warmup=25, rep=200, return_mode="median"))
     return {"tune_s": round(tune_s, 1), "ms": ms, "max_abs_err": err}
-
-
-def helion_import() -> None:
-    """helion 1.5.1 imports on torch 2.11 only once this name exists."""
-    import torch._inductor.runtime.triton_compat as compat
-
-    if not hasattr(compat, "IntelGPUError"):
-        compat.IntelGPUError = type("IntelGPUError", (Exception,), {})  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -114,11 +112,15 @@ def main() -> None:
             if args.json:  # after each measurement: a run cut short keeps what it has
                 Path(args.json).write_text(json.dumps(results, indent=1))
     print()
-    print(f"{'kernel':12s} {'mlir tune s':>11s} {'mlir ms':>9s} {'helion tune s':>13s} {'helion ms':>9s}")
+    print(
+        f"{'kernel':12s} {'mlir tune s':>11s} {'mlir ms':>9s} {'helion tune s':>13s} {'helion ms':>9s}"
+    )
     for name, row in results.items():
         m, h = row.get("mlir", {}), row.get("helion", {})
-        print(f"{name:12s} {m.get('tune_s', '-')!s:>11s} {m.get('ms', float('nan')):9.4f} "
-              f"{h.get('tune_s', '-')!s:>13s} {h.get('ms', float('nan')):9.4f}")
+        print(
+            f"{name:12s} {m.get('tune_s', '-')!s:>11s} {m.get('ms', float('nan')):9.4f} "
+            f"{h.get('tune_s', '-')!s:>13s} {h.get('ms', float('nan')):9.4f}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
 
