@@ -76,6 +76,8 @@ def test_planted_failures_are_skipped_and_counted(capsys):
     assert list(bound.config["block_sizes"]) in [c["block_sizes"] for c in GOOD]
     err = capsys.readouterr().err
     assert "after searching 7 configs (1 compile, 1 error, 1 timeout, 1 mismatch failed)" in err
+    assert "a compile failure: CompilationError: planted: does not compile" in err
+    assert "a mismatch failure:" in err
     assert "@helion.kernel(config=helion.Config(" in err
 
 

@@ -143,7 +143,8 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
         f"Autotuning complete in {elapsed:.1f}s after searching {evaluated} configs"
         + (f" ({failed} failed)" if failed else "")
         + f"; best {best_time:.4f} ms (seed {seed}).\n"
-        "One can hardcode the best config and skip autotuning with:\n"
+        + "".join(f"  a {kind} failure: {why[:200]}\n" for kind, why in runner.reasons.items())
+        + "One can hardcode the best config and skip autotuning with:\n"
         f"    @helion.kernel(config={best!r})",
         file=sys.stderr,
     )
