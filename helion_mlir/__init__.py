@@ -16,9 +16,21 @@ is first compiled.
 
 from helion_mlir import exc, language
 from helion_mlir.runtime.config import Config
+from helion_mlir.runtime.host_math import cdiv, next_power_of_2
 from helion_mlir.runtime.kernel import BoundKernel, Kernel, jit, kernel
 from helion_mlir.runtime.settings import Settings
 
 __version__ = "0.1.0"
 
-__all__ = ["BoundKernel", "Config", "Kernel", "Settings", "exc", "jit", "kernel", "language"]
+__all__ = [
+    "BoundKernel",
+    "Config",
+    "Kernel",
+    "Settings",
+    "cdiv",
+    "exc",
+    "jit",
+    "kernel",
+    "language",
+    "next_power_of_2",
+]

@@ -18,10 +18,6 @@ from conftest import load_example
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 KNOWN_GAPS: dict[str, str] = {
-    "rms_norm_bwd": "CompileError: AttributeError: module 'helion_mlir' has no attribute 'cdiv' "
-    "(helion.cdiv on a registered block size in host code)",
-    "layer_norm_bwd": "CompileError: AttributeError: module 'helion_mlir' has no attribute 'cdiv' "
-    "(helion.cdiv on a registered block size in host code)",
     "matmul_split_k": "CompileError: TypeError: unsupported operand type(s) for +: 'int' and 'Tunable' "
     "(a hl.register_tunable value in host arithmetic / as a block size)",
 }

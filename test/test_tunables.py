@@ -104,3 +104,30 @@ def test_string_tunable_in_device_code_is_an_error_at_its_use():
 def test_bad_registrations(make, words):
     with pytest.raises(exc.InvalidArgument, match=words):
         make()
+
+
+@helion.kernel()
+def per_block_rows(x: torch.Tensor) -> torch.Tensor:
+    m, n = x.size()
+    block_m = hl.register_block_size(m)
+    partial = torch.empty([helion.cdiv(m, block_m), n], dtype=x.dtype, device=x.device)
+    for tile_m in hl.tile(m, block_size=block_m):
+        partial[tile_m.id, :] = torch.sum(x[tile_m, :], dim=0)
+    return partial
+
+
+@pytest.mark.parametrize("block", [2, 4, 16])
+def test_host_code_sizes_tensors_by_the_configs_block_size(block):
+    """helion.cdiv(m, block) in host code sees each config's block size when the kernel
+    runs: one row of partial sums per block, and no row left unwritten."""
+    x = torch.randn(30, 8)
+    got = per_block_rows.bind((x,)).compile_config({"block_sizes": [block]})(x)
+    rows = -(-30 // block)
+    assert got.shape == (rows, 8)
+    want = torch.stack([x[i * block : (i + 1) * block].sum(0) for i in range(rows)])
+    torch.testing.assert_close(got, want)
+
+
+def test_cdiv_and_next_power_of_2():
+    assert [helion.cdiv(a, 4) for a in (1, 4, 5, 8)] == [1, 1, 2, 2]
+    assert [helion.next_power_of_2(n) for n in (0, 1, 3, 4, 5, 1000)] == [1, 1, 4, 4, 8, 1024]

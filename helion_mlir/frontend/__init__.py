@@ -22,6 +22,7 @@ class Frontend:
     host: HostProgram
     sources: list[str]
     guards: Guards
+    block_size_vars: int  # how many block sizes the host code registers
 
 
 def build(src: KernelSource, args: Sequence[Any]) -> Frontend:
@@ -34,7 +35,8 @@ def build(src: KernelSource, args: Sequence[Any]) -> Frontend:
         device.guards.watch_global(src.globals, name)
     for name, value in src.closure().items():
         device.guards.watch_cell(src.fn, name, value)
-    return Frontend(device.compile(), host, device.sources, device.guards)
+    module = device.compile()
+    return Frontend(module, host, device.sources, device.guards, len(device.block_vars))
 
 
 __all__ = ["Frontend", "KernelSource", "build"]

@@ -7,6 +7,8 @@ compiler reads them from the source; called anywhere else they raise `NotInsideK
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -176,15 +178,29 @@ class RegisteredBlockSize:
     order: int = field(default_factory=lambda: next(_registrations), compare=False)
 
 
-def register_block_size(min_or_max: int, max_or_none: int | None = None) -> RegisteredBlockSize:
+# While a kernel's host code runs for a call, the config's value of each registered block
+# size, in the order the host code registers them (set by runtime/kernel.py); unset
+# while the kernel compiles, when `register_block_size` gives the placeholder.
+RUNTIME_BLOCK_SIZES: ContextVar[Iterator[int] | None] = ContextVar(
+    "helion_mlir_runtime_block_sizes", default=None
+)
+
+
+def register_block_size(
+    min_or_max: int, max_or_none: int | None = None
+) -> RegisteredBlockSize | int:
     """A tunable block size in `[1, max]` (one argument) or `[min, max]`, to pass as
-    `block_size=` to one or more `hl.tile` loops; call it in host code."""
+    `block_size=` to one or more `hl.tile` loops; call it in host code. Host arithmetic
+    on it (`helion.cdiv(m, block)`) sees the config's value when the kernel runs."""
     low, high = (1, min_or_max) if max_or_none is None else (min_or_max, max_or_none)
     for v in (low, high):
         if not isinstance(v, int) or isinstance(v, bool) or v < 1:
             raise InvalidArgument(f"hl.register_block_size bounds must be positive ints, got {v!r}")
     if low > high:
         raise InvalidArgument(f"hl.register_block_size: min {low} is above max {high}")
+    values = RUNTIME_BLOCK_SIZES.get()
+    if values is not None:
+        return next(values)
     return RegisteredBlockSize(low, high)
 
 

@@ -182,6 +182,7 @@ class BoundKernel:
             self._host = fe.host
             self._sources = fe.sources
             self.guards = fe.guards
+            self._block_size_vars = fe.block_size_vars
             self.target = target.current(self.device)
             self._stages = pipelines.lower_config_free(self.module, self.target.spec())
             self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
@@ -292,6 +293,8 @@ class BoundKernel:
             loader.use_triton(interpret=self.device == "cpu")
             module = loader.load(source)
             fn = self._host.wrapper(self._sources)(getattr(module, self._launcher_name))
+            if self._block_size_vars:  # host code reads the config's block sizes
+                fn = _with_block_sizes(fn, list(config["block_sizes"][: self._block_size_vars]))
             self._compiled[key] = fn
         return fn
 
@@ -324,6 +327,21 @@ class BoundKernel:
         if force:
             settings = settings.replace(force_autotune=True)
         return self._use(autotune(self, _unwrap_constexpr(tuple(args)), settings))
+
+
+def _with_block_sizes(fn: Callable[..., Any], values: list[int]) -> Callable[..., Any]:
+    """`fn` with `hl.register_block_size` giving `values` (registered block sizes come
+    first in `block_sizes`, in registration order) while its host code runs."""
+    from helion_mlir.language import RUNTIME_BLOCK_SIZES
+
+    def run(*args: Any) -> Any:
+        token = RUNTIME_BLOCK_SIZES.set(iter(values))
+        try:
+            return fn(*args)
+        finally:
+            RUNTIME_BLOCK_SIZES.reset(token)
+
+    return run
 
 
 def _device_of(args: Sequence[Any]) -> str:
