@@ -278,3 +278,33 @@ def test_truncated_or_foreign_cache_files_are_ignored_and_rewritten(tmp_path, mo
     with pytest.warns(UserWarning, match="autotune cache entry"):
         torch.testing.assert_close(bound(x, y), x + y)
     assert cache.load(fields) is not None
+
+
+@pytest.mark.parametrize("static", [True, False])
+def test_static_shapes_off_tunes_once_per_shape_bucket(static, monkeypatch):
+    """With static_shapes=False a config tuned for one shape serves the other shapes of
+    its bucket (each still compiles for its own sizes); with True each shape tunes."""
+    from helion_mlir.tuner import autotune as autotune_module
+
+    tunings = []
+    real = autotune_module.autotune
+
+    def counted(bound, args, settings):
+        tunings.append(tuple(args[0].shape))
+        return real(bound, args, settings)
+
+    monkeypatch.setattr(autotune_module, "autotune", counted)
+    kernel = make_add(
+        configs=GOOD, static_shapes=static, skip_cache=True, autotune_progress_bar=False
+    )
+    for shape in [(20, 30), (33, 17), (20, 30), (1, 30)]:
+        x, y = torch.randn(shape), torch.randn(shape)
+        torch.testing.assert_close(kernel(x, y), x + y)
+    if static:
+        assert tunings == [(20, 30), (33, 17), (1, 30)]
+    else:  # (1, 30) is another bucket: a dim of size 1
+        assert tunings == [(20, 30), (1, 30)]
+        assert (
+            kernel.bind((torch.randn(33, 17),) * 2).config
+            == kernel.bind((torch.randn(20, 30),) * 2).config
+        )

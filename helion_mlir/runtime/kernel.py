@@ -90,6 +90,7 @@ class Kernel:
         self.settings = settings or Settings()
         self.configs = [Config(c) for c in ([config] if config is not None else configs or [])]
         self._bound: dict[Hashable, BoundKernel] = {}
+        self._tuned: dict[Hashable, Config] = {}  # shape bucket -> its tuned config
         self._source: Any = None
         functools.update_wrapper(self, fn)  # type: ignore[arg-type]
 
@@ -121,7 +122,17 @@ class Kernel:
         bound = self._bound.get(key)
         if bound is None or not bound.guards.hold():  # a global or closure constant changed
             bound = self._bound[key] = BoundKernel(self, args)
+            if not self.settings.static_shapes:
+                bound.adopt(self._tuned.get(self.bucket_key(args)))
         return bound
+
+    def bucket_key(self, args: Sequence[Any]) -> Hashable:
+        """The specialization key with each tensor size cut to 0, 1 or more (for
+        `static_shapes=False`, where one tuned config serves a bucket)."""
+        return tuple(
+            ("tensor", k[1], tuple(min(d, 2) for d in k[2]), k[4]) if k[0] == "tensor" else k
+            for k in map(_arg_key, args)
+        )
 
     def _check_arity(self, args: Sequence[Any]) -> None:
         params = self.source.params
@@ -326,7 +337,20 @@ class BoundKernel:
         settings = self.kernel.settings
         if force:
             settings = settings.replace(force_autotune=True)
-        return self._use(autotune(self, _unwrap_constexpr(tuple(args)), settings))
+        args = _unwrap_constexpr(tuple(args))
+        config = self._use(autotune(self, args, settings))
+        if not settings.static_shapes:
+            self.kernel._tuned[self.kernel.bucket_key(args)] = config
+        return config
+
+    def adopt(self, config: Config | None) -> None:
+        """Run `config`, tuned for another shape of this bucket, when it fits this one."""
+        if config is None:
+            return
+        try:
+            self._use(self.normalize(config))
+        except exc.InvalidConfig:
+            pass  # a key this shape lacks: this shape tunes for itself
 
 
 def _with_block_sizes(fn: Callable[..., Any], values: list[int]) -> Callable[..., Any]:

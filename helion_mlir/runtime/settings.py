@@ -33,6 +33,9 @@ EFFORTS = ("none", "quick", "full")
 class Settings:
     """How a kernel is compiled and tuned."""
 
+    # Kernels always compile per shape (sizes are constants in the code). With False, a
+    # config tuned for one shape serves every shape of the same bucket (per dim: 0, 1 or
+    # more; dtypes, ranks and devices equal), so tuning runs once per bucket, as in Helion.
     static_shapes: bool = field(default_factory=lambda: _env_bool("HELION_STATIC_SHAPES", True))
     # None: "quick" on a GPU, "none" on the CPU (the interpreter is too slow to search)
     autotune_effort: str | None = field(
