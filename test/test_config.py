@@ -297,3 +297,12 @@ def test_access_slots_mean_the_same_access_rolled_or_persistent(softmax_example)
         assert len(loads) == (1 if rolled is None else 3), loads
         assert all("make_block_ptr" not in line for line in loads)
         assert len(stores) == 1 and "make_block_ptr" in stores[0]
+
+
+def test_block_sizes_past_tritons_largest_tile_are_an_invalid_config(matmul_example):
+    """A 2048 x 1024 accumulator (2M elements) is more than Triton compiles: a clear
+    error when binding, before any compile (the tuner counts it as a failed config)."""
+    bound = matmul_example.matmul.bind((torch.randn(2048, 64), torch.randn(64, 2048)))
+    with pytest.raises(InvalidConfig, match=r"tile of shape \[2048, 1024\].*at most 1048576"):
+        bound.to_triton_code({"block_sizes": [2048, 1024, 16]})
+    assert "tl.dot" in bound.to_triton_code({"block_sizes": [1024, 1024, 16]})

@@ -17,6 +17,7 @@ every tensor type takes the concrete block sizes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,10 @@ _INDEX = IndexType()
 def element_bytes(t: Attribute) -> int:
     width = getattr(t, "bitwidth", None) or getattr(getattr(t, "width", None), "data", 32)
     return max(1, width // 8)
+
+
+# Triton's largest tensor (`triton.language.TRITON_MAX_TENSOR_NUMEL`)
+MAX_TILE_NUMEL = 1 << 20
 
 
 @dataclass
@@ -129,6 +134,12 @@ class _Lowering:
                         shape.append(flat.size)  # the flattened dims are one dim
                     continue
                 shape.append(self.sizes[d.id] if isinstance(d, tile.Blk) else d)
+            if math.prod(shape) > MAX_TILE_NUMEL:
+                raise exc.InvalidConfig(
+                    f"the block sizes make a tile of shape {shape} ({math.prod(shape)} "
+                    f"elements); Triton allows at most {MAX_TILE_NUMEL} per tile: use smaller "
+                    "block sizes"
+                )
             return TensorType(t.element_type, shape)
         if isinstance(t, MemRefType):
             return tt.PointerType(t.element_type)
