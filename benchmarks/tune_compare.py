@@ -22,47 +22,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from example_loading import helion_import, load  # noqa: E402
+from run import benches  # noqa: E402  (the kernels, shapes and PyTorch references)
 
 os.environ.setdefault("HELION_AUTOTUNE_EFFORT", "quick")  # both compilers read it
 os.environ.setdefault("HELION_AUTOTUNE_BENCHMARK_SUBPROCESS", "0")  # helion 1.5.1 tunes reliably so
-
-
-def shapes(torch: Any) -> dict[str, tuple[str, str, tuple[Any, ...], Any]]:
-    """kernel -> (example file, function, args, reference function)."""
-    dev, bf16 = "cuda", torch.bfloat16
-    x = torch.randn(4096, 8192, device=dev, dtype=bf16)
-    w = torch.randn(8192, device=dev, dtype=bf16)
-    b = torch.randn(8192, device=dev, dtype=bf16)
-    a, m = (
-        torch.randn(4096, 4096, device=dev, dtype=bf16),
-        torch.randn(4096, 4096, device=dev, dtype=bf16),
-    )
-    q, k, v = (torch.randn(4, 32, 2048, 128, device=dev, dtype=bf16) for _ in range(3))
-    F = torch.nn.functional
-    return {
-        "softmax": ("softmax", "softmax", (x,), lambda x: torch.softmax(x.float(), -1).to(x.dtype)),
-        "rms_norm": (
-            "rms_norm",
-            "rms_norm_fwd",
-            (x, w, 1e-5),
-            lambda x, w, e: F.rms_norm(x.float(), [x.size(-1)], w.float(), e).to(x.dtype),
-        ),
-        "layer_norm": (
-            "layer_norm",
-            "layer_norm",
-            (x, w, b, 1e-5),
-            lambda x, w, b, e: F.layer_norm(x.float(), [x.size(-1)], w.float(), b.float(), e).to(
-                x.dtype
-            ),
-        ),
-        "matmul": ("matmul", "matmul", (a, m), lambda a, m: a @ m),
-        "attention": (
-            "attention",
-            "attention",
-            (q, k, v),
-            lambda q, k, v: F.scaled_dot_product_attention(q, k, v),
-        ),
-    }
 
 
 def first(out: Any) -> Any:
@@ -93,9 +56,11 @@ def main() -> None:
 
     print(torch.cuda.get_device_name(), "torch", torch.__version__, flush=True)
     results: dict[str, Any] = {}
-    table = shapes(torch)
+    table = benches()
     for name in args.kernels.split(","):
-        example, fn, kargs, ref = table[name]
+        bench = table[name]
+        torch.manual_seed(0)
+        example, fn, kargs, ref = bench.example, bench.fn, bench.args(torch, False), bench.eager
         row: dict[str, Any] = {}
         for side in ("mlir", "helion"):
             if args.only and side != args.only:

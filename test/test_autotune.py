@@ -222,7 +222,7 @@ def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatc
 
     monkeypatch.setattr(runner, "STRAGGLER_MIN_S", 0.5)
     r = runner.Runner.__new__(runner.Runner)
-    r.settings, r._stuck = Settings(), set()
+    r.settings = Settings()
     release = threading.Event()
     with ThreadPoolExecutor(6) as pool:
         jobs = {f"fast{i}": pool.submit(time.sleep, 0.05) for i in range(5)}

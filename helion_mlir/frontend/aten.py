@@ -139,13 +139,14 @@ def unary_math(kind: str) -> Callable[..., DTensor]:
 
 
 def lower_neg(ctx: NodeCtx, a: Any) -> DTensor:
-    dtype = _compute_dtype(ctx.out_dtype)
-    x = ctx.tensor(a, dtype)
-    if dtype.is_floating_point:
-        out = ctx.emit(arith.NegfOp(x.value), dtype)
-    else:
-        out = ctx.emit(arith.SubiOp(ctx.tensor(0, dtype).value, x.value), dtype)
-    return ctx.b.cast(out, ctx.out_dtype)
+    return ctx.b.cast(_negate(ctx, ctx.tensor(a, _compute_dtype(ctx.out_dtype))), ctx.out_dtype)
+
+
+def _negate(ctx: NodeCtx, x: DTensor) -> DTensor:
+    if x.dtype.is_floating_point:
+        return DTensor(ctx.b.emit(arith.NegfOp(x.value)).results[0], x.dims, x.dtype)
+    zero = ctx.b.full(0, x.dims, x.dtype)
+    return DTensor(ctx.b.emit(arith.SubiOp(zero.value, x.value)).results[0], x.dims, x.dtype)
 
 
 def lower_abs(ctx: NodeCtx, a: Any) -> DTensor:
@@ -501,13 +502,6 @@ def lower_topk(
     if not largest:
         values = _negate(ctx, values)
     return values, _NoSortIndices("topk")
-
-
-def _negate(ctx: NodeCtx, x: DTensor) -> DTensor:
-    if x.dtype.is_floating_point:
-        return DTensor(ctx.b.emit(arith.NegfOp(x.value)).results[0], x.dims, x.dtype)
-    zero = ctx.b.full(0, x.dims, x.dtype)
-    return DTensor(ctx.b.emit(arith.SubiOp(zero.value, x.value)).results[0], x.dims, x.dtype)
 
 
 def lower_gather(ctx: NodeCtx, a: Any, dim: int, index: Any, **_: Any) -> DTensor:

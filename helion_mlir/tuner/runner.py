@@ -105,7 +105,6 @@ class Runner:
         self.reasons: dict[str, str] = {}  # a sample message per kind of failure
         self.timings: dict[str, float] = {}
         self.configs: dict[str, Config] = {}  # the config of each key in `timings`
-        self._stuck: set[Future[str | None]] = set()  # compiles given up on, still running
         self.baseline = self._outputs(bound.config_spec.default_config())
 
     def _outputs(self, config: Config) -> list[Any]:
@@ -259,10 +258,10 @@ class Runner:
             if not done:
                 break
             took.extend(time.monotonic() - start for _ in done)
-        self._stuck = {job for job in self._stuck | pending if not job.done()}
-        if len(self._stuck) >= _pool_size():
+        _STUCK.difference_update({job for job in _STUCK if job.done()})
+        _STUCK.update(pending)
+        if len(_STUCK) >= _pool_size():
             self._discard_workers()
-            self._stuck = set()
         return [key for key, job in jobs.items() if job in pending]
 
     def _launch_args(self) -> list[Any]:
@@ -294,6 +293,8 @@ class Runner:
 
 
 _POOL: ProcessPoolExecutor | None = None
+# compiles given up on that still hold a worker of `_POOL` (across tunings, as the pool is)
+_STUCK: set[Future[str | None]] = set()
 
 
 def _shared_workers() -> ProcessPoolExecutor:
@@ -315,6 +316,7 @@ def _end_workers() -> None:
     """Kill the workers (one may still be compiling a config given up on) and let go."""
     global _POOL
     pool, _POOL = _POOL, None
+    _STUCK.clear()
     if pool is not None:
         for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.kill()
