@@ -118,10 +118,13 @@ def test_mutated_ir_gets_output_or_a_located_diagnostic(tmp_path, mode, text):
 
 
 # inputs the fuzzing once found: a quote never closed (xDSL's lexer backtracked for
-# ever), and a config default of index type (an AttributeError inside the parser)
+# ever), an operand type the op rejects while it is parsed (a diagnostic with no line),
+# and a config default of index type (an AttributeError inside the parser)
 FOUND = {
     "unclosed_quote": 'test.op"() {knob = #cfg.ref<my_knob in #cfg.int<0, 3> default 1 : i64>} '
     ": () -> ()\n",
+    "type_the_op_rejects": '%a = "test.op"() : () -> tensor<4xf32>\n'
+    "%s = arith.addf %a, %a : i32<?xf32>\n",
     "index_default": "cfg.space {\n}\n"
     "%a = cfg.param block_sizes[0] in #cfg.pow2<1, 8> default 8 : index\n",
 }

@@ -102,3 +102,19 @@ def test_a_float_seed_is_an_error_at_its_line():
     with pytest.raises(exc.TypeMismatch, match="seed must be an int") as info:
         float_seed(torch.zeros(8))
     assert "hl.rand([t], 0.5)" in str(info.value)
+
+
+@helion.kernel()
+def rand_over_a_registered_block(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    block = hl.register_block_size(x.size(1))
+    for tm in hl.tile(x.size(0)):
+        for tn in hl.tile(x.size(1), block_size=block):
+            out[tm, tn] = x[tm, tn] + hl.rand([tm, block], 3)
+    return out
+
+
+def test_default_offsets_need_known_extents():
+    with pytest.raises(exc.ShapeMismatch, match="needs offsets=") as info:
+        rand_over_a_registered_block(torch.zeros(8, 16))
+    assert "hl.rand([tm, block], 3)" in str(info.value)

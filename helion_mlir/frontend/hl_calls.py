@@ -160,13 +160,8 @@ def _positions(
     stride = 1
     for axis in reversed(range(len(dims))):
         entry, d = entries[axis], dims[axis]
-        if isinstance(entry, TileValue):
-            extent = dc.blocks[entry.block].end
-            index = dc.tile_attribute(entry, "index", node)
-        else:
-            extent = d if isinstance(d, int) else None
-            iota = dc.b.emit(tile.IotaOp(tile.tile_tensor(i32, [d]))).results[0]
-            index = DTensor(iota, (d,), torch.int32)
+        tiled = isinstance(entry, TileValue)
+        extent = dc.blocks[entry.block].end if tiled else d if isinstance(d, int) else None
         if extent is None:
             raise dc.error(
                 exc.ShapeMismatch,
@@ -174,6 +169,11 @@ def _positions(
                 "run time",
                 node,
             )
+        if tiled:
+            index = dc.tile_attribute(entry, "index", node)
+        else:
+            iota = dc.b.emit(tile.IotaOp(tile.tile_tensor(i32, [d]))).results[0]
+            index = DTensor(iota, (d,), torch.int32)
         term = dc.b.reshape(index, [d if i == axis else 1 for i in range(len(dims))])
         if stride != 1:
             term = dc.binop(operator.mul, term, stride, node)
