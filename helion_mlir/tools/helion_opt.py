@@ -51,6 +51,8 @@ class HelionOptMain(xDSLOptMain):
 
         def parse_mlir(io: IO[bytes]) -> ModuleOp:
             parser = LocatingParser(self.ctx, io.read(), self.get_input_name())
+            # --verify-diagnostics prints verifier messages as they are, without a place
+            parser.locate_verify_errors = not self.args.verify_diagnostics
             return parser.parse_module(not self.args.no_implicit_module)
 
         self.available_frontends["mlir"] = parse_mlir
@@ -170,11 +172,15 @@ MLIRLexer._unescaped_characters_regex = re.compile(
 class LocatingParser(Parser):
     """A parser that records where each op starts, so errors can name line and column."""
 
+    locate_verify_errors = True
+
     def parse_operation(self) -> Operation:
         start = self._current_token.span
         try:
             op = super().parse_operation()
         except VerifyException as e:  # an operand or result type its op does not take
+            if not self.locate_verify_errors:
+                raise
             raise ParseError(start, str(e)) from None
         if isinstance(op.location, UnknownLoc):
             where = start.get_location()
