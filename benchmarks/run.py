@@ -19,6 +19,8 @@ timing) to check the wiring.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import functools
 import json
 import math
@@ -26,7 +28,7 @@ import os
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -311,28 +313,39 @@ def roofline(
 
 def tuned_mlir(
     kernel: Any, args: tuple[Any, ...], saved: dict[str, Any], key: str, tune: bool = True
-) -> Any:
+) -> tuple[Any, float | None]:
     """helion_mlir's kernel on its saved config, else tuned (or, for the smoke run, on
-    its default config)."""
+    its default config), and the seconds tuning took."""
     import helion_mlir
 
-    bound = kernel.bind(args)
-    if key in saved:
-        bound.set_config(helion_mlir.Config(**saved[key]))
-    elif tune:
-        saved[key] = dict(bound.autotune(args))
-    return functools.partial(bound, *args)
+    return _tuned(kernel, args, saved, key, helion_mlir.Config, tune)
 
 
-def tuned_helion(kernel: Any, args: tuple[Any, ...], saved: dict[str, Any], key: str) -> Any:
+def tuned_helion(
+    kernel: Any, args: tuple[Any, ...], saved: dict[str, Any], key: str
+) -> tuple[Any, float | None]:
     import helion
 
+    return _tuned(kernel, args, saved, key, helion.Config, True)
+
+
+def _tuned(
+    kernel: Any,
+    args: tuple[Any, ...],
+    saved: dict[str, Any],
+    key: str,
+    config: Callable[..., Any],
+    tune: bool,
+) -> tuple[Any, float | None]:
     bound = kernel.bind(args)
+    tune_s = None
     if key in saved:
-        bound.set_config(helion.Config(**saved[key]))
-    else:
+        bound.set_config(config(**saved[key]))
+    elif tune:
+        start = time.monotonic()
         saved[key] = dict(bound.autotune(args))
-    return functools.partial(bound, *args)
+        tune_s = round(time.monotonic() - start, 1)
+    return functools.partial(bound, *args), tune_s
 
 
 def run_one(
@@ -352,6 +365,7 @@ def run_one(
     want = bench.eager(*args)
     row: dict[str, Any] = {}
     for side in sides:
+        tune_s = None
         try:
             if side == "eager":
                 fn = functools.partial(bench.eager, *args)
@@ -361,15 +375,19 @@ def run_one(
             elif side == "helion":
                 helion_import()
                 kernel = getattr(load(bench.example, True), bench.fn)
-                fn = tuned_helion(kernel, args, saved.setdefault("helion", {}), f"{name}@{card}")
+                fn, tune_s = tuned_helion(
+                    kernel, args, saved.setdefault("helion", {}), f"{name}@{card}"
+                )
             else:
                 kernel = getattr(load(bench.example, False), bench.fn)
-                fn = tuned_mlir(
+                fn, tune_s = tuned_mlir(
                     kernel, args, saved.setdefault("mlir", {}), f"{name}@{card}", tune=not smoke
                 )
             err = check(name, fn(), want, bench.outputs)
             ms = time_it(fn)
             row[side] = {"ms": ms, "rel_err": err, "roofline_pct": roofline(bench, args, ms, ceil)}
+            if tune_s is not None:  # tuned in this run (not a saved config)
+                row[side]["tune_s"] = tune_s
         except Exception as e:  # report it and go on
             row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
         print(name, side, row[side], flush=True)
@@ -409,6 +427,59 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Holds an exclusive lock beside `path`: processes on other GPUs write it too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(path.suffix + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def record(json_path: Path, rows: dict[str, Any]) -> dict[str, Any]:
+    """Adds kernel rows to the results at `json_path` (kept across runs) and writes it."""
+    with locked(json_path):
+        results = json.loads(json_path.read_text()) if json_path.exists() else {"kernels": {}}
+        results["kernels"].update(rows)
+        speedups = [
+            r["mlir"]["speedup_over_eager"]
+            for r in results["kernels"].values()
+            if "speedup_over_eager" in r.get("mlir", {})
+        ]
+        results["geomean_speedup_over_eager"] = geomean(speedups)
+        json_path.write_text(json.dumps(results, indent=1))
+    return results
+
+
+def save_configs(configs_path: Path, saved: dict[str, Any]) -> None:
+    """Merges this process's tuned configs into the file."""
+    with locked(configs_path):
+        merged = json.loads(configs_path.read_text()) if configs_path.exists() else {}
+        for side, entries in saved.items():
+            merged.setdefault(side, {}).update(entries)
+        configs_path.write_text(json.dumps(merged, indent=1, sort_keys=True))
+
+
+def split_over_gpus(args: argparse.Namespace, names: list[str]) -> None:
+    """Runs the kernels in one child process per GPU (round robin); each child adds its
+    rows and configs to `--json` and `--configs` as it finishes a kernel."""
+    import subprocess
+
+    children = []
+    for gpu in range(args.gpus):
+        mine = names[gpu :: args.gpus]
+        if not mine:
+            continue
+        cmd = [sys.executable, __file__, "--kernels", ",".join(mine), "--sides", args.sides]
+        cmd += ["--json", args.json, "--configs", args.configs, "--budget-s", str(args.budget_s)]
+        cmd += ["--smoke"] if args.smoke else []
+        env = {**os.environ, "CUDA_VISIBLE_DEVICES": str(gpu)}
+        children.append(subprocess.Popen(cmd, env=env))
+    for child in children:
+        child.wait()
+    print(table(record(Path(args.json), {})))
+
+
 def main() -> None:
     table_of = benches()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -416,11 +487,20 @@ def main() -> None:
     parser.add_argument("--sides", default="eager,compile,helion,mlir")
     parser.add_argument("--json", default=str(ROOT / "benchmarks" / "results" / "run.json"))
     parser.add_argument("--configs", default=str(ROOT / "benchmarks" / "results" / "configs.json"))
+    parser.add_argument("--gpus", type=int, default=1, help="spread the kernels over this many")
+    parser.add_argument(
+        "--budget-s", type=float, default=math.inf, help="start no kernel after this many seconds"
+    )
     parser.add_argument("--smoke", action="store_true", help="tiny shapes on the CPU")
     args = parser.parse_args()
+    names = args.kernels.split(",")
+    if args.gpus > 1:
+        split_over_gpus(args, names)
+        return
     sys.path.insert(0, str(ROOT))
     import torch
 
+    started = time.monotonic()
     sides = args.sides.split(",")
     if args.smoke:
         sides = [s for s in sides if s in ("eager", "mlir")]
@@ -429,21 +509,16 @@ def main() -> None:
     ceil = {} if args.smoke else ceilings(torch, time_it)
     print(card, "torch", torch.__version__, "ceilings", ceil, flush=True)
     json_path, configs_path = Path(args.json), Path(args.configs)
-    results = json.loads(json_path.read_text()) if json_path.exists() else {"kernels": {}}
     saved = json.loads(configs_path.read_text()) if configs_path.exists() else {}
-    for name in args.kernels.split(","):
+    results = record(json_path, {})
+    for name in names:
+        if time.monotonic() - started > args.budget_s:
+            print(f"{name}: skipped, past --budget-s", flush=True)
+            continue
         row = run_one(name, table_of[name], sides, saved, card, time_it, ceil, args.smoke)
         row["card"], row["ceilings"], row["date"] = card, ceil, time.strftime("%Y-%m-%d")
-        results["kernels"][name] = row
-        speedups = [
-            r["mlir"]["speedup_over_eager"]
-            for r in results["kernels"].values()
-            if "speedup_over_eager" in r.get("mlir", {})
-        ]
-        results["geomean_speedup_over_eager"] = geomean(speedups)
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(results, indent=1))  # after each kernel: a cut run keeps it
-        configs_path.write_text(json.dumps(saved, indent=1, sort_keys=True))
+        results = record(json_path, {name: row})  # after each kernel: a cut run keeps it
+        save_configs(configs_path, saved)
     print()
     print(table(results))
 

@@ -116,11 +116,23 @@ def test_quick_effort_on_the_cpu_is_bounded():
     assert time.monotonic() - start < 120
 
 
-def test_default_config_failing_is_an_autotune_error():
+def test_a_failing_default_config_hands_the_reference_to_a_candidate():
+    """Where the default config fails (Triton can fail to compile a legal kernel), the
+    first candidate that runs is the reference results are checked against; only when
+    every one fails is there nothing to tune."""
     kernel = make_add(configs=GOOD, skip_cache=True, autotune_progress_bar=False)
     x, y = torch.randn(8, 8), torch.randn(8, 8)
     bound = kernel.bind((x, y))
-    planted(bound, {tuple(bound.config_spec.default_config()["block_sizes"]): "error"})
+    default = tuple(bound.config_spec.default_config()["block_sizes"])
+    first = tuple(bound.normalize(GOOD[0])["block_sizes"])
+    planted(bound, {default: "error", first: "compile"})
+    config = bound.autotune((x, y))
+    assert tuple(config["block_sizes"]) not in (default, first)
+    torch.testing.assert_close(bound(x, y), x + y)
+
+    bound = make_add(configs=GOOD, skip_cache=True, autotune_progress_bar=False).bind((x, y))
+    every = [bound.normalize(c)["block_sizes"] for c in GOOD] + [list(default)]
+    planted(bound, {tuple(b): "error" for b in every})
     with pytest.raises(exc.AutotuneError, match="default config fails"):
         bound(x, y)
 

@@ -1,6 +1,7 @@
 """The GPU benchmark script's wiring, on tiny shapes through the interpreter: every
 kernel of the set is checked against eager PyTorch and timed, and the JSON holds the
-geomean."""
+geomean. Two child processes split the kernels (as on a machine of two GPUs) and their
+rows are merged."""
 
 from __future__ import annotations
 
@@ -19,6 +20,8 @@ def test_run_smoke_checks_and_times_every_kernel(tmp_path):
             sys.executable,
             str(ROOT / "benchmarks" / "run.py"),
             "--smoke",
+            "--gpus",
+            "2",
             "--json",
             str(out),
             "--configs",

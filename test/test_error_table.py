@@ -236,6 +236,31 @@ def k_atomic_xor_float(x):
 
 
 @helion.kernel()
+def k_atomic_cas_bool(x):
+    flags = torch.zeros(x.size(), dtype=torch.bool, device=x.device)
+    for t in hl.tile(x.size(0)):
+        hl.atomic_cas(flags, [t], False, x[t] > 0)
+    return x
+
+
+@helion.kernel()
+def k_sort_indices_int64(x):
+    order = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        _, i = torch.sort(x[t, :].to(torch.int64), dim=-1)
+        order[t, :] = i
+    return order
+
+
+@helion.kernel()
+def k_sort_first_dim(x):
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(1)):
+        out[:, t] = torch.sort(x[:, t], dim=0).values
+    return out
+
+
+@helion.kernel()
 def k_reassign_host(x):
     out = torch.empty_like(x)
     n = x.size(0)
@@ -367,6 +392,15 @@ TABLE = [
     (k_host_tensor_in_math, v(8), exc.TypeMismatch, "out[t] = x[t] + x", "host tensor"),
     (k_complex_math, v(8), exc.TypeMismatch, "out[t] = x[t] * 1j"),
     (k_atomic_xor_float, v(8), exc.TypeMismatch, "hl.atomic_xor(out, [t], x[t])"),
+    (k_atomic_cas_bool, v(8), exc.TypeMismatch, "hl.atomic_cas(flags, [t], False", "bool"),
+    (
+        k_sort_indices_int64,
+        v(8, 16),
+        exc.TorchOpError,
+        "order[t, :] = i",
+        "at most 32 bits, not torch.int64",
+    ),
+    (k_sort_first_dim, v(8, 16), exc.TorchOpError, "torch.sort(x[:, t], dim=0)", "last dim"),
     (k_reassign_host, v(8), exc.CannotModifyHostVariable, "n = 3"),
     (k_read_device_on_host, v(8), exc.CannotReadDeviceVariable, "return doubled", "'doubled'"),
     (k_torch_op_fails, v(8), exc.ShapeMismatch, "torch.matmul(x[t], x[t])"),

@@ -1,6 +1,6 @@
 """hl.load/hl.store with kernel-given masks and eviction policies, and the hl.atomic_*
-family, against PyTorch on the CPU under several configs; their errors point at the
-user's line."""
+family (hl.atomic_cas included), against PyTorch on the CPU under several configs; their
+errors point at the user's line."""
 
 import pytest
 import torch
@@ -104,6 +104,81 @@ def test_bitwise_atomics_and_exchange_give_old_values():
     torch.testing.assert_close(o, x)
     torch.testing.assert_close(e, x ^ 5)
     torch.testing.assert_close(old, x)  # -1 & x, read back by the exchange
+
+
+@helion.kernel()
+def claim_slots(owner: torch.Tensor, slot: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    old = torch.empty_like(ids)
+    for t in hl.tile(slot.size(0)):
+        old[t] = hl.atomic_cas(owner, [slot[t]], -1, ids[t])
+    return old
+
+
+@helion.kernel()
+def claim_slots_one_by_one(
+    owner: torch.Tensor, slot: torch.Tensor, ids: torch.Tensor
+) -> torch.Tensor:
+    old = torch.empty_like(ids)
+    for i in hl.grid(slot.size(0)):
+        old[i] = hl.atomic_cas(owner, [slot[i]], -1, ids[i], sem="acq_rel")
+    return old
+
+
+def check_first_writer_wins(owner, slot, ids, old):
+    """Each claimed slot has one winner, which saw it free; the others saw the winner."""
+    for s in range(owner.numel()):
+        claimants = (slot == s).nonzero().flatten()
+        if claimants.numel() == 0:
+            assert owner[s] == -1
+            continue
+        winners = claimants[old[claimants] == -1]
+        assert winners.numel() == 1, (s, old[claimants])
+        assert owner[s] == ids[winners[0]]
+        assert (old[claimants[claimants != winners[0]]] == owner[s]).all()
+
+
+@pytest.mark.parametrize("kernel", [claim_slots, claim_slots_one_by_one])
+@pytest.mark.parametrize("dtype", [torch.int32, torch.int64, torch.float32])
+@pytest.mark.parametrize("seed", range(3))
+def test_atomic_cas_first_writer_wins(kernel, dtype, seed):
+    # 37 claimants in blocks of 8 and more: the last tile is partly out of bounds
+    slot = torch.randint(0, 9, (37,), generator=torch.Generator().manual_seed(seed))
+    ids = (torch.arange(37) * 3 + 100).to(dtype)
+    owner = torch.full([12], -1, dtype=dtype)
+    bound = kernel.bind((owner, slot, ids))
+    old = bound.compile_config(bound.config_spec.random_config(seed))(owner, slot, ids)
+    check_first_writer_wins(owner, slot, ids, old)
+
+
+@helion.kernel()
+def swap_where_equal(x: torch.Tensor, expected: torch.Tensor, new: torch.Tensor) -> torch.Tensor:
+    old = torch.empty_like(x)
+    for tm, tn in hl.tile(x.size()):
+        old[tm, tn] = hl.atomic_cas(x, [tm, tn], expected[tm, tn], new[tm, tn])
+    return old
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32])
+@pytest.mark.parametrize("block_sizes", [[8, 8], [16, 4], [1, 32]])
+def test_atomic_cas_swaps_where_equal_and_touches_nothing_past_the_tensor(dtype, block_sizes):
+    # x is a 13x20 view of a 13x24 buffer: columns 20-23 lie past its rows' ends
+    buffer = (torch.randn(13, 24) * 100).to(dtype)
+    x = buffer[:, :20]
+    expected = torch.where(torch.rand(13, 20) < 0.5, x, (torch.randn(13, 20) * 100).to(dtype))
+    new = (torch.randn(13, 20) * 100).to(dtype)
+    before = buffer.clone()
+    bound = swap_where_equal.bind((x, expected, new))
+    old = bound.compile_config({"block_sizes": block_sizes})(x, expected, new)
+    torch.testing.assert_close(old, before[:, :20])
+    torch.testing.assert_close(x, torch.where(before[:, :20] == expected, new, before[:, :20]))
+    torch.testing.assert_close(buffer[:, 20:], before[:, 20:])
+
+
+def test_atomic_cas_of_full_tiles_is_a_plain_tl_atomic_cas():
+    x = torch.zeros(16, 32)
+    code = swap_where_equal.bind((x, x, x)).to_triton_code({"block_sizes": [8, 16]})
+    assert "tl.atomic_cas(x + offsets, load, load_0, sem='relaxed')" in code
+    assert "cas_offsets" not in code
 
 
 @helion.kernel()

@@ -1,5 +1,6 @@
-"""Torch calls on tiles, through PyTorch's decompositions, against eager PyTorch; plus
-calls of the user's own helper functions, lambdas and closures from device code."""
+"""Torch calls on tiles, through PyTorch's decompositions, against eager PyTorch (sort
+and topk with their indices included); plus calls of the user's own helper functions,
+lambdas and closures from device code."""
 
 from collections.abc import Callable
 
@@ -41,6 +42,141 @@ def test_flip_of_a_padded_dim_is_an_error():
     x, fn = torch.randn(6, 12), CASES["flip"]
     with pytest.raises(exc.TorchOpError, match="padding to the front"):
         row_fn(x, fn)
+
+
+# -- sort and topk with their indices ------------------------------------------------------
+
+
+@helion.kernel()
+def sort_rows(x: torch.Tensor, descending: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    m, n = x.size()
+    values = torch.empty_like(x)
+    indices = torch.empty([m, n], dtype=torch.int64, device=x.device)
+    for tm in hl.tile(m):
+        v, i = torch.sort(x[tm, :], dim=-1, descending=descending)
+        values[tm, :] = v
+        indices[tm, :] = i
+    return values, indices
+
+
+@helion.kernel()
+def topk_rows(x: torch.Tensor, largest: bool) -> tuple[torch.Tensor, torch.Tensor]:
+    m, _ = x.size()
+    values = torch.empty([m, 4], dtype=x.dtype, device=x.device)
+    indices = torch.empty([m, 4], dtype=torch.int64, device=x.device)
+    for tm in hl.tile(m):
+        top = torch.topk(x[tm, :], 4, dim=-1, largest=largest)
+        values[tm, :] = top.values
+        indices[tm, :] = top.indices
+    return values, indices
+
+
+def rows(dtype: torch.dtype, cols: int, seed: int = 0) -> torch.Tensor:
+    g = torch.Generator().manual_seed(seed)
+    if dtype.is_floating_point:
+        x = torch.randn(6, cols, generator=g).to(dtype)
+        x[0, :4] = x[0, 4]  # ties
+        x[1, 1] = -0.0
+        return x
+    if dtype == torch.bool:
+        return torch.rand(6, cols, generator=g) > 0.5
+    info = torch.iinfo(dtype)
+    x = torch.randint(max(info.min, -9), min(info.max, 9), (6, cols), generator=g).to(dtype)
+    x[2, 0], x[2, 1] = info.min, info.max  # the extremes
+    return x
+
+
+def check_indices(x: torch.Tensor, values: torch.Tensor, indices: torch.Tensor) -> None:
+    """`indices` name distinct positions of each row of `x` holding `values`."""
+    assert indices.dtype == torch.int64
+    torch.testing.assert_close(torch.gather(x, 1, indices), values, rtol=0, atol=0, equal_nan=True)
+    assert all(len(set(row.tolist())) == row.numel() for row in indices)
+
+
+SORT_DTYPES = [
+    torch.float32,
+    torch.float16,
+    torch.bfloat16,
+    torch.int32,
+    torch.int16,
+    torch.int8,
+    torch.uint8,
+    torch.bool,
+]
+
+
+@pytest.mark.parametrize("dtype", SORT_DTYPES)
+@pytest.mark.parametrize("descending", [False, True])
+@pytest.mark.parametrize("cols", [12, 16])  # 12 pad to 16 lanes
+def test_sort_gives_torch_values_and_indices(dtype, descending, cols):
+    x = rows(dtype, cols)
+    values, indices = sort_rows.bind((x, descending)).compile_config({"block_sizes": [4]})(
+        x, descending
+    )
+    torch.testing.assert_close(values, torch.sort(x, -1, descending=descending).values)
+    check_indices(x, values, indices)
+
+
+@pytest.mark.parametrize("dtype", SORT_DTYPES[:-1])
+@pytest.mark.parametrize("largest", [True, False])
+@pytest.mark.parametrize("cols", [12, 16])
+def test_topk_gives_torch_values_and_indices(dtype, largest, cols):
+    x = rows(dtype, cols, seed=1)
+    values, indices = topk_rows.bind((x, largest)).compile_config({"block_sizes": [2]})(x, largest)
+    torch.testing.assert_close(values, torch.topk(x, 4, -1, largest=largest).values)
+    check_indices(x, values, indices)
+
+
+def test_nan_sorts_as_torch_orders_it():
+    x = torch.randn(4, 12)
+    x[0, 3] = float("nan")
+    x[1, :2] = -torch.tensor(float("nan"))  # a NaN with its sign bit set
+    x[2, 5] = float("inf")
+    for descending in (False, True):
+        values, indices = sort_rows(x, descending)
+        want = torch.sort(x, -1, descending=descending).values
+        torch.testing.assert_close(values, want, equal_nan=True)
+        check_indices(x, values, indices)
+    for largest in (True, False):
+        values, indices = topk_rows(x, largest)
+        want = torch.topk(x, 4, -1, largest=largest).values
+        torch.testing.assert_close(values, want, equal_nan=True)
+        check_indices(x, values, indices)
+
+
+@helion.kernel()
+def reorder_by_key(keys: torch.Tensor, payload: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(payload)
+    for tm in hl.tile(keys.size(0)):
+        _, order = torch.sort(keys[tm, :], dim=-1, descending=True)
+        out[tm, :] = torch.gather(payload[tm, :], 1, order)
+    return out
+
+
+def test_sort_indices_gather_another_tile():
+    keys, payload = torch.randn(7, 16), torch.randn(7, 16)
+    order = torch.sort(keys, -1, descending=True).indices
+    torch.testing.assert_close(reorder_by_key(keys, payload), torch.gather(payload, 1, order))
+
+
+def test_values_alone_sort_as_they_are():
+    x = torch.randn(6, 12)
+    code = sort_rows.bind((x, False)).to_triton_code()
+    assert "bitcast" in code  # the indices are stored
+    code = row_fn.bind((x, CASES["sort"])).to_triton_code()
+    assert "bitcast" not in code and code.count("tl.sort(") == 2
+
+
+def test_sort_and_topk_of_int64_give_values():
+    # no indices for 64-bit elements (test_error_table.py), but their values are fine
+    x = torch.randint(-50, 50, (6, 16))
+    topk = lambda v: (  # noqa: E731
+        v
+        - torch.topk(v, 4, -1).values.sum(-1, keepdim=True)
+        + torch.topk(v, 2, dim=1, largest=False)[0].sum(-1, keepdim=True)
+    )
+    for fn in (CASES["sort"], topk):
+        torch.testing.assert_close(row_fn(x, fn), fn(x))
 
 
 # -- helper functions, lambdas, closures --------------------------------------------------

@@ -308,3 +308,17 @@ def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
     seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
     assert seeds and seeds[0]["block_sizes"] == first_blocks
     assert seed_configs(spec, gpu=False) == []
+
+
+def test_gpu_seeds_of_streaming_kernels_read_long_runs():
+    """Dot-free kernels get seeds with few grid rows and long inner-loop tiles (jsd: the
+    registered inner block is slot 0), and a row reduction keeps one grid dim small."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    spec = load_example("jsd").jsd.bind((torch.randn(64, 8192),) * 2).config_spec
+    seeds = [spec.normalize(s)["block_sizes"] for s in seed_configs(spec, gpu=True)]
+    assert seeds[0] == [4096, 1] and [8192, 2] in seeds
+    spec = load_example("softmax").softmax.bind((torch.randn(64, 512),)).config_spec
+    seeds = [spec.normalize(s)["block_sizes"] for s in seed_configs(spec, gpu=True)]
+    assert seeds[0] == [1] and all(b[0] <= 64 for b in seeds)
+    assert seed_configs(spec, gpu=False) == []

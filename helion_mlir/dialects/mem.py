@@ -31,7 +31,12 @@ from xdsl.traits import MemoryReadEffect, MemoryWriteEffect
 from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects import tile
-from helion_mlir.dialects.tile import AtomicKindAttr, verify_mask, verify_subscript
+from helion_mlir.dialects.tile import (
+    AtomicKindAttr,
+    verify_expected,
+    verify_mask,
+    verify_subscript,
+)
 
 
 def _verify_strides(op: Operation, source: SSAValue, strides: Sequence[SSAValue]) -> None:
@@ -133,7 +138,8 @@ class StoreOp(IRDLOperation):
 @irdl_op_definition
 class AtomicOp(IRDLOperation):
     """Atomically combines `value` into the tile of `dest` at `indices` (explicit
-    strides) with `kind`; gives the values that were there before."""
+    strides) with `kind`, comparing with `expected` for `cas`; gives the values that
+    were there before."""
 
     name = "mem.atomic"
 
@@ -142,6 +148,7 @@ class AtomicOp(IRDLOperation):
     dest = operand_def(MemRefType)
     indices = var_operand_def()
     strides = var_operand_def(IndexType)
+    expected = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
     sem = prop_def(StringAttr)
     indexing = opt_prop_def(Attribute)  # the `atomic_indexing` slot
@@ -149,15 +156,17 @@ class AtomicOp(IRDLOperation):
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$kind $value `,` $dest `[` $indices `]` `strides` `(` $strides `)` attr-dict `:` "
-        "type($value) `,` type($dest) `[` type($indices) `]` `->` type($result)"
+        "$kind $value `,` $dest `[` $indices `]` `strides` `(` $strides `)` "
+        "(`expected` $expected^)? attr-dict `:` type($value) `,` type($dest) "
+        "`[` type($indices) `]` (`expected` type($expected)^)? `->` type($result)"
     )
 
     traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
 
     def __init__(self, op: tile.AtomicOp, strides: Sequence[SSAValue]):
+        expected = [op.expected] if op.expected is not None else []
         super().__init__(
-            operands=[op.value, op.dest, op.indices, strides],
+            operands=[op.value, op.dest, op.indices, strides, expected],
             result_types=[op.result.type],
             properties={"kind": op.kind, "mem_id": op.mem_id, "sem": op.sem},
         )
@@ -165,6 +174,7 @@ class AtomicOp(IRDLOperation):
     def verify_(self) -> None:
         verify_subscript(self, self.dest, self.indices, self.value.type)
         _verify_strides(self, self.dest, self.strides)
+        verify_expected(self, self.kind, self.expected, self.value)
 
 
 Mem = Dialect("mem", [LoadOp, StoreOp, AtomicOp], [])

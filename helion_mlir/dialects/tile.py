@@ -59,6 +59,7 @@ from xdsl.irdl import (
     operand_def,
     opt_operand_def,
     opt_prop_def,
+    opt_result_def,
     prop_def,
     region_def,
     result_def,
@@ -745,6 +746,7 @@ class AtomicKind(StrEnum):
     XCHG = "xchg"
     MAX = "max"
     MIN = "min"
+    CAS = "cas"
 
 
 @irdl_attr_definition
@@ -756,8 +758,9 @@ class AtomicKindAttr(EnumAttribute[AtomicKind], SpacedOpaqueSyntaxAttribute):
 
 @irdl_op_definition
 class AtomicOp(IRDLOperation):
-    """Atomically combines `value` into the tile of `dest` at `indices` with `kind`;
-    gives the values that were there before."""
+    """Atomically combines `value` into the tile of `dest` at `indices` with `kind` (for
+    `cas`: stores it where the old value's bits equal `expected`'s); gives the values
+    that were there before."""
 
     name = "tile.atomic"
 
@@ -765,14 +768,16 @@ class AtomicOp(IRDLOperation):
     value = operand_def(TensorType)
     dest = operand_def(MemRefType)
     indices = var_operand_def()
+    expected = opt_operand_def(TensorType)
     mem_id = prop_def(IntegerAttr[i64])
     sem = prop_def(StringAttr)
     result = result_def(TensorType)
 
-    irdl_options = (ParsePropInAttrDict(),)
+    irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$kind $value `,` $dest `[` $indices `]` attr-dict `:` type($value) `,` "
-        "type($dest) `[` type($indices) `]` `->` type($result)"
+        "$kind $value `,` $dest `[` $indices `]` (`expected` $expected^)? attr-dict `:` "
+        "type($value) `,` type($dest) `[` type($indices) `]` (`expected` type($expected)^)? "
+        "`->` type($result)"
     )
 
     traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
@@ -785,9 +790,10 @@ class AtomicOp(IRDLOperation):
         indices: Sequence[SSAValue],
         mem_id: int,
         sem: str = "relaxed",
+        expected: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[value, dest, indices],
+            operands=[value, dest, indices, [expected] if expected is not None else []],
             result_types=[value.type],
             properties={
                 "kind": AtomicKindAttr(kind),
@@ -802,6 +808,17 @@ class AtomicOp(IRDLOperation):
             raise VerifyException("tile.atomic gives values of its value's type")
         if self.sem.data not in SEMANTICS:
             raise VerifyException(f"tile.atomic sem must be one of {', '.join(SEMANTICS)}")
+        verify_expected(self, self.kind, self.expected, self.value)
+
+
+def verify_expected(
+    op: Operation, kind: AtomicKindAttr, expected: SSAValue | None, value: SSAValue
+) -> None:
+    """`cas` compares with an `expected` tile of its value's type; no other atomic does."""
+    if (kind.data == AtomicKind.CAS) != (expected is not None):
+        raise VerifyException(f"{op.name}: cas takes an `expected` operand and no other kind does")
+    if expected is not None and expected.type != value.type:
+        raise VerifyException(f"{op.name} expected must have the value's type")
 
 
 SEMANTICS = ("relaxed", "acquire", "release", "acq_rel")
@@ -1393,9 +1410,37 @@ class SortBase(AxisOpBase):
 
 @irdl_op_definition
 class SortOp(SortBase):
-    """Sorts a tile along one dim (padded lanes sort last)."""
+    """Sorts a tile along one dim (padded lanes sort last); `indices`, when present, are
+    the positions along `dim` that the sorted elements come from."""
 
     name = "tile.sort"
+
+    result = result_def(TensorType)  # redeclared: the values come before the indices
+    indices = opt_result_def(TensorType)
+
+    assembly_format = (
+        "$source `dim` $dim (`descending` $descending^)? attr-dict `:` type($source) "
+        "`->` type($result) (`,` type($indices)^)?"
+    )
+
+    def __init__(
+        self,
+        source: SSAValue,
+        dim: int,
+        result_type: Attribute,
+        indices_type: Attribute | None = None,
+        **props: Attribute,
+    ):
+        IRDLOperation.__init__(
+            self,
+            operands=[source],
+            result_types=[result_type, [indices_type] if indices_type is not None else []],
+            properties={"dim": IntegerAttr(dim, i64), **props},
+        )
+
+    def verify_(self) -> None:
+        super().verify_()
+        _verify_indices(self, self.indices is not None)
 
 
 class TopkBase(AxisOpBase):
@@ -1424,9 +1469,66 @@ class TopkBase(AxisOpBase):
 
 @irdl_op_definition
 class TopkOp(TopkBase):
-    """`torch.topk` values of a tile (padded lanes never among them)."""
+    """`torch.topk` values of a tile (padded lanes never among them), the `smallest` k
+    (smallest first) when so marked; `indices`, when present, are their positions."""
 
     name = "tile.topk"
+
+    smallest = opt_prop_def(UnitAttr)
+    result = result_def(TensorType)  # redeclared: the values come before the indices
+    indices = opt_result_def(TensorType)
+
+    assembly_format = (
+        "$source `dim` $dim `k` $k (`smallest` $smallest^)? attr-dict `:` type($source) "
+        "`->` type($result) (`,` type($indices)^)?"
+    )
+
+    def __init__(
+        self,
+        source: SSAValue,
+        dim: int,
+        k: int,
+        result_type: Attribute,
+        indices_type: Attribute | None = None,
+        smallest: bool = False,
+    ):
+        IRDLOperation.__init__(
+            self,
+            operands=[source],
+            result_types=[result_type, [indices_type] if indices_type is not None else []],
+            properties={
+                "dim": IntegerAttr(dim, i64),
+                "k": IntegerAttr(k, i64),
+                "smallest": UnitAttr() if smallest else None,
+            },
+        )
+
+    def verify_(self) -> None:
+        super().verify_()
+        _verify_indices(self, self.indices is not None or self.smallest is not None)
+
+
+def _verify_indices(op: SortOp | TopkOp, keyed: bool) -> None:
+    """Indices (and `smallest`) come from sorting each element's bits and position packed
+    into one 64-bit key: elements of at most 32 bits."""
+    if not keyed:
+        return
+    if element_width(element_type_of(op.source.type)) > 32:
+        raise VerifyException(
+            f"{op.name} gives indices (or the smallest) of elements of at most 32 bits only"
+        )
+    if op.indices is not None and (
+        dims_of(op.indices.type) != dims_of(op.result.type)
+        or element_type_of(op.indices.type) != i64
+    ):
+        raise VerifyException(f"{op.name} indices are i64 of its result's shape")
+
+
+def element_width(t: Attribute) -> int:
+    """The width in bits of an integer or float element type."""
+    if isinstance(t, IntegerType):
+        return t.width.data
+    return t.bitwidth  # type: ignore[attr-defined]
 
 
 class JoinBase(IRDLOperation):

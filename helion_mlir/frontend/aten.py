@@ -24,7 +24,7 @@ from helion_mlir import exc
 from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend.builder import Builder, show_dims
-from helion_mlir.frontend.values import DScalar, DTensor
+from helion_mlir.frontend.values import DScalar, DTensor, Unavailable
 
 aten = torch.ops.aten
 prims = torch.ops.prims
@@ -481,9 +481,12 @@ def lower_sort(
     ctx: NodeCtx, a: Any, dim: int = -1, descending: bool = False, **_: Any
 ) -> tuple[DTensor, Any]:
     x = _as_tile(ctx, a)
+    if dim % x.rank != x.rank - 1:
+        raise exc.TorchOpError("torch.sort in device code sorts along the last dim")
     props = {"descending": UnitAttr()} if descending else {}
-    values = ctx.b.emit(tile.SortOp(x.value, dim % x.rank, x.value.type, **props))
-    return DTensor(values.results[0], x.dims, x.dtype), _NoSortIndices()
+    indices = tile.tile_tensor(i64, x.dims) if _keyable(x) else None
+    op = ctx.b.emit(tile.SortOp(x.value, x.rank - 1, x.value.type, indices, **props))
+    return DTensor(op.results[0], x.dims, x.dtype), _indices(op, x, "sort")
 
 
 def lower_topk(
@@ -494,14 +497,34 @@ def lower_topk(
         raise exc.TorchOpError(
             "torch.topk in device code takes the top k (a power of two) along the last dim"
         )
+    dims = (*x.dims[:-1], k)
+    t = tile.tile_tensor(x.value.type.element_type, dims)  # type: ignore[attr-defined]
+    if _keyable(x):
+        indices = tile.tile_tensor(i64, dims)
+        op = ctx.b.emit(tile.TopkOp(x.value, x.rank - 1, k, t, indices, smallest=not largest))
+        return DTensor(op.results[0], dims, x.dtype), _indices(op, x, "topk")
     if not largest:  # the smallest k, smallest first: the largest of the negation
         x = _negate(ctx, x)
-    t = tile.tile_tensor(x.value.type.element_type, (*x.dims[:-1], k))  # type: ignore[attr-defined]
     op = ctx.b.emit(tile.TopkOp(x.value, x.rank - 1, k, t))
-    values = DTensor(op.results[0], (*x.dims[:-1], k), x.dtype)
+    values = DTensor(op.results[0], dims, x.dtype)
     if not largest:
         values = _negate(ctx, values)
-    return values, _NoSortIndices("topk")
+    return values, _indices(op, x, "topk")
+
+
+def _keyable(x: DTensor) -> bool:
+    """Whether `x`'s elements fit the 64-bit keys that sorting with positions packs them
+    into beside their positions: at most 32 bits."""
+    return x.dtype.itemsize <= 4
+
+
+def _indices(op: tile.SortOp | tile.TopkOp, x: DTensor, name: str) -> DTensor | Unavailable:
+    if op.indices is not None:
+        return DTensor(op.indices, tile.dims_of(op.indices.type), torch.int64)
+    return Unavailable(
+        f"the indices of torch.{name} in device code need elements of at most 32 bits, "
+        f"not {x.dtype}; sort a float32 or int32 copy"
+    )
 
 
 def lower_gather(ctx: NodeCtx, a: Any, dim: int, index: Any, **_: Any) -> DTensor:
@@ -514,18 +537,6 @@ def lower_gather(ctx: NodeCtx, a: Any, dim: int, index: Any, **_: Any) -> DTenso
     t = tile.tile_tensor(x.value.type.element_type, idx.dims)  # type: ignore[attr-defined]
     op = ctx.b.emit(tile.GatherOp(x.value, idx.value, axis, t))
     return DTensor(op.results[0], idx.dims, x.dtype)
-
-
-class _NoSortIndices:
-    """Where `sort`'s or `topk`'s indices are used, say that they are not available."""
-
-    def __init__(self, op: str = "sort"):
-        self.op = op
-
-    def __getattr__(self, name: str) -> Any:
-        raise exc.TorchOpError(
-            f"the indices of torch.{self.op} are not supported in device code; use the values"
-        )
 
 
 def lower_cat(ctx: NodeCtx, tensors: Sequence[Any], dim: int = 0) -> DTensor:

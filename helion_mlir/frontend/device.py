@@ -51,6 +51,7 @@ from helion_mlir.frontend.values import (
     DTensor,
     HostTensor,
     TileValue,
+    Unavailable,
     is_index_dtype,
 )
 
@@ -516,6 +517,12 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
     # -- expressions ---------------------------------------------------------------------
 
     def expr(self, e: ast.expr) -> Any:
+        value = self._expr(e)
+        if isinstance(value, Unavailable):
+            raise self.error(exc.TorchOpError, value.reason, e)
+        return value
+
+    def _expr(self, e: ast.expr) -> Any:
         match e:
             case ast.Constant(value=v):
                 return v

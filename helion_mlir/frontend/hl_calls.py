@@ -395,10 +395,10 @@ _ATOMICS = {
 _BITWISE = (tile.AtomicKind.AND, tile.AtomicKind.OR, tile.AtomicKind.XOR)
 
 
-@_handles(*_ATOMICS)
+@_handles(*_ATOMICS, hl.atomic_cas)
 def _atomic(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     t = _host_tensor(dc, p, "target", node)
-    kind = _ATOMICS[p["_fn"]]
+    kind = _ATOMICS.get(p["_fn"], tile.AtomicKind.CAS)
     name = p["_fn"].__name__
     if p["sem"] not in tile.SEMANTICS:
         raise dc.error(
@@ -422,7 +422,8 @@ def _atomic(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     if newaxes:
         raise dc.error(exc.InvalidIndex, "None is not allowed in the index of an atomic", node)
     value = dc.value_for(t, dims, p["value"], node)
-    op = dc.b.emit(tile.AtomicOp(kind, value.value, t.arg, indices, dc.mem_ids, p["sem"]))
+    expected = dc.value_for(t, dims, p["expected"], node).value if "expected" in p else None
+    op = dc.b.emit(tile.AtomicOp(kind, value.value, t.arg, indices, dc.mem_ids, p["sem"], expected))
     dc.mem_ids += 1
     return DTensor(op.results[0], tuple(dims), dtype)
 

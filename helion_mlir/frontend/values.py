@@ -53,6 +53,14 @@ class DScalar:
 
 
 @dataclass(frozen=True)
+class Unavailable:
+    """A result of a torch call that device code cannot have (the indices of a sort of
+    64-bit elements): an expression reading it is an error giving `reason`."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
 class BoundMethod:
     """`tensor.method`, waiting for its call."""
 

@@ -165,6 +165,13 @@ atomic_max = _atomic("max", "takes the max of `value` and")
 atomic_min = _atomic("min", "takes the min of `value` and")
 
 
+def atomic_cas(target: Any, index: Any, expected: Any, value: Any, sem: str = "relaxed") -> Any:
+    """Atomically stores `value` into `target[index]` (a host tensor) wherever that holds
+    `expected` (compared bit for bit), lane by lane; gives the values that were there
+    before. `sem`: 'relaxed', 'acquire', 'release' or 'acq_rel'."""
+    raise _outside("atomic_cas")
+
+
 _registrations = itertools.count()
 
 
@@ -318,6 +325,7 @@ __all__ = [
     "barrier",
     "atomic_add",
     "atomic_and",
+    "atomic_cas",
     "atomic_max",
     "atomic_min",
     "atomic_or",

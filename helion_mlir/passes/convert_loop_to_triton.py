@@ -10,7 +10,9 @@ descriptors need whole-tile subscripts; descriptors also need an aligned, contig
 last dim) and falls back to pointer arithmetic (`base + sum(indices_d * stride_d)`)
 otherwise, as do accesses with a kernel-given mask (ANDed into the bounds mask).
 Atomics become `tl.atomic_*` on pointers, or TMA reductions when `atomic_indexing`
-asks for a descriptor and the atomic is a relaxed add whose old values go unused.
+asks for a descriptor and the atomic is a relaxed add whose old values go unused;
+`tl.atomic_cas` has no mask, so the out-of-bounds lanes of a compare-and-swap are made
+harmless instead. Sorts and top-k with indices sort integer keys packed with positions.
 Loops get their `tl.range` options; `tile.mask` becomes a `where`, and
 every tensor type takes the concrete block sizes.
 """
@@ -42,6 +44,7 @@ from xdsl.dialects.builtin import (
     f32,
     i1,
     i32,
+    i64,
 )
 from xdsl.ir import Attribute, Block, BlockArgument, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
@@ -400,6 +403,8 @@ class _Lowering:
             case tile.WhereOp():
                 new = tt.WhereOp(self.vmap[op.cond], self.vmap[op.lhs], self.vmap[op.rhs])
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.SortOp() | tile.TopkOp() if _keyed(op):
+                self.keyed_sort(op)
             case (
                 tile.PermuteOp()
                 | tile.ArgReduceOp()
@@ -687,8 +692,42 @@ class _Lowering:
             self.emit(tt.DescAtomicOp(op.kind, desc, [h.offset for h in handles], value))
             return
         offsets, mask = self.address(op.indices, op.strides, op.value.type)
+        if op.expected is not None:
+            self.vmap[op.result] = self.compare_and_swap(op, base, offsets, value, mask)
+            return
         new = tt.AtomicOp(op.kind, base, offsets, value, mask, op.sem)
         self.vmap[op.result] = self.emit(new, op.result.name_hint or "old")
+
+    def compare_and_swap(
+        self,
+        op: mem.AtomicOp,
+        base: SSAValue,
+        offsets: SSAValue,
+        value: SSAValue,
+        mask: SSAValue | None,
+    ) -> SSAValue:
+        """`tl.atomic_cas`, which takes no mask. Out-of-bounds lanes instead expect their
+        own `value` and swap in that same value, at the address of the in-bounds lane
+        with the largest offset: a word this op already accesses atomically, and which
+        such a swap cannot change (the comparison is of bits), so no other lane's
+        outcome or old value and nothing another program sees changes. (A tile that
+        runs has an in-bounds lane; were there none, the lanes would go to element 0.)
+        No `if` guards it: on an H100, Triton 3.6 lost the swaps of a `tl.atomic_cas`
+        inside an `if` once each thread held several of its elements."""
+        expected = self.vmap[op.expected]  # type: ignore[index]
+        name = op.result.name_hint or "old"
+        if mask is not None:
+            shape = list(offsets.type.get_shape())  # type: ignore[attr-defined]
+            zero = self.emit(tt.FullOp(IntegerAttr(0, i32), offsets.type))  # type: ignore[arg-type]
+            lanes = self.emit(tt.WhereOp(mask, offsets, zero), "cas_lanes")
+            if len(shape) > 1:
+                lanes = self.emit(tt.ReshapeOp(lanes, TensorType(i32, [math.prod(shape)])))
+            kind = tile.ReduceKindAttr(tile.ReduceKind.MAX)
+            lane = self.emit(tt.ReduceOp(kind, lanes, 0, False, TensorType(i32, [])), "cas_lane")
+            splat = self.emit(tt.SplatOp(lane, offsets.type))  # type: ignore[arg-type]
+            offsets = self.emit(tt.WhereOp(mask, offsets, splat), "cas_offsets")
+            expected = self.emit(tt.WhereOp(mask, expected, value), "cmp")
+        return self.emit(tt.AtomicOp(op.kind, base, offsets, value, None, op.sem, expected), name)
 
     def _block_handles(
         self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, form: str
@@ -873,6 +912,104 @@ class _Lowering:
                 mask = self.emit(tt.ReshapeOp(mask, TensorType(i1, placed)))
         return vec, mask
 
+    def keyed_sort(self, op: tile.SortOp | tile.TopkOp) -> None:
+        """A sort or top-k with positions (or of the smallest): each element's bits as an
+        integer key in the same order (NaN above all, as torch orders it; complemented for
+        the smallest first), shifted above its position along the dim into one i64, sorted
+        with `tl.sort`/`tl.topk` and split again. Positions break ties, first position
+        first; padded lanes take a key beyond every element's, so they sort last."""
+        source = self.vmap[op.source]
+        shape = list(source.type.get_shape())  # type: ignore[attr-defined]
+        axis, n = op.axis, shape[op.axis]
+        bits = (n - 1).bit_length()
+        # the sorted key decreases along the dim: top-k, a descending sort
+        down = isinstance(op, tile.TopkOp) or op.descending is not None
+        smallest = isinstance(op, tile.TopkOp) and op.smallest is not None
+        flip = n - 1 if down else 0  # reversed positions: first position first
+        keys = TensorType(i64, shape)
+        key = self._sort_key(source, keys)
+        if smallest:
+            key = self.emit(arith.XOrIOp(key, self._fill(-1, keys)), "key")
+        arange = self.emit(tt.ArangeOp(TensorType(i32, [n])))
+        positions = self.emit(tt.CastOp(arange, TensorType(i64, [n])), "positions")
+        if flip:
+            positions = self.emit(
+                arith.XOrIOp(positions, self._fill(flip, positions.type)), "positions"
+            )
+        placed = [n if i == axis else 1 for i in range(len(shape))]
+        if len(shape) > 1:
+            positions = self.emit(tt.ReshapeOp(positions, TensorType(i64, placed)))
+        positions = self._broadcast(positions, shape)
+        shifted = self.emit(arith.ShLIOp(key, self._fill(bits, keys)))
+        packed = self.emit(arith.OrIOp(shifted, positions), "packed")
+        dims = tile.dims_of(op.source.type)
+        block = dims[axis].id if isinstance(dims[axis], tile.Blk) else None  # type: ignore[union-attr]
+        valid = (
+            None if block is None else self._lanes_mask([self.block_handles[block]], dims, shape)
+        )
+        if valid is not None:
+            last = -(1 << 63) if down else (1 << 63) - 1
+            packed = self.emit(tt.WhereOp(valid, packed, self._fill(last, keys)), "packed")
+        out_shape = list(self.type(op.result.type).get_shape())  # type: ignore[attr-defined]
+        out = TensorType(i64, out_shape)
+        if isinstance(op, tile.TopkOp):
+            new: Operation = tt.TopkOp(packed, axis, op.k.value.data, out)
+        else:
+            new = tt.SortOp.create(
+                operands=[packed],
+                result_types=[out],
+                properties={k: v for k, v in op.properties.items()},
+            )
+        packed = self.emit(new, "packed")
+        if op.indices is not None:
+            indices = self.emit(arith.AndIOp(packed, self._fill((1 << bits) - 1, out)))
+            if flip:
+                indices = self.emit(arith.XOrIOp(indices, self._fill(flip, out)))
+            indices.name_hint = op.indices.name_hint or "indices"
+            self.vmap[op.indices] = indices
+        key = self.emit(arith.ShRSIOp(packed, self._fill(bits, out)), "key")
+        if smallest:
+            key = self.emit(arith.XOrIOp(key, self._fill(-1, out)), "key")
+        values = self._sort_value(key, self.type(op.result.type))  # type: ignore[arg-type]
+        values.name_hint = op.result.name_hint or "values"
+        self.vmap[op.result] = values
+
+    def _fill(self, value: int, t: Attribute) -> SSAValue:
+        return self.emit(tt.FullOp(IntegerAttr(value, tile.element_type_of(t)), t))  # type: ignore[arg-type]
+
+    def _sort_key(self, source: SSAValue, keys: TensorType) -> SSAValue:
+        """The i64 key of each element, in the elements' order: integers as they are;
+        float bits as a signed integer with the magnitude bits of negatives flipped."""
+        elt = source.type.element_type  # type: ignore[attr-defined]
+        if not isinstance(elt, AnyFloat):
+            return self.emit(tt.CastOp(source, keys), "key")
+        width = tile.element_width(elt)
+        as_int = TensorType(IntegerType(width), keys.get_shape())
+        raw = self.emit(tt.CastOp(self.emit(tt.BitcastOp(source, as_int), "bits"), keys))
+        key = self._flip_negatives(raw, width)
+        nan = self.emit(
+            tt.CmpOp(tile.Predicate.NE, source, source, TensorType(i1, keys.get_shape()))
+        )
+        return self.emit(tt.WhereOp(nan, self._fill((1 << (width - 1)) - 1, keys), key), "key")
+
+    def _flip_negatives(self, key: SSAValue, width: int) -> SSAValue:
+        """`key` with the low `width - 1` bits flipped where it is negative: the map between
+        float bits and keys, either way."""
+        t = key.type
+        sign = self.emit(arith.ShRSIOp(key, self._fill(63, t)))
+        flip = self.emit(arith.AndIOp(sign, self._fill((1 << (width - 1)) - 1, t)))
+        return self.emit(arith.XOrIOp(key, flip))
+
+    def _sort_value(self, key: SSAValue, t: TensorType) -> SSAValue:
+        """The element whose key is `key` (`_sort_key` inverted)."""
+        elt = t.element_type
+        if not isinstance(elt, AnyFloat):
+            return self.emit(tt.CastOp(key, t))
+        width = tile.element_width(elt)
+        raw = self._flip_negatives(key, width)
+        bits = self.emit(tt.CastOp(raw, TensorType(IntegerType(width), t.get_shape())), "bits")
+        return self.emit(tt.BitcastOp(bits, t))
+
     def reduce(self, op: tile.ReduceOp) -> None:
         value = self.vmap[op.source]
         keep = op.keepdim is not None
@@ -898,6 +1035,13 @@ _MIRRORS: dict[type[Operation], type[Operation]] = {
     tile.SortOp: tt.SortOp,
     tile.TopkOp: tt.TopkOp,
 }
+
+
+def _keyed(op: tile.SortOp | tile.TopkOp) -> bool:
+    """Whether a sort or top-k sorts keys with positions: its indices are used, or it
+    takes the smallest (by complemented keys)."""
+    smallest = isinstance(op, tile.TopkOp) and op.smallest is not None
+    return smallest or (op.indices is not None and bool(op.indices.uses))
 
 
 def _constant_value(v: SSAValue) -> int | float | None:

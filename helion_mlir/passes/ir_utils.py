@@ -11,6 +11,7 @@ from xdsl.dialects.builtin import (
     IntegerAttr,
     IntegerType,
     ModuleOp,
+    Signedness,
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
@@ -69,7 +70,10 @@ def identity(kind: tile.ReduceKind, element_type: Attribute) -> FloatAttr | Inte
     """The value that `kind` leaves unchanged, as an attribute of `element_type`."""
     if isinstance(element_type, IntegerType):
         width = element_type.width.data
-        lo, hi = (0, 1) if width == 1 else (-(1 << (width - 1)), (1 << (width - 1)) - 1)
+        unsigned = width == 1 or element_type.signedness.data == Signedness.UNSIGNED
+        lo, hi = (
+            (0, (1 << width) - 1) if unsigned else (-(1 << (width - 1)), (1 << (width - 1)) - 1)
+        )
         value = {
             tile.ReduceKind.SUM: 0,
             tile.ReduceKind.PROD: 1,

@@ -78,13 +78,16 @@ class TileInsertMasksPass(ModulePass):
                 elif isinstance(inner, tile.ArgReduceOp | tile.SortOp | tile.TopkOp):
                     # padded lanes must never win (arg-reductions, top-k) and must sort last
                     elt = tile.element_type_of(inner.source.type)
-                    last_kind = (
-                        inner.kind.data
-                        if isinstance(inner, tile.ArgReduceOp)
-                        else tile.ReduceKind.MAX
-                        if isinstance(inner, tile.TopkOp) or inner.descending is not None
-                        else tile.ReduceKind.MIN
-                    )
+                    if isinstance(inner, tile.ArgReduceOp):
+                        last_kind = inner.kind.data
+                    elif (
+                        inner.smallest is None
+                        if isinstance(inner, tile.TopkOp)
+                        else inner.descending is not None
+                    ):  # the largest come first
+                        last_kind = tile.ReduceKind.MAX
+                    else:
+                        last_kind = tile.ReduceKind.MIN
                     fill = identity(last_kind, elt)
                     _mask(inner, 0, _blocks(inner.source, [inner.axis]), fill, handles)
                 elif isinstance(inner, tile.CombineOp) and (

@@ -117,8 +117,9 @@ def _bfloat16_fixes() -> None:
     forget that: `tl.dot` multiplies the bits, casts between bfloat16 and anything but
     float32 reinterpret numbers as bits, float32 -> bfloat16 truncates where the GPU
     rounds to nearest even, and (from 3.9) float arithmetic and comparisons on bfloat16
-    operands compute on the bits. Route them all through float32, rounding properly
-    (exact for one operation: a float32 result of bfloat16 operands rounds once)."""
+    operands compute on the bits; 3.6 has no bfloat16 constants (`tl.where(m, x, 0.0)` on
+    bfloat16 `x`). Route them all through float32, rounding properly (exact for one
+    operation: a float32 result of bfloat16 operands rounds once)."""
     import numpy as np
     import triton.language as tl
     from triton.runtime.interpreter import InterpreterBuilder, TensorHandle, _get_np_dtype
@@ -189,6 +190,10 @@ def _bfloat16_fixes() -> None:
         src, dst_type
     )  # type: ignore[method-assign]
     InterpreterBuilder.create_dot = create_dot  # type: ignore[method-assign]
+    if not hasattr(InterpreterBuilder, "get_bf16"):  # 3.6 has no bfloat16 constants
+        InterpreterBuilder.get_bf16 = lambda self, value: TensorHandle(  # type: ignore[attr-defined]
+            to_bf16(np.array([value], dtype=np.float32)), tl.bfloat16
+        )
     assert _get_np_dtype(tl.bfloat16) == np.dtype(np.uint16)  # the layout these fixes assume
 
 

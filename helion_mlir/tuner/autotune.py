@@ -93,7 +93,8 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
     seconds = settings.autotune_budget_seconds or DEFAULT_SECONDS.get(effort)
     deadline = start + seconds if seconds else None
     candidates = [bound.normalize(c) for c in bound.kernel.configs]
-    runner = Runner(bound, args, settings)
+    seeds = _seeds(bound)
+    runner = Runner(bound, args, settings, fallbacks=candidates or seeds)
     bar = _progress(settings, len(candidates) or MAX_EVALUATIONS.get(effort, 40))
     evaluated = 0
 
@@ -114,7 +115,6 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
             best, best_time = min(zip(candidates, times), key=lambda p: p[1])
         else:
             budget = Budget(MAX_EVALUATIONS.get(effort, 40), deadline)
-            seeds = _seeds(bound)
             strategy = make_search(
                 settings.autotuner,
                 bound.config_spec,

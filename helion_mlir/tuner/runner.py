@@ -95,7 +95,13 @@ STRAGGLER_MIN_S = 10.0
 class Runner:
     """Measures configs of `bound` on `args`; `evaluate` is what a search calls."""
 
-    def __init__(self, bound: BoundKernel, args: Sequence[Any], settings: Settings):
+    def __init__(
+        self,
+        bound: BoundKernel,
+        args: Sequence[Any],
+        settings: Settings,
+        fallbacks: Sequence[Config] = (),
+    ):
         self.bound = bound
         self.args = list(args)
         self.settings = settings
@@ -105,22 +111,29 @@ class Runner:
         self.reasons: dict[str, str] = {}  # a sample message per kind of failure
         self.timings: dict[str, float] = {}
         self.configs: dict[str, Config] = {}  # the config of each key in `timings`
-        self.baseline = self._outputs(bound.config_spec.default_config())
+        self.baseline = self._reference(bound.config_spec.default_config(), fallbacks)
 
-    def _outputs(self, config: Config) -> list[Any]:
-        """What the default config computes: its results and the arguments it wrote."""
-        args = _clone(self.args)
-        try:
-            out = self.compile(config)(*args)
-            self._sync()
-        except exc.HelionError:
-            raise
-        except Exception as e:
-            raise exc.AutotuneError(
-                f"the default config fails, so there is nothing to check candidates against: "
-                f"{type(e).__name__}: {e}"
-            ) from e
-        return _tensors(out) + _tensors(args)
+    def _reference(self, default: Config, fallbacks: Sequence[Config]) -> list[Any]:
+        """What the default config computes (its results and the arguments it wrote),
+        or where it fails, the first of `fallbacks` that runs: candidates are checked
+        against it."""
+        for config in (default, *fallbacks):
+            args = _clone(self.args)
+            try:
+                out = self.compile(config)(*args)
+                self._sync()
+            except exc.HelionError:
+                raise
+            except Exception as e:
+                if config is default:
+                    first = e
+                    self._fail("compile", f"the default config: {type(e).__name__}: {e}")
+                continue
+            return _tensors(out) + _tensors(args)
+        raise exc.AutotuneError(
+            "the default config fails, and so does every seed config, so there is nothing "
+            f"to check candidates against: {type(first).__name__}: {first}"
+        ) from first
 
     def _sync(self) -> None:
         if self.gpu:

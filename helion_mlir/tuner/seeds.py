@@ -1,12 +1,12 @@
 """Configs worth measuring early on a GPU, whatever the search draws: the tile shapes,
-warp counts and pipeline depths that matmul-like and attention-like kernels usually
-want there."""
+warp counts and pipeline depths that matmul-like, attention-like and streaming
+(memory-bound) kernels usually want there."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from helion_mlir.tuner.config_spec import ConfigSpec
+from helion_mlir.tuner.config_spec import ConfigSpec, Slot
 
 # (M, N, K) blocks, num_warps, num_stages of tensor-core friendly shapes
 MATMUL_SHAPES = [
@@ -31,15 +31,27 @@ ATTENTION_SHAPES = [
 ]
 
 
+# Kernels without dots stream memory: few rows per program and long runs along the
+# inner loops, whose tiles are what a program reads at a time. (rows of a grid tile,
+# elements of an inner-loop tile, num_warps); a grid of tiles alone (no inner loop)
+# of two or more dims takes the second number for its last dim, usually the contiguous
+# one.
+STREAM_SHAPES = [
+    ((1, 4096), 8),
+    ((4, 4096), 32),
+    ((2, 8192), 32),
+    ((8, 1024), 8),
+    ((64, 256), 4),
+    ((16, 512), 16),
+]
+
+
 def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     """Seeds for a kernel's search (raw: `spec.normalize` fits them to its space)."""
     blocks = spec.keys.get("block_sizes", [])
-    # matmul dims are the block slots that must be at least 16 (tl.dot's minimum)
-    dot = [
-        i
-        for i, s in enumerate(blocks)
-        if getattr(s.domain, "low", None) is not None and s.domain.low.data >= 16
-    ]
+    if gpu and blocks and not _dot_slots(blocks):
+        return _stream_seeds(blocks)
+    dot = _dot_slots(blocks)
     if not gpu or not dot:
         return []
     out = []
@@ -51,4 +63,26 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
         out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": stages})
     if "pid_type" in spec.keys:  # the best of them, persistent
         out.insert(1, {**out[0], "pid_type": "persistent_interleaved"})
+    return out
+
+
+def _dot_slots(blocks: list[Slot]) -> list[int]:
+    """The matmul dims: block slots that must be at least 16 (tl.dot's minimum)."""
+    return [
+        i
+        for i, s in enumerate(blocks)
+        if getattr(s.domain, "low", None) is not None and s.domain.low.data >= 16
+    ]
+
+
+def _stream_seeds(blocks: list[Slot]) -> list[dict[str, Any]]:
+    inner = [i for i, s in enumerate(blocks) if not s.owner.startswith("loop.launch")]
+    grid = [i for i, s in enumerate(blocks) if i not in inner]
+    out = []
+    for (rows, run), warps in STREAM_SHAPES:
+        sizes = [rows] * len(blocks)
+        # one grid dim alone is a row of a reduction (its columns are a reduction dim)
+        for i in inner or (grid[-1:] if len(grid) > 1 else []):
+            sizes[i] = run
+        out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": 1})
     return out

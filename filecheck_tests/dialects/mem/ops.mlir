@@ -35,7 +35,7 @@ tile.kernel @copy(%x: memref<100x70xf32, strided<[1, 100]>>, %out: memref<100x70
 
 // -----
 
-// A masked load and store, and an atomic with its config slot.
+// A masked load and store, and atomics (one a compare-and-swap) with their config slots.
 
 tile.kernel @masked(%x: memref<64xf32>) attributes {sources = ["x"]} {
   %c1 = arith.constant 1 : index
@@ -48,6 +48,7 @@ tile.kernel @masked(%x: memref<64xf32>) attributes {sources = ["x"]} {
     %v = mem.load %x[%t] strides(%c1) mask %m {mem_id = 0 : i64} : memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
     mem.store %v, %x[%t] strides(%c1) mask %m {mem_id = 1 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>>
     %old = mem.atomic add %v, %x[%t] strides(%c1) {mem_id = 2 : i64, sem = "relaxed", indexing = #cfg.ref<atomic_indexing[0] in #cfg.enum<"pointer"> default "pointer">} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<0>>
+    %c = mem.atomic cas %v, %x[%t] strides(%c1) expected %old {mem_id = 3 : i64, sem = "release", indexing = #cfg.ref<atomic_indexing[1] in #cfg.enum<"pointer"> default "pointer">} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] expected tensor<?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
   }
 }
 
@@ -55,6 +56,8 @@ tile.kernel @masked(%x: memref<64xf32>) attributes {sources = ["x"]} {
 // CHECK:         %v = mem.load %x[%t] strides(%c1) mask %m {mem_id = 0 : i64} : memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
 // CHECK-NEXT:    mem.store %v, %x[%t] strides(%c1) mask %m {mem_id = 1 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>>
 // CHECK-NEXT:    %old = mem.atomic add %v, %x[%t] strides(%c1) {mem_id = 2 : i64, sem = "relaxed", indexing = #cfg.ref<atomic_indexing[0] in #cfg.enum<"pointer"> default "pointer">}
+// CHECK-NEXT:    %c = mem.atomic cas %v, %x[%t] strides(%c1) expected %old {mem_id = 3 : i64, sem = "release", indexing = #cfg.ref<atomic_indexing[1] in #cfg.enum<"pointer"> default "pointer">} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] expected tensor<?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
 
 // CHECK-GENERIC:      %v = "mem.load"(%x, %t, %c1, %m) <{mem_id = 0 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
-// CHECK-GENERIC:      %old = "mem.atomic"(%v, %x, %t, %c1) <{kind = #tile<atomic_kind add>, mem_id = 2 : i64, sem = "relaxed", indexing = #cfg.ref<atomic_indexing[0] in #cfg.enum<"pointer"> default "pointer">, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+// CHECK-GENERIC:      %old = "mem.atomic"(%v, %x, %t, %c1) <{kind = #tile<atomic_kind add>, mem_id = 2 : i64, sem = "relaxed", indexing = #cfg.ref<atomic_indexing[0] in #cfg.enum<"pointer"> default "pointer">, operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>}>
+// CHECK-GENERIC:      %c = "mem.atomic"(%v, %x, %t, %c1, %old) <{kind = #tile<atomic_kind cas>, mem_id = 3 : i64, sem = "release", indexing = #cfg.ref<atomic_indexing[1] in #cfg.enum<"pointer"> default "pointer">, operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>}>

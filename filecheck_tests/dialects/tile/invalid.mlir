@@ -434,6 +434,43 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 
 // -----
 
+// Only a compare-and-swap has expected values...
+
+%x = "test.op"() : () -> memref<64xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%o = tile.atomic add %v, %x[%t] expected %v {mem_id = 0 : i64, sem = "relaxed"} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] expected tensor<?xf32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.atomic: cas takes an `expected` operand and no other kind does
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// ...and it always has them...
+
+%x = "test.op"() : () -> memref<64xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%o = tile.atomic cas %v, %x[%t] {mem_id = 0 : i64, sem = "relaxed"} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.atomic: cas takes an `expected` operand and no other kind does
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// ...of its value's type.
+
+%x = "test.op"() : () -> memref<64xf32>
+%t = "test.op"() : () -> !tile.tile<0>
+%v = "test.op"() : () -> tensor<?xf32, #tile.blocks<0>>
+%e = "test.op"() : () -> tensor<?xi32, #tile.blocks<0>>
+%o = tile.atomic cas %v, %x[%t] expected %e {mem_id = 0 : i64, sem = "relaxed"} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] expected tensor<?xi32, #tile.blocks<0>> -> tensor<?xf32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.atomic expected must have the value's type
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
 // A tile.while condition is one i1 scalar.
 
 %n = "test.op"() : () -> i64
@@ -487,4 +524,35 @@ tile.store %v, %x[%t, %t] {mem_id = 0 : i64} : tensor<?xf32, #tile.blocks<0>>, m
 %g = tile.gather %x[%i] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<16xi32> -> tensor<16xf32>
 
 // CHECK:      {{^}}tile.gather index must have the source's rank
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// Indices come from 64-bit keys packing each element with its position: elements of at
+// most 32 bits...
+
+%x = "test.op"() : () -> tensor<?x16xi64, #tile.blocks<0>>
+%v, %i = tile.sort %x dim 1 : tensor<?x16xi64, #tile.blocks<0>> -> tensor<?x16xi64, #tile.blocks<0>>, tensor<?x16xi64, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.sort gives indices (or the smallest) of elements of at most 32 bits only
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// ...as is the smallest k...
+
+%x = "test.op"() : () -> tensor<?x16xf64, #tile.blocks<0>>
+%v = tile.topk %x dim 1 k 4 smallest : tensor<?x16xf64, #tile.blocks<0>> -> tensor<?x4xf64, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.topk gives indices (or the smallest) of elements of at most 32 bits only
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// ...and the indices are i64 of the values' shape.
+
+%x = "test.op"() : () -> tensor<?x16xf32, #tile.blocks<0>>
+%v, %i = tile.topk %x dim 1 k 4 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>, tensor<?x4xi32, #tile.blocks<0>>
+
+// CHECK:      {{^}}tile.topk indices are i64 of its result's shape
 // CHECK-NEXT: "builtin.module"() ({

@@ -186,7 +186,7 @@ tile.kernel @no_carry(%x: memref<4x4xi32>) attributes {sources = ["x"]} {
 // -----
 
 // Kernel-given masks on a load and a store, a fixed eviction policy, and atomics
-// (their old values used or not).
+// (their old values used or not; a compare-and-swap with its expected values).
 
 tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes {sources = ["x", "cnt"]} {
   %c0 = arith.constant 0 : index
@@ -200,6 +200,7 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
     %one = tile.full 1 : i32 : tensor<?xi32, #tile.blocks<0>>
     %old = tile.atomic add %one, %cnt[%t] {mem_id = 3 : i64, sem = "acq_rel"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
     %m = tile.atomic max %old, %cnt[%t] {mem_id = 4 : i64, sem = "relaxed"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
+    %c = tile.atomic cas %m, %cnt[%t] expected %old {mem_id = 5 : i64, sem = "acquire"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] expected tensor<?xi32, #tile.blocks<0>> -> tensor<?xi32, #tile.blocks<0>>
   }
 }
 
@@ -208,15 +209,18 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-NEXT:    tile.store %w, %x[%t] mask %pos {mem_id = 2 : i64} : tensor<?xf32, #tile.blocks<0>>, memref<64xf32>[!tile.tile<0>] mask tensor<?xi1, #tile.blocks<0>>
 // CHECK:         %old = tile.atomic add %one, %cnt[%t] {mem_id = 3 : i64, sem = "acq_rel"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] -> tensor<?xi32, #tile.blocks<0>>
 // CHECK-NEXT:    %m = tile.atomic max %old, %cnt[%t] {mem_id = 4 : i64, sem = "relaxed"}
+// CHECK-NEXT:    %c = tile.atomic cas %m, %cnt[%t] expected %old {mem_id = 5 : i64, sem = "acquire"} : tensor<?xi32, #tile.blocks<0>>, memref<64xi32>[!tile.tile<0>] expected tensor<?xi32, #tile.blocks<0>> -> tensor<?xi32, #tile.blocks<0>>
 
 // CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "masked_atomics"
 // CHECK-GENERIC:         %w = "tile.load"(%x, %t, %pos) <{mem_id = 1 : i64, eviction_policy = "last", operandSegmentSizes = array<i32: 1, 1, 1>}>
 // CHECK-GENERIC-NEXT:    "tile.store"(%w, %x, %t, %pos) <{mem_id = 2 : i64, operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
-// CHECK-GENERIC:         %old = "tile.atomic"(%one, %cnt, %t) <{kind = #tile<atomic_kind add>, mem_id = 3 : i64, sem = "acq_rel"}>
+// CHECK-GENERIC:         %old = "tile.atomic"(%one, %cnt, %t) <{kind = #tile<atomic_kind add>, mem_id = 3 : i64, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 0>}>
+// CHECK-GENERIC:         %c = "tile.atomic"(%m, %cnt, %t, %old) <{kind = #tile<atomic_kind cas>, mem_id = 5 : i64, sem = "acquire", operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
 
 // -----
 
-// Data movement within a tile: permute, arg-reduce, scans, flip, sort, join and split.
+// Data movement within a tile: permute, arg-reduce, scans, flip, sort, join and split;
+// sort and top-k with their indices, top-k of the smallest.
 
 %x = "test.op"() : () -> tensor<?x16xf32, #tile.blocks<0>>
 %p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
@@ -234,6 +238,9 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 %u = tile.rand %seed, %pos : i64, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 %g = tile.gather %x[%pos] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 %k = tile.topk %x dim 1 k 4 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>
+%sv, %si = tile.sort %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi64, #tile.blocks<0>>
+%kv, %ki = tile.topk %x dim 1 k 4 smallest : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>, tensor<?x4xi64, #tile.blocks<0>>
+%ks = tile.topk %x dim 1 k 2 smallest : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x2xf32, #tile.blocks<0>>
 
 // CHECK:      %p = tile.permute %x perm [1, 0] : tensor<?x16xf32, #tile.blocks<0>> -> tensor<16x?xf32, #tile.blocks<0>>
 // CHECK-NEXT: %a = tile.arg_reduce max %x dim 1 keepdim : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x1xi64, #tile.blocks<0>>
@@ -248,6 +255,9 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK:      %u = tile.rand %seed, %pos : i64, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 // CHECK-NEXT: %g = tile.gather %x[%pos] dim 1 : tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>
 // CHECK-NEXT: %k = tile.topk %x dim 1 k 4 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>
+// CHECK-NEXT: %sv, %si = tile.sort %x dim 1 : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi64, #tile.blocks<0>>
+// CHECK-NEXT: %kv, %ki = tile.topk %x dim 1 k 4 smallest : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x4xf32, #tile.blocks<0>>, tensor<?x4xi64, #tile.blocks<0>>
+// CHECK-NEXT: %ks = tile.topk %x dim 1 k 2 smallest : tensor<?x16xf32, #tile.blocks<0>> -> tensor<?x2xf32, #tile.blocks<0>>
 
 // CHECK-GENERIC:      %p = "tile.permute"(%x) <{perm = array<i64: 1, 0>}>
 // CHECK-GENERIC:      %a = "tile.arg_reduce"(%x) <{kind = #tile<reduce_kind max>, dim = 1 : i64, keepdim}>
@@ -255,6 +265,8 @@ tile.kernel @masked_atomics(%x: memref<64xf32>, %cnt: memref<64xi32>) attributes
 // CHECK-GENERIC:      %u = "tile.rand"(%seed, %pos)
 // CHECK-GENERIC:      %g = "tile.gather"(%x, %pos) <{dim = 1 : i64}>
 // CHECK-GENERIC:      %k = "tile.topk"(%x) <{dim = 1 : i64, k = 4 : i64}>
+// CHECK-GENERIC:      %sv, %si = "tile.sort"(%x) <{dim = 1 : i64}> : (tensor<?x16xf32, #tile.blocks<0>>) -> (tensor<?x16xf32, #tile.blocks<0>>, tensor<?x16xi64, #tile.blocks<0>>)
+// CHECK-GENERIC:      %kv, %ki = "tile.topk"(%x) <{dim = 1 : i64, k = 4 : i64, smallest}>
 
 // -----
 

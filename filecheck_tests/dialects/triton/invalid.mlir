@@ -118,3 +118,25 @@ triton.yield
 
 // CHECK:      {{^}}operand 'base' at position 0 does not verify:
 // CHECK-NEXT: memref<4xf32> should be of base attribute triton.ptr
+
+// -----
+
+// tl.atomic_cas takes no mask.
+
+%p = "test.op"() : () -> !triton.ptr<i32>
+%i = "test.op"() : () -> tensor<4xi32>
+%m = "test.op"() : () -> tensor<4xi1>
+%c = triton.atomic cas %i, %p[%i] cmp %i mask %m {sem = "relaxed"} : tensor<4xi32>, !triton.ptr<i32>[tensor<4xi32>] cmp tensor<4xi32> mask tensor<4xi1> -> tensor<4xi32>
+
+// CHECK:      {{^}}triton.atomic cas takes no mask (tl.atomic_cas has none)
+// CHECK-NEXT: "builtin.module"() ({
+
+// -----
+
+// A bitcast keeps the width of the elements.
+
+%x = "test.op"() : () -> tensor<4xf32>
+%b = triton.bitcast %x : tensor<4xf32> to tensor<4xi16>
+
+// CHECK:      {{^}}triton.bitcast keeps the width of its elements
+// CHECK-NEXT: "builtin.module"() ({

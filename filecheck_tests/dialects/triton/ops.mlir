@@ -3,7 +3,8 @@
 
 // Every op of the triton emission dialect: masked and unmasked loads/stores (tensor
 // and scalar), dot with and without accumulator, reductions with and without
-// keep_dims, triton.for with and without carried values, and the launcher.
+// keep_dims, value casts and bitcasts, triton.for with and without carried values, and
+// the launcher.
 
 triton.kernel @_k_kernel(%x: !triton.ptr<f32>, %w: !triton.ptr<f16>, %out: !triton.ptr<f32>) {
   %c0 = arith.constant 0 : index
@@ -31,6 +32,7 @@ triton.kernel @_k_kernel(%x: !triton.ptr<f32>, %w: !triton.ptr<f16>, %out: !trit
   %r = triton.reduce sum %p axis #builtin.int<1> : tensor<16x16xf32> -> tensor<16xf32>
   %sel = triton.where %mask, %r, %v : tensor<16xi1>, tensor<16xf32>
   %half = triton.cast %sel : tensor<16xf32> to tensor<16xf16>
+  %bits = triton.bitcast %sel : tensor<16xf32> to tensor<16xi32>
   triton.store %sel, %out[%idx] mask %mask : tensor<16xf32>, !triton.ptr<f32>[tensor<16xi32>] mask tensor<16xi1>
   triton.store %s, %out[%c0] : f32, !triton.ptr<f32>[index]
   triton.for %j = %c0 to %c16 step %c16 {
@@ -65,6 +67,7 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 // CHECK-NEXT:     %r = triton.reduce sum %p axis #builtin.int<1> : tensor<16x16xf32> -> tensor<16xf32>
 // CHECK-NEXT:     %sel = triton.where %mask, %r, %v : tensor<16xi1>, tensor<16xf32>
 // CHECK-NEXT:     %half = triton.cast %sel : tensor<16xf32> to tensor<16xf16>
+// CHECK-NEXT:     %bits = triton.bitcast %sel : tensor<16xf32> to tensor<16xi32>
 // CHECK-NEXT:     triton.store %sel, %out[%idx] mask %mask : tensor<16xf32>, !triton.ptr<f32>[tensor<16xi32>] mask tensor<16xi1>
 // CHECK-NEXT:     triton.store %s, %out[%c0] : f32, !triton.ptr<f32>[index]
 // CHECK-NEXT:     triton.for %j = %c0 to %c16 step %c16 {
@@ -91,6 +94,7 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 // CHECK-GENERIC-NEXT:    }) : (index, index, index, tensor<16x16xf32>) -> tensor<16x16xf32>
 // CHECK-GENERIC:         %m = "triton.reduce"(%acc) <{kind = #tile<reduce_kind max>, axis = #builtin.int<1>, keep_dims}> : (tensor<16x16xf32>) -> tensor<16x1xf32>
 // CHECK-GENERIC:         %half = "triton.cast"(%sel) : (tensor<16xf32>) -> tensor<16xf16>
+// CHECK-GENERIC-NEXT:    %bits = "triton.bitcast"(%sel) : (tensor<16xf32>) -> tensor<16xi32>
 // CHECK-GENERIC-NEXT:    "triton.store"(%out, %idx, %sel, %mask) <{operandSegmentSizes = array<i32: 1, 1, 1, 1>}> : (!triton.ptr<f32>, tensor<16xi32>, tensor<16xf32>, tensor<16xi1>) -> ()
 // CHECK-GENERIC:         "triton.for"(%c0, %c16, %c16) ({
 // CHECK-GENERIC-NEXT:    ^bb0(%j: index):
@@ -101,7 +105,8 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 
 // -----
 
-// Tensor descriptors (load, store, TMA add) and pointer atomics, masked or not.
+// Tensor descriptors (load, store, TMA add) and pointer atomics, masked or not, and a
+// compare-and-swap (which has no mask).
 
 triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
   %c0 = arith.constant 0 : index
@@ -117,16 +122,19 @@ triton.kernel @_atomics_kernel(%x: !triton.ptr<f32>, %cnt: !triton.ptr<i32>) {
   %one = triton.full 1 : i32 : tensor<16xi32>
   %old = triton.atomic add %one, %cnt[%idx] mask %mask {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] mask tensor<16xi1> -> tensor<16xi32>
   %m = triton.atomic max %old, %cnt[%idx] {sem = "relaxed"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] -> tensor<16xi32>
+  %c = triton.atomic cas %m, %cnt[%idx] cmp %old {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] cmp tensor<16xi32> -> tensor<16xi32>
 }
 
 // CHECK-LABEL: triton.kernel @_atomics_kernel
 // CHECK:         triton.desc_atomic add %t, %desc[%c0, %c0] : tensor<16x16xf32>, !triton.tensordesc<f32>
 // CHECK:         %old = triton.atomic add %one, %cnt[%idx] mask %mask {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] mask tensor<16xi1> -> tensor<16xi32>
 // CHECK-NEXT:    %m = triton.atomic max %old, %cnt[%idx] {sem = "relaxed"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] -> tensor<16xi32>
+// CHECK-NEXT:    %c = triton.atomic cas %m, %cnt[%idx] cmp %old {sem = "acq_rel"} : tensor<16xi32>, !triton.ptr<i32>[tensor<16xi32>] cmp tensor<16xi32> -> tensor<16xi32>
 
 // CHECK-GENERIC-LABEL: "triton.kernel"() <{sym_name = "_atomics_kernel"
 // CHECK-GENERIC:         "triton.desc_atomic"(%desc, %c0, %c0, %t) <{kind = #tile<atomic_kind add>}> : (!triton.tensordesc<f32>, index, index, tensor<16x16xf32>) -> ()
-// CHECK-GENERIC:         %old = "triton.atomic"(%cnt, %idx, %one, %mask) <{kind = #tile<atomic_kind add>, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 1>}>
+// CHECK-GENERIC:         %old = "triton.atomic"(%cnt, %idx, %one, %mask) <{kind = #tile<atomic_kind add>, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 0, 1>}>
+// CHECK-GENERIC:         %c = "triton.atomic"(%cnt, %idx, %m, %old) <{kind = #tile<atomic_kind cas>, sem = "acq_rel", operandSegmentSizes = array<i32: 1, 1, 1, 1, 0>}>
 
 // -----
 

@@ -90,6 +90,9 @@ from helion_mlir.dialects.tile import (
     TopkBase,
     WhereBase,
     WhileBase,
+    element_type_of,
+    element_width,
+    verify_expected,
 )
 
 
@@ -398,7 +401,9 @@ class StoreOp(IRDLOperation):
 
 @irdl_op_definition
 class AtomicOp(IRDLOperation):
-    """`tl.atomic_<kind>(base + offsets, value, mask, sem=sem)`: the values before."""
+    """`tl.atomic_<kind>(base + offsets, value, mask, sem=sem)`, or for `cas`
+    `tl.atomic_cas(base + offsets, cmp, value, sem=sem)` (which takes no mask): the
+    values before."""
 
     name = "triton.atomic"
 
@@ -406,15 +411,16 @@ class AtomicOp(IRDLOperation):
     base = operand_def(PointerType)
     offsets = operand_def()
     value = operand_def()
+    cmp = opt_operand_def()
     mask = opt_operand_def(TensorType)
     sem = prop_def(StringAttr)
     result = result_def()
 
     irdl_options = (AttrSizedOperandSegments(as_property=True), ParsePropInAttrDict())
     assembly_format = (
-        "$kind $value `,` $base `[` $offsets `]` (`mask` $mask^)? attr-dict `:` "
-        "type($value) `,` type($base) `[` type($offsets) `]` (`mask` type($mask)^)? "
-        "`->` type($result)"
+        "$kind $value `,` $base `[` $offsets `]` (`cmp` $cmp^)? (`mask` $mask^)? attr-dict `:` "
+        "type($value) `,` type($base) `[` type($offsets) `]` (`cmp` type($cmp)^)? "
+        "(`mask` type($mask)^)? `->` type($result)"
     )
 
     traits = traits_def(MemoryReadEffect(), MemoryWriteEffect())
@@ -427,12 +433,24 @@ class AtomicOp(IRDLOperation):
         value: SSAValue,
         mask: SSAValue | None,
         sem: StringAttr,
+        cmp: SSAValue | None = None,
     ):
         super().__init__(
-            operands=[base, offsets, value, [mask] if mask is not None else []],
+            operands=[
+                base,
+                offsets,
+                value,
+                [cmp] if cmp is not None else [],
+                [mask] if mask is not None else [],
+            ],
             result_types=[value.type],
             properties={"kind": kind, "sem": sem},
         )
+
+    def verify_(self) -> None:
+        verify_expected(self, self.kind, self.cmp, self.value)
+        if self.cmp is not None and self.mask is not None:
+            raise VerifyException("triton.atomic cas takes no mask (tl.atomic_cas has none)")
 
 
 @irdl_attr_definition
@@ -670,6 +688,20 @@ class CastOp(CastBase):
 
 
 @irdl_op_definition
+class BitcastOp(CastBase):
+    """`x.to(dtype, bitcast=True)`: the same bits as elements of another type of their
+    width."""
+
+    name = "triton.bitcast"
+
+    def verify_(self) -> None:
+        super().verify_()
+        widths = {element_width(element_type_of(v.type)) for v in (self.source, self.result)}
+        if len(widths) != 1:
+            raise VerifyException("triton.bitcast keeps the width of its elements")
+
+
+@irdl_op_definition
 class CmpOp(CmpBase):
     """Python comparison operators on Triton values."""
 
@@ -837,6 +869,7 @@ Triton = Dialect(
         DotOp,
         ReduceOp,
         CastOp,
+        BitcastOp,
         CmpOp,
         WhereOp,
         PermuteOp,

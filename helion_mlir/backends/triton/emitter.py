@@ -207,6 +207,8 @@ def _broadcast_shapes(shapes: list[tuple[int, ...]]) -> tuple[int, ...]:
 
 def _implicitly_broadcasting(op: Operation) -> bool:
     elementwise = tt.LoadOp | tt.StoreOp | tt.AtomicOp | tt.CmpOp | tt.WhereOp
+    if isinstance(op, tt.AtomicOp) and op.cmp is not None:
+        return False  # tl.atomic_cas neither broadcasts nor converts its operands
     return op.dialect_name() in ("arith", "math") or isinstance(op, elementwise)
 
 
@@ -492,7 +494,10 @@ class PyEmitter:
                     args.append(self.expr(op.mask))
                 self.line(f"tl.store({', '.join(args)})")
             case tt.AtomicOp():
-                args = [f"{self.expr(op.base)} + {o(op.offsets)}", self.expr(op.value)]
+                args = [f"{self.expr(op.base)} + {o(op.offsets)}"]
+                if op.cmp is not None:
+                    args.append(self.expr(op.cmp))
+                args.append(self.expr(op.value))
                 if op.mask is not None:
                     args.append(f"mask={self.expr(op.mask)}")
                 args.append(f"sem='{op.sem.data}'")
@@ -584,6 +589,9 @@ class PyEmitter:
                 self.assign(op, f"{_UNARY_CALLS[type(op)]}({self.expr(op.operands[0])})")
             case _ if type(op) in _UNARY_FORMULAS:
                 self.assign(op, _UNARY_FORMULAS[type(op)](o(op.operands[0])))
+            case tt.BitcastOp():
+                dtype = dtype_name(op.result.type)
+                self.assign(op, f"{self.operand(op.source)}.to({dtype}, bitcast=True)")
             case _ if isinstance(op, (tt.CastOp, *_CASTS)):
                 self.assign(op, self.cast(op.operands[0], op.results[0].type))
             case _:
@@ -617,6 +625,12 @@ class PyEmitter:
     def reshape(self, op: tt.ReshapeOp) -> str:
         src = list(op.source.type.get_shape())
         dst = list(op.result.type.get_shape())
+        carried = any(isinstance(u.operation, tt.YieldOp) for u in op.result.uses)
+        if isinstance(op.source.owner, tt.DotOp) and not carried:
+            # `[None]` needs a slice layout, which Triton makes from the dot's MMA layout
+            # through shared memory; tl.reshape keeps the MMA layout. (Not for a value
+            # a loop carries: Triton 3.6 fails an assertion propagating that layout.)
+            return f"tl.reshape({self.expr(op.source)}, {dst})"
         subscript: list[str] = []
         i = 0
         for d in dst:
