@@ -17,10 +17,7 @@ from conftest import load_example
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
-KNOWN_GAPS: dict[str, str] = {
-    "matmul_split_k": "CompileError: TypeError: unsupported operand type(s) for +: 'int' and 'Tunable' "
-    "(a hl.register_tunable value in host arithmetic / as a block size)",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 # jagged_mean divides by segment lengths inside torch.where; the empty segments' lanes

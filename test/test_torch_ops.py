@@ -266,3 +266,40 @@ def test_reduction_over_two_dims():
     x = torch.randn(8, 12)
     want = x.reshape(2, 4, 3, 4).sum(dim=(1, 3))
     torch.testing.assert_close(block_sums(x), want, rtol=1e-5, atol=1e-5)
+
+
+def einsum_kernel(equation: str):
+    @helion.kernel(autotune_effort="none")
+    def whole(a: torch.Tensor, b: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(like)
+        for _ in hl.grid(1):
+            out[...] = torch.einsum(equation, a[...], b[...])
+        return out
+
+    return whole
+
+
+@pytest.mark.parametrize(
+    ("equation", "a_shape", "b_shape"),
+    [
+        ("ik,kj->ij", (16, 32), (32, 16)),
+        ("ik,jk->ij", (16, 32), (16, 32)),
+        ("ki,kj->ij", (32, 16), (32, 16)),
+        ("ik,kj->ji", (16, 32), (32, 16)),
+        ("bik,bkj->bij", (2, 16, 32), (2, 32, 16)),
+        ("bik,bjk->bij", (2, 16, 32), (2, 16, 32)),
+    ],
+)
+def test_einsum_of_a_matmul(equation, a_shape, b_shape):
+    a, b = torch.randn(a_shape), torch.randn(b_shape)
+    want = torch.einsum(equation, a, b)
+    got = einsum_kernel(equation)(a, b, want)
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("equation", ["ij,ij->ij", "ij,jk->ijk", "ij,jk"])
+def test_einsum_beyond_a_matmul_is_an_error(equation):
+    a = torch.randn(16, 16)
+    with pytest.raises(exc.TorchOpError, match="einsum") as info:
+        einsum_kernel(equation)(a, a, a)
+    assert "test_torch_ops.py" in str(info.value)

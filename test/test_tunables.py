@@ -131,3 +131,57 @@ def test_host_code_sizes_tensors_by_the_configs_block_size(block):
 def test_cdiv_and_next_power_of_2():
     assert [helion.cdiv(a, 4) for a in (1, 4, 5, 8)] == [1, 1, 2, 2]
     assert [helion.next_power_of_2(n) for n in (0, 1, 3, 4, 5, 1000)] == [1, 1, 4, 4, 8, 1024]
+
+
+@helion.kernel()
+def split_k_host(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    m, k = x.size()
+    _, n = y.size()
+    out = torch.zeros([m, n], dtype=torch.float32, device=x.device)
+    split_k = hl.register_tunable("split_k", hl.PowerOfTwoFragment(1, 16, 4))
+    k_block = (k + split_k - 1) // split_k  # host arithmetic on a tunable
+    for tm, tn, outer_k in hl.tile([m, n, k], block_size=[None, None, k_block]):
+        acc = hl.zeros([tm, tn], dtype=torch.float32)
+        for inner_k in hl.tile(outer_k.begin, outer_k.end):
+            acc = torch.addmm(acc, x[tm, inner_k], y[inner_k, tn])
+        hl.atomic_add(out, [tm, tn], acc)
+    return out
+
+
+def test_host_arithmetic_on_a_tunable_compiles_per_value(monkeypatch):
+    """A tunable that host code computes with is a key of the space (no device op holds
+    it) and each of its values compiles its own kernel (here: its own K chunk, so its
+    own grid), once; the host code sees the same value when the kernel runs."""
+    from helion_mlir import frontend
+
+    x, y = torch.randn(12, 64), torch.randn(64, 10)
+    bound = split_k_host.bind((x, y))
+    slot = bound.config_spec.keys["split_k"][0]
+    assert (slot.owner, slot.default) == ("host code", 4)
+    builds = []
+    real = frontend.build
+    monkeypatch.setattr(frontend, "build", lambda *a: builds.append(a) or real(*a))
+    grids = set()
+    for split in (1, 2, 4, 16, 2):
+        config = {"split_k": split, "block_sizes": [16, 16, 16]}
+        torch.testing.assert_close(bound.compile_config(config)(x, y), x @ y)
+        grids.add(next(ln for ln in bound.to_triton_code(config).splitlines() if "kernel[(" in ln))
+    assert len(grids) == 4
+    assert sorted(b[2]["split_k"] for b in builds) == [1, 2, 16]  # 4 is the first module
+    assert "split_k=4" in repr(bound.config_spec.default_config())
+
+
+def test_tuning_varies_a_host_tunable():
+    configs = [{"split_k": s, "block_sizes": [16, 16, 16]} for s in (1, 8)]
+    kernel = helion.kernel(configs=configs, autotune_progress_bar=False, skip_cache=True)(
+        split_k_host.source.fn
+    )
+    x, y = torch.randn(12, 64), torch.randn(64, 10)
+    torch.testing.assert_close(kernel(x, y), x @ y)
+    assert kernel.bind((x, y)).config["split_k"] in (1, 8)
+
+
+def test_tunable_arithmetic_outside_a_kernel_is_an_error():
+    split = hl.register_tunable("split", hl.PowerOfTwoFragment(1, 4))
+    with pytest.raises(exc.InvalidArgument, match="only inside a kernel's host code"):
+        _ = 8 // split

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from xdsl.dialects.builtin import ModuleOp
@@ -12,6 +12,7 @@ from helion_mlir.frontend.device import DeviceCompiler
 from helion_mlir.frontend.guards import Guards
 from helion_mlir.frontend.host import HostProgram
 from helion_mlir.frontend.source import KernelSource
+from helion_mlir.language import HOST_TUNABLES, HostTunables, Tunable
 
 
 @dataclass
@@ -23,10 +24,28 @@ class Frontend:
     sources: list[str]
     guards: Guards
     block_size_vars: int  # how many block sizes the host code registers
+    # the tunables host arithmetic read, and the values it read (this module's)
+    host_tunables: dict[str, Tunable] = field(default_factory=dict)
+    host_values: dict[str, Any] = field(default_factory=dict)
 
 
-def build(src: KernelSource, args: Sequence[Any]) -> Frontend:
-    """Read the kernel `src` for `args` (whose shapes and dtypes it specializes on)."""
+def build(
+    src: KernelSource, args: Sequence[Any], tunables: Mapping[str, Any] | None = None
+) -> Frontend:
+    """Read the kernel `src` for `args` (whose shapes and dtypes it specializes on), with
+    host arithmetic on tunables reading `tunables` (the defaults where absent)."""
+    state = HostTunables(dict(tunables or {}))
+    token = HOST_TUNABLES.set(state)
+    try:
+        frontend = _build(src, args)
+    finally:
+        HOST_TUNABLES.reset(token)
+    frontend.host_tunables = state.read
+    frontend.host_values = {name: state.values[name] for name in state.read}
+    return frontend
+
+
+def _build(src: KernelSource, args: Sequence[Any]) -> Frontend:
     host = HostProgram(src)
     host_values = host.run_prefix(args)
     runtime = host.runtime_scalars(args)

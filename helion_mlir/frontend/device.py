@@ -795,6 +795,8 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
         )
         if fn in _MATMULS and devices:
             return self.matmul(args[0], args[1], None, e)
+        if fn is torch.einsum and devices:
+            return self.einsum(args, e)
         if fn in (torch.addmm, torch.Tensor.addmm, torch.baddbmm, torch.Tensor.baddbmm) and devices:
             return self.addmm(*args, **kwargs, node=e)
         if isinstance(fn, DeviceLambda) or (devices and _is_user_function(fn)):
@@ -846,6 +848,46 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 node,
             )
         return self.matmul(a, b, acc, node)
+
+    def einsum(self, args: list[Any], node: ast.AST) -> DTensor:
+        """`torch.einsum` of a (batched) matmul: two 2-D or 3-D tiles, one contracted
+        index, the output's indices in any order (`ik,jk->ij`: a dot with `b` transposed)."""
+        equation, operands = args[0], args[1:]
+        if len(operands) == 1 and isinstance(operands[0], list | tuple):
+            operands = list(operands[0])
+        terms = equation.replace(" ", "").split("->") if isinstance(equation, str) else []
+        inputs = terms[0].split(",") if len(terms) == 2 else []
+        if len(inputs) != 2 or len(operands) != 2:
+            raise self.error(
+                exc.TorchOpError,
+                "torch.einsum in device code takes an explicit `->` equation of two operands",
+                node,
+            )
+        (sa, sb), out = inputs, terms[1]
+        batch = [c for c in out if c in sa and c in sb]
+        rows = [c for c in out if c in sa and c not in sb]
+        cols = [c for c in out if c in sb and c not in sa]
+        inner = [c for c in sa if c in sb and c not in out]
+        fits = len(out) == len(sa) == len(sb) and len(set(out)) == len(out)
+        if not (fits and len(batch) <= 1 and len(rows) == len(cols) == len(inner) == 1):
+            raise self.error(
+                exc.TorchOpError,
+                f"torch.einsum({equation!r}) in device code: only (batched) matmul equations, "
+                "such as 'ik,kj->ij' or 'bik,bjk->bij', are supported",
+                node,
+            )
+
+        def arrange(x: Any, have: str, want: list[str]) -> Any:
+            perm = [have.index(c) for c in want]
+            if perm == sorted(perm):
+                return x
+            return self.torch_call(
+                ("method", "permute"), lambda t, *p: t.permute(*p), (x, *perm), {}, node
+            )
+
+        a = arrange(operands[0], sa, [*batch, *rows, *inner])
+        b = arrange(operands[1], sb, [*batch, *inner, *cols])
+        return arrange(self.matmul(a, b, None, node), "".join([*batch, *rows, *cols]), list(out))
 
     def matmul(self, a: Any, b: Any, acc: Any, node: ast.AST) -> DTensor:
         """`a @ b` (+ `acc`) for 2-D tiles, or 3-D tiles with a shared leading batch dim."""

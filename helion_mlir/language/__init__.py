@@ -7,6 +7,7 @@ compiler reads them from the source; called anywhere else they raise `NotInsideK
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -271,13 +272,81 @@ class BooleanFragment:
 Fragment = PowerOfTwoFragment | IntegerFragment | EnumFragment | BooleanFragment
 
 
+@dataclass
+class HostTunables:
+    """The values host arithmetic reads for tunables (the config's, or the defaults),
+    and the tunables it read."""
+
+    values: dict[str, Any]
+    read: dict[str, Tunable] = field(default_factory=dict)
+
+
+# While a kernel compiles or its host code runs for a call, what `Tunable` arithmetic in
+# host code reads (set by the frontend and runtime/kernel.py): a kernel whose host code
+# computes with a tunable compiles once per value of it.
+HOST_TUNABLES: ContextVar[HostTunables | None] = ContextVar(
+    "helion_mlir_host_tunables", default=None
+)
+
+
+def _fragment_default(f: Fragment) -> Any:
+    if isinstance(f, PowerOfTwoFragment):
+        return f.default or f.low
+    if isinstance(f, IntegerFragment):
+        return f.low if f.default is None else f.default
+    if isinstance(f, EnumFragment):
+        return f.choices[0] if f.default is None else f.default
+    return f.default
+
+
+def _arith(op: Any, swap: bool = False) -> Any:
+    def method(self: Tunable, other: Any) -> Any:
+        value = self.host_value()
+        return op(other, value) if swap else op(value, other)
+
+    return method
+
+
 @dataclass(frozen=True)
 class Tunable:
     """A user config key (what `hl.register_tunable` returns): its value comes from the
-    config, under `name`."""
+    config, under `name`. Device code reads it as a config slot; host code may compute
+    with it like an int (`(k + split_k - 1) // split_k`), reading the config's value."""
 
     name: str
     fragment: Fragment
+
+    def host_value(self) -> Any:
+        state = HOST_TUNABLES.get()
+        if state is None:
+            raise InvalidArgument(
+                f"tunable {self.name!r} has a value only inside a kernel's host code"
+            )
+        state.read[self.name] = self
+        return state.values.setdefault(self.name, _fragment_default(self.fragment))
+
+    def __index__(self) -> int:
+        return operator.index(self.host_value())
+
+    def __int__(self) -> int:
+        return int(self.host_value())
+
+    def __bool__(self) -> bool:
+        return bool(self.host_value())
+
+    def __neg__(self) -> Any:
+        return -self.host_value()
+
+    __add__, __radd__ = _arith(operator.add), _arith(operator.add, True)
+    __sub__, __rsub__ = _arith(operator.sub), _arith(operator.sub, True)
+    __mul__, __rmul__ = _arith(operator.mul), _arith(operator.mul, True)
+    __floordiv__, __rfloordiv__ = _arith(operator.floordiv), _arith(operator.floordiv, True)
+    __truediv__, __rtruediv__ = _arith(operator.truediv), _arith(operator.truediv, True)
+    __mod__, __rmod__ = _arith(operator.mod), _arith(operator.mod, True)
+    __pow__, __rpow__ = _arith(operator.pow), _arith(operator.pow, True)
+    __lshift__, __rshift__ = _arith(operator.lshift), _arith(operator.rshift)
+    __lt__, __le__ = _arith(operator.lt), _arith(operator.le)
+    __gt__, __ge__ = _arith(operator.gt), _arith(operator.ge)
 
 
 def register_tunable(name: str, fragment: Fragment) -> Tunable:

@@ -197,6 +197,14 @@ class BoundKernel:
             self.target = target.current(self.device)
             self._stages = pipelines.lower_config_free(self.module, self.target.spec())
             self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
+        # tunables the host code computes with: the module above is for their defaults;
+        # other values compile their own (from meta copies of the arguments)
+        self._host_tunables = fe.host_tunables
+        self._modules: dict[tuple[Any, ...], Any] = {}
+        if self._host_tunables:
+            self._modules[tuple(fe.host_values.values())] = self.module
+            self._meta_args = [_meta(a) for a in args]
+            self.config_spec = self.config_spec.with_tunables(self._host_tunables.values())
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._config: Config | None = None
         self._run: Callable[..., Any] | None = None  # the host function of `_config`
@@ -248,7 +256,23 @@ class BoundKernel:
     def _bind(self, config: Config) -> Any:
         from helion_mlir.passes import pipelines
 
-        return pipelines.bind(self.module, dict(config))
+        return pipelines.bind(self._module_for(config), dict(config))
+
+    def _module_for(self, config: Config) -> Any:
+        """The config-free module for the values `config` gives host-read tunables."""
+        if not self._host_tunables:
+            return self.module
+        values = {name: config[name] for name in self._host_tunables}
+        key = tuple(values.values())
+        if key not in self._modules:
+            from helion_mlir import frontend
+            from helion_mlir.passes import pipelines
+
+            with compiler_step("compiling the kernel"):
+                module = frontend.build(self.kernel.source, self._meta_args, values).module
+                pipelines.lower_config_free(module, self.target.spec())
+            self._modules[key] = module
+        return self._modules[key]
 
     def kernel_source(self, config: Config) -> str:
         """The generated module (Triton kernel and launcher) of a normalized config."""
@@ -306,6 +330,8 @@ class BoundKernel:
             fn = self._host.wrapper(self._sources)(getattr(module, self._launcher_name))
             if self._block_size_vars:  # host code reads the config's block sizes
                 fn = _with_block_sizes(fn, list(config["block_sizes"][: self._block_size_vars]))
+            if self._host_tunables:  # and computes with the config's tunables
+                fn = _with_tunables(fn, {name: config[name] for name in self._host_tunables})
             self._compiled[key] = fn
         return fn
 
@@ -366,6 +392,26 @@ def _with_block_sizes(fn: Callable[..., Any], values: list[int]) -> Callable[...
             RUNTIME_BLOCK_SIZES.reset(token)
 
     return run
+
+
+def _with_tunables(fn: Callable[..., Any], values: dict[str, Any]) -> Callable[..., Any]:
+    """`fn` with host arithmetic on tunables reading `values` while its host code runs."""
+    from helion_mlir.language import HOST_TUNABLES, HostTunables
+
+    def run(*args: Any) -> Any:
+        token = HOST_TUNABLES.set(HostTunables(dict(values)))
+        try:
+            return fn(*args)
+        finally:
+            HOST_TUNABLES.reset(token)
+
+    return run
+
+
+def _meta(arg: Any) -> Any:
+    import torch
+
+    return arg.to("meta") if isinstance(arg, torch.Tensor) else arg
 
 
 def _device_of(args: Sequence[Any]) -> str:

@@ -8,14 +8,18 @@ default config and random configs, and formats itself as a table.
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from xdsl.dialects.builtin import ModuleOp
 
 from helion_mlir import exc
 from helion_mlir.dialects import cfg
 from helion_mlir.passes.derive_config_space import collect_slots
+
+if TYPE_CHECKING:
+    from helion_mlir.language import Tunable
 
 Value = cfg.ConfigValue
 
@@ -60,6 +64,24 @@ class ConfigSpec:
         return cls(
             [Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner) for r, owner in pairs]
         )
+
+    def with_tunables(self, tunables: Iterable[Tunable]) -> ConfigSpec:
+        """This space plus a key for each of `tunables` it lacks: user tunables that only
+        host code reads, so no device op holds their slot."""
+        from helion_mlir.frontend.scopes import tunable_slot
+
+        extra = []
+        for t in tunables:
+            if t.name in self.keys:
+                continue
+            ref = tunable_slot(t)
+            if ref is None:
+                raise exc.InvalidArgument(
+                    f"tunable {t.name!r} has non-integer choices; host arithmetic reads "
+                    "tunables as ints"
+                )
+            extra.append(Slot(t.name, None, ref.domain, ref.default_value, "host code"))
+        return ConfigSpec(self.slots + extra) if extra else self
 
     def is_list(self, key: str) -> bool:
         return self.keys[key][0].index is not None

@@ -307,3 +307,30 @@ tile.if %c : i1 {
 
 // CHECK-GENERIC: %r = "tile.if"(%c) ({
 // CHECK-GENERIC: %w, %w_1 = "tile.while"(%n, %a) ({
+
+// The scalar facts of a tile: `.begin`, `.end`, `.block_size`, `.id`, `.count`.
+tile.kernel @tile_facts(%out: memref<40xi64>) attributes {sources = ["out"]} {
+  %c0 = arith.constant 0 : index
+  %c40 = arith.constant 40 : index
+  tile.grid %ft = %c0 to %c40 : !tile.tile<0> {
+    %fb = tile.begin %ft : !tile.tile<0>
+    %fe = tile.end %ft : !tile.tile<0>
+    %fs = tile.block_size %ft : !tile.tile<0>
+    %fi = tile.id %ft : !tile.tile<0>
+    %fn = tile.count %ft : !tile.tile<0>
+    %fx = arith.addi %fb, %fe : index
+    %fy = arith.addi %fs, %fi : index
+    %fz = arith.addi %fx, %fy : index
+    %fw = arith.addi %fz, %fn : index
+    %fv = arith.index_cast %fw : index to i64
+    %fvs = tile.splat %fv : i64 -> tensor<?xi64, #tile.blocks<0>>
+    tile.store %fvs, %out[%ft] {mem_id = 0 : i64} : tensor<?xi64, #tile.blocks<0>>, memref<40xi64>[!tile.tile<0>]
+  }
+}
+
+// CHECK-LABEL: tile.kernel @tile_facts
+// CHECK:         %fb = tile.begin %ft : !tile.tile<0>
+// CHECK-NEXT:    %fe = tile.end %ft : !tile.tile<0>
+// CHECK-NEXT:    %fs = tile.block_size %ft : !tile.tile<0>
+// CHECK-NEXT:    %fi = tile.id %ft : !tile.tile<0>
+// CHECK-NEXT:    %fn = tile.count %ft : !tile.tile<0>
