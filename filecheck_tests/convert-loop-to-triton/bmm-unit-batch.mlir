@@ -2,18 +2,19 @@
 // RUN: helion-opt %s -p 'bind-config{config="{\"block_sizes\": [2, 16, 16, 16]}"},fold-single-trip-loops,memory-cse,convert-loop-to-triton,memory-cse' | filecheck %s --check-prefix=BATCHED
 // RUN: helion-opt %s -t triton --config '{"block_sizes": [1, 16, 16, 16]}' | filecheck %s --check-prefix=PY
 
-// A batched matmul at the `mem` stage. With a batch block of 1 the dot is 2-D between
-// reshapes (only 2-D dots reach Hopper's warpgroup MMA); with a batch block of 2 it
-// stays a 3-D dot.
+// A batched matmul at the `mem` stage. With a batch block of 1 the batch dim leaves every
+// tensor (its tile is one index, a scalar offset of each access) and the dot is 2-D, as
+// only 2-D dots reach Hopper's warpgroup MMA; with a batch block of 2 it stays a 3-D dot.
 
-// UNIT-COUNT-3: triton.reshape %{{.*}} : tensor<1x16x16xf32> -> tensor<16x16xf32>
-// UNIT-NEXT:    %[[D:.*]] = triton.dot {{.*}} -> tensor<16x16xf32>
-// UNIT-NEXT:    triton.reshape %[[D]] : tensor<16x16xf32> -> tensor<1x16x16xf32>
+// UNIT-NOT:     tensor<1x16x16xf32>
+// UNIT:         %[[A:.*]] = triton.load %a[%{{.*}}] : !triton.ptr<f32>[tensor<16x16xi32>] -> tensor<16x16xf32>
+// UNIT:         %[[B:.*]] = triton.load %b[%{{.*}}] : !triton.ptr<f32>[tensor<16x16xi32>] -> tensor<16x16xf32>
+// UNIT-NEXT:    %[[D:.*]] = triton.dot %[[A]], %[[B]] acc %{{.*}} -> tensor<16x16xf32>
+// UNIT:         triton.store %[[D]], %out
 
-// The dot's result gets its unit dim back through tl.reshape, which keeps the MMA
-// layout (`[None]` would make Triton move it through shared memory).
-// PY:     dot = tl.dot(tl.reshape(load, [16, 16]), tl.reshape(load_0, [16, 16]), acc=tl.reshape(acc, [16, 16]))
-// PY:     tl.store(out + offsets_4, tl.reshape(dot, [1, 16, 16]))
+// PY:     v_0 = pid_0 * 512
+// PY:     acc_0 = tl.dot(load, load_0, acc=acc)
+// PY:     v_3 = pid_0 * 1024
 
 // BATCHED-NOT: -> tensor<16x16xf32>
 // BATCHED:     triton.dot {{.*}} -> tensor<2x16x16xf32>

@@ -124,14 +124,19 @@ class _Lowering:
         self.persistent_body: Block | None = None
         self.descriptors: dict[tuple[SSAValue, tuple[int, ...]], SSAValue] = {}
         self.uses_descriptors = False
+        # grid blocks of size 1 that no tensor keeps as a dim (`_unit_blocks`)
+        self.squeezed: set[int] = set()
 
     # -- types and constants ---------------------------------------------------------
 
-    def type(self, t: Attribute) -> Attribute:
+    def type(self, t: Attribute, squeeze: bool = True) -> Attribute:
+        """`t` with concrete block sizes (without the squeezed unit dims, if `squeeze`)."""
         if isinstance(t, TensorType):
             shape: list[int] = []
             flat = self.flattened
             for d in tile.dims_of(t):
+                if squeeze and self.is_squeezed(d):
+                    continue
                 if flat is not None and isinstance(d, tile.Blk) and d.id in flat.blocks:
                     if d.id == flat.blocks[0]:
                         shape.append(flat.size)  # the flattened dims are one dim
@@ -147,6 +152,23 @@ class _Lowering:
         if isinstance(t, MemRefType):
             return tt.PointerType(t.element_type)
         return t
+
+    def broadcast_source(self, op: tile.BroadcastOp) -> SSAValue:
+        """The source of a broadcast without the 1s that stand where the result has a
+        squeezed dim (the broadcast would have widened them to it)."""
+        source = self.vmap[op.source]
+        result_dims = tile.dims_of(op.result.type)
+        if not any(self.is_squeezed(d) for d in result_dims):
+            return source
+        full = self.type(op.source.type, squeeze=False).get_shape()  # type: ignore[attr-defined]
+        shape = [n for n, d in zip(full, result_dims) if not self.is_squeezed(d)]
+        if list(source.type.get_shape()) == shape:  # type: ignore[attr-defined]
+            return source
+        t = TensorType(source.type.element_type, shape)  # type: ignore[attr-defined]
+        return self.emit(tt.ReshapeOp(source, t))
+
+    def is_squeezed(self, d: tile.Dim) -> bool:
+        return isinstance(d, tile.Blk) and d.id in self.squeezed
 
     def _prepend(self, op: Operation) -> SSAValue:
         """Put `op` at the top of the kernel, where it dominates everything."""
@@ -278,6 +300,7 @@ class _Lowering:
                 raise exc.InternalError(f"no Triton lowering for kernel-level {op.name}")
         self.program_start = self.emit(arith.ConstantOp(IntegerAttr(0, IndexType()))).owner
         grid = program_ids.map_programs(self, launch)
+        self.squeezed = _unit_blocks(launch, self.sizes, self.flattened)
         self.lower_block(launch.body.block)
         if self.persistent_body is not None:
             self.persistent_body.add_op(tt.YieldOp())
@@ -371,8 +394,10 @@ class _Lowering:
                 new = tt.SplatOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.BroadcastOp():
-                new = tt.BroadcastOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
+                new = tt.BroadcastOp(self.broadcast_source(op), self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
+            case tile.ReshapeOp() if self.type(op.result.type) == self.vmap[op.source].type:
+                self.vmap[op.result] = self.vmap[op.source]  # only squeezed dims differed
             case tile.ReshapeOp():
                 new = tt.ReshapeOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
                 self.vmap[op.result] = self.emit(new, op.result.name_hint)
@@ -381,6 +406,10 @@ class _Lowering:
             case tile.IndexOp():
                 h = self.handles[op.handle]
                 self.vmap[op.result] = self._indices(h)
+            case tile.RelabelOp() if self.type(op.result.type) != self.vmap[op.source].type:
+                # a static 1 renamed as a squeezed block: the dim goes
+                new = tt.ReshapeOp(self.vmap[op.source], self.type(op.result.type))  # type: ignore[arg-type]
+                self.vmap[op.result] = self.emit(new, op.result.name_hint)
             case tile.RelabelOp():  # the block is exactly the static size it renames
                 self.vmap[op.result] = self.vmap[op.source]
             case tile.ReduceOp():
@@ -549,6 +578,8 @@ class _Lowering:
         marker = arith.ConstantOp(IntegerAttr(0, IndexType()))
         self.emit(marker)
         full = self._full(offset, size, end)
+        if block in self.squeezed and not full:
+            raise exc.InternalError(f"squeezed block {block} has lanes out of bounds")
         h = self.handles[op.result] = _Handle(block, offset, size, end, full, marker)
         self.block_handles[block] = h
 
@@ -770,28 +801,42 @@ class _Lowering:
         shape = [self.const(d) for d in source.type.get_shape()]  # type: ignore[attr-defined]
         strides = [self.vmap[s] for s in op.strides]
         offsets = [h.offset for h in handles]
+        if isinstance(op, mem.StoreOp):
+            value = self._unsqueezed(self.vmap[op.value], op.value.type)
         if form == "tensor_descriptor":
             desc = self._descriptor(op, base, handles)
             if isinstance(op, mem.LoadOp):
-                new = tt.DescLoadOp(desc, offsets, self.type(op.result.type))
-                self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
+                new = tt.DescLoadOp(desc, offsets, self.type(op.result.type, squeeze=False))
+                self.vmap[op.result] = self._squeezed_load(new, op)
             else:
-                self.emit(tt.DescStoreOp(desc, offsets, self.vmap[op.value]))
+                self.emit(tt.DescStoreOp(desc, offsets, value))
             return
         consts = [const_int(s) for s in strides]
         order = sorted(range(len(handles)), key=lambda d: consts[d] if consts[d] is not None else 0)
         check = [d for d, h in enumerate(handles) if not h.full]
         if isinstance(op, mem.LoadOp):
-            new = tt.BlockLoadOp(
-                base, shape, strides, offsets, order, check, self.type(op.result.type)
-            )
+            load_type = self.type(op.result.type, squeeze=False)
+            new = tt.BlockLoadOp(base, shape, strides, offsets, order, check, load_type)
             if eviction:
                 new.properties["eviction_policy"] = StringAttr(f"evict_{eviction}")
-            self.vmap[op.result] = self.emit(new, op.result.name_hint or "load")
+            self.vmap[op.result] = self._squeezed_load(new, op)
         else:
-            self.emit(
-                tt.BlockStoreOp(base, shape, strides, offsets, order, check, self.vmap[op.value])
-            )
+            self.emit(tt.BlockStoreOp(base, shape, strides, offsets, order, check, value))
+
+    def _squeezed_load(self, new: Operation, op: mem.LoadOp) -> SSAValue:
+        """A block load (whole-rank blocks) reshaped to its value's squeezed shape."""
+        loaded = self.emit(new, op.result.name_hint or "load")
+        want = self.type(op.result.type)
+        if loaded.type == want:
+            return loaded
+        return self.emit(tt.ReshapeOp(loaded, want), op.result.name_hint or "load")  # type: ignore[arg-type]
+
+    def _unsqueezed(self, value: SSAValue, t: Attribute) -> SSAValue:
+        """`value` (of tile type `t`) with its squeezed unit dims back, for a block store."""
+        want = self.type(t, squeeze=False)
+        if value.type == want:
+            return value
+        return self.emit(tt.ReshapeOp(value, want))  # type: ignore[arg-type]
 
     def _descriptor(
         self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, base: SSAValue, handles: list[_Handle]
@@ -827,7 +872,9 @@ class _Lowering:
         flat_axis = None
         for index, stride in zip(indices, strides):
             s = self.vmap[stride]
-            if isinstance(index.type, tile.TileType):
+            if isinstance(index.type, tile.TileType) and tile.block_of(index) in self.squeezed:
+                scalar = self.add(scalar, self.mul(self.handles[index].offset, s))
+            elif isinstance(index.type, tile.TileType):
                 h = self.handles[index]
                 if h.flat:  # all flattened dims share one axis
                     flat_axis = axis if flat_axis is None else flat_axis
@@ -890,7 +937,8 @@ class _Lowering:
             m = self._mask(h)
             if m is None:
                 continue
-            axis = list(dims).index(tile.Blk(h.block))
+            kept = [d for d in dims if not self.is_squeezed(d)]
+            axis = kept.index(tile.Blk(h.block))
             m = self._broadcast(self._expand(h, "mask", m, axis, len(shape)), shape)
             cond = m if cond is None else self.emit(arith.AndIOp(cond, m))
         return cond
@@ -1013,7 +1061,8 @@ class _Lowering:
     def reduce(self, op: tile.ReduceOp) -> None:
         value = self.vmap[op.source]
         keep = op.keepdim is not None
-        for axis in sorted(op.reduced, reverse=True):
+        kept = [i for i, d in enumerate(tile.dims_of(op.source.type)) if not self.is_squeezed(d)]
+        for axis in sorted((kept.index(a) for a in op.reduced if a in kept), reverse=True):
             shape = list(value.type.get_shape())  # type: ignore[attr-defined]
             out_shape = (
                 [1 if i == axis else d for i, d in enumerate(shape)]
@@ -1023,6 +1072,9 @@ class _Lowering:
             elt = value.type.element_type  # type: ignore[attr-defined]
             new = tt.ReduceOp(op.kind, value, axis, keep, TensorType(elt, out_shape))
             value = self.emit(new, op.result.name_hint)
+        want = self.type(op.result.type)
+        if value.type != want:  # the reduction over a squeezed dim kept it as a 1
+            value = self.emit(tt.ReshapeOp(value, want), op.result.name_hint)  # type: ignore[arg-type]
         self.vmap[op.result] = value
 
 
@@ -1035,6 +1087,82 @@ _MIRRORS: dict[type[Operation], type[Operation]] = {
     tile.SortOp: tt.SortOp,
     tile.TopkOp: tt.TopkOp,
 }
+
+
+# ops whose lowering follows their operands' and results' shapes alone (no axis numbers
+# or index vectors of a block), so a squeezed dim can leave their types; so do the
+# elementwise `arith` and `math` ops
+_SHAPE_ONLY = (
+    tile.SplatOp,
+    tile.BroadcastOp,
+    tile.FullOp,
+    tile.CastOp,
+    tile.CmpOp,
+    tile.WhereOp,
+    tile.ReshapeOp,
+    tile.DotOp,
+    tile.ReduceOp,
+    tile.MaskOp,
+    tile.RelabelOp,
+    tile.YieldOp,
+    tile.IfOp,
+    tile.WhileOp,
+    loop.ForOp,
+    loop.ReduceForOp,
+    loop.YieldOp,
+    mem.LoadOp,
+    mem.StoreOp,
+)
+
+
+def _unit_blocks(
+    launch: loop.LaunchOp, sizes: dict[int, int], flattened: program_ids.Flattened | None
+) -> set[int]:
+    """The grid blocks of size 1 that every tensor can drop from its shape: each of their
+    tiles is one in-bounds index, which accesses add as a scalar offset. Triton keeps a
+    unit dim at a cost: a batched dot's MMA result cannot take a leading 1 without going
+    through shared memory (or, loop-carried, failing an assertion in Triton 3.6). A block
+    stays when an op numbers axes or indexes by it, or when a tensor would lose every dim."""
+    ivs = set(launch.body.block.args)
+    flat = set(flattened.blocks) if flattened is not None else set()
+    units = {
+        tile.block_of(op.result)
+        for op in launch.body.block.ops
+        if isinstance(op, loop.TileOp) and op.offset in ivs
+    }
+    units = {b for b in units if sizes.get(b) == 1 and b not in flat}
+    for op in launch.walk():
+        if not units:
+            break
+        indices = set(op.indices) if isinstance(op, mem.LoadOp | mem.StoreOp) else set()
+        if indices:
+            units -= _unmatched_tiles(op)  # type: ignore[arg-type]
+        shape_only = isinstance(op, _SHAPE_ONLY) or op.dialect_name() in ("arith", "math")
+        for v in (*op.operands, *op.results):
+            if not isinstance(v.type, TensorType):
+                continue
+            dims = tile.dims_of(v.type)
+            hit = {d.id for d in dims if isinstance(d, tile.Blk) and d.id in units}
+            if hit and (not shape_only or len(hit) == len(dims) or v in indices):
+                units -= hit
+    return units
+
+
+def _unmatched_tiles(op: mem.LoadOp | mem.StoreOp) -> set[int]:
+    """Blocks of tile indices of an access whose value has another dim at their place
+    (a static 1 the frontend did not rename as the block): their dim stays."""
+    value = op.result if isinstance(op, mem.LoadOp) else op.value
+    dims = tile.dims_of(value.type) if isinstance(value.type, TensorType) else []
+    unmatched, axis = set(), 0
+    for index in op.indices:
+        if isinstance(index.type, tile.TileType):
+            block = tile.block_of(index)
+            if axis >= len(dims) or dims[axis] != tile.Blk(block):
+                unmatched.add(block)
+            axis += 1
+        elif isinstance(index.type, TensorType):
+            axis += len(tile.dims_of(index.type))
+    return unmatched
 
 
 def _keyed(op: tile.SortOp | tile.TopkOp) -> bool:
