@@ -408,3 +408,31 @@ def test_jagged_tile_masks_each_lane_at_its_length(seed):
     bound = jagged_row_max.bind((x, offsets))
     config = bound.config_spec.random_config(seed)
     torch.testing.assert_close(bound.compile_config(config)(x, offsets), want)
+
+
+@helion.kernel(autotune_effort="none")
+def tile_facts(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(0), 6], dtype=torch.int64, device=x.device)
+    for t in hl.tile(x.size(0)):
+        zero = t.index * 0
+        out[t, 0] = t.index + zero
+        out[t, 1] = t.begin + zero
+        out[t, 2] = t.end + zero
+        out[t, 3] = t.block_size + zero
+        out[t, 4] = t.id + zero
+        out[t, 5] = t.count + zero
+    return out
+
+
+@pytest.mark.parametrize("block", [4, 8, 16])
+def test_tile_attributes(block):
+    """`.index .begin .end .block_size .id .count` of each row's tile (the last tile is
+    cut short at the end: `.end` is clipped, `.block_size` is not)."""
+    n = 21
+    bound = tile_facts.bind((torch.zeros(n),))
+    got = bound.compile_config({"block_sizes": [block]})(torch.zeros(n))
+    rows = []
+    for i in range(n):
+        begin = i // block * block
+        rows.append([i, begin, min(begin + block, n), block, i // block, -(-n // block)])
+    assert got.tolist() == rows

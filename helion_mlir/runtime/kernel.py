@@ -14,6 +14,7 @@ import inspect
 import sys
 import types
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, overload
 
 from helion_mlir import exc
@@ -384,26 +385,27 @@ def _with_block_sizes(fn: Callable[..., Any], values: list[int]) -> Callable[...
     first in `block_sizes`, in registration order) while its host code runs."""
     from helion_mlir.language import RUNTIME_BLOCK_SIZES
 
-    def run(*args: Any) -> Any:
-        token = RUNTIME_BLOCK_SIZES.set(iter(values))
-        try:
-            return fn(*args)
-        finally:
-            RUNTIME_BLOCK_SIZES.reset(token)
-
-    return run
+    return _while_set(fn, RUNTIME_BLOCK_SIZES, lambda: iter(values))
 
 
 def _with_tunables(fn: Callable[..., Any], values: dict[str, Any]) -> Callable[..., Any]:
     """`fn` with host arithmetic on tunables reading `values` while its host code runs."""
     from helion_mlir.language import HOST_TUNABLES, HostTunables
 
+    return _while_set(fn, HOST_TUNABLES, lambda: HostTunables(dict(values)))
+
+
+def _while_set(
+    fn: Callable[..., Any], var: ContextVar[Any], make: Callable[[], Any]
+) -> Callable[..., Any]:
+    """`fn` with `var` set to a fresh `make()` during each call."""
+
     def run(*args: Any) -> Any:
-        token = HOST_TUNABLES.set(HostTunables(dict(values)))
+        token = var.set(make())
         try:
             return fn(*args)
         finally:
-            HOST_TUNABLES.reset(token)
+            var.reset(token)
 
     return run
 
