@@ -414,13 +414,9 @@ def test_jagged_tile_masks_each_lane_at_its_length(seed):
 def tile_facts(x: torch.Tensor) -> torch.Tensor:
     out = torch.empty([x.size(0), 6], dtype=torch.int64, device=x.device)
     for t in hl.tile(x.size(0)):
-        zero = t.index * 0
-        out[t, 0] = t.index + zero
-        out[t, 1] = t.begin + zero
-        out[t, 2] = t.end + zero
-        out[t, 3] = t.block_size + zero
-        out[t, 4] = t.id + zero
-        out[t, 5] = t.count + zero
+        facts = [t.index, t.begin, t.end, t.block_size, t.id, t.count]
+        for i, fact in enumerate(facts):  # a Python list: unrolled
+            out[t, i] = fact + t.index * 0
     return out
 
 
@@ -436,3 +432,22 @@ def test_tile_attributes(block):
         begin = i // block * block
         rows.append([i, begin, min(begin + block, n), block, i // block, -(-n // block)])
     assert got.tolist() == rows
+
+
+@helion.kernel(autotune_effort="none")
+def weighted_parts(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        v = x[t]
+        acc = v * 0
+        for part, w in zip(reversed([v, v * 2]), (3.0, 5.0)):
+            acc = acc + part * w
+        out[t] = acc
+    return out
+
+
+def test_sequence_builtins_over_device_values():
+    """`enumerate`/`zip`/`reversed` rearrange Python sequences of device values; the
+    loops over them unroll (`test_tile_attributes` uses `enumerate`)."""
+    x = torch.randn(37)
+    torch.testing.assert_close(weighted_parts(x), x * 11)

@@ -95,6 +95,10 @@ _MATMULS = (
 )
 
 
+# builtins that only rearrange Python sequences, which may hold device values
+_SEQUENCE_BUILTINS = (enumerate, zip, reversed, list, tuple)
+
+
 def _is_device(v: Any) -> bool:
     return isinstance(v, DTensor | DScalar | TileValue)
 
@@ -801,6 +805,12 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             return self.addmm(*args, **kwargs, node=e)
         if isinstance(fn, DeviceLambda) or (devices and _is_user_function(fn)):
             return self.inline(fn, args, kwargs, e)
+        if (
+            fn in _SEQUENCE_BUILTINS
+            and not kwargs
+            and all(isinstance(a, list | tuple) for a in args)
+        ):
+            return list(fn(*args))  # Python sequences of device values, unrolled where used
         if devices:
             if _is_torch_function(fn):
                 return self.torch_call(("fn", fn), fn, tuple(args), kwargs, e)
