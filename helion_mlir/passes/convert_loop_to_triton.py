@@ -14,7 +14,8 @@ asks for a descriptor and the atomic is a relaxed add whose old values go unused
 `tl.atomic_cas` has no mask, so the out-of-bounds lanes of a compare-and-swap are made
 harmless instead. Sorts and top-k with indices sort integer keys packed with positions.
 Loops get their `tl.range` options; `tile.mask` becomes a `where`, and
-every tensor type takes the concrete block sizes.
+every tensor type takes the concrete block sizes, less the grid blocks of size 1 that
+no op needs as a dim (their tile is one index, a scalar offset of each access).
 """
 
 from __future__ import annotations
