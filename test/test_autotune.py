@@ -116,19 +116,23 @@ def test_quick_effort_on_the_cpu_is_bounded():
     assert time.monotonic() - start < 120
 
 
-def test_a_failing_default_config_hands_the_reference_to_a_candidate():
-    """Where the default config fails (Triton can fail to compile a legal kernel), the
-    first candidate that runs is the reference results are checked against; only when
-    every one fails is there nothing to tune."""
-    kernel = make_add(configs=GOOD, skip_cache=True, autotune_progress_bar=False)
-    x, y = torch.randn(8, 8), torch.randn(8, 8)
+def test_a_failing_default_config_hands_the_reference_to_a_candidate(capsys):
+    """Where the default config fails or hangs (Triton can fail to compile a legal
+    kernel), the first candidate that runs is the reference results are checked
+    against; only when every one fails is there nothing to tune."""
+    kernel = make_add(
+        configs=GOOD, autotune_run_timeout=1.0, skip_cache=True, autotune_progress_bar=False
+    )
+    x, y = torch.randn(32, 32), torch.randn(32, 32)  # default [32, 32]; GOOD: no 32 x 32
     bound = kernel.bind((x, y))
     default = tuple(bound.config_spec.default_config()["block_sizes"])
     first = tuple(bound.normalize(GOOD[0])["block_sizes"])
-    planted(bound, {default: "error", first: "compile"})
+    planted(bound, {default: "hang", first: "compile"})  # a hanging default times out
     config = bound.autotune((x, y))
     assert tuple(config["block_sizes"]) not in (default, first)
     torch.testing.assert_close(bound(x, y), x + y)
+    err = capsys.readouterr().err
+    assert "a timeout failure: the default config" in err, err
 
     bound = make_add(configs=GOOD, skip_cache=True, autotune_progress_bar=False).bind((x, y))
     every = [bound.normalize(c)["block_sizes"] for c in GOOD] + [list(default)]

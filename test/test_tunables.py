@@ -133,19 +133,12 @@ def test_cdiv_and_next_power_of_2():
     assert [helion.next_power_of_2(n) for n in (0, 1, 3, 4, 5, 1000)] == [1, 1, 4, 4, 8, 1024]
 
 
-@helion.kernel()
-def split_k_host(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    m, k = x.size()
-    _, n = y.size()
-    out = torch.zeros([m, n], dtype=torch.float32, device=x.device)
-    split_k = hl.register_tunable("split_k", hl.PowerOfTwoFragment(1, 16, 4))
-    k_block = (k + split_k - 1) // split_k  # host arithmetic on a tunable
-    for tm, tn, outer_k in hl.tile([m, n, k], block_size=[None, None, k_block]):
-        acc = hl.zeros([tm, tn], dtype=torch.float32)
-        for inner_k in hl.tile(outer_k.begin, outer_k.end):
-            acc = torch.addmm(acc, x[tm, inner_k], y[inner_k, tn])
-        hl.atomic_add(out, [tm, tn], acc)
-    return out
+def split_k_host():
+    """examples/matmul_split_k.py: `k_block = (k + split_k - 1) // split_k` in host code,
+    with `split_k` a tunable."""
+    from conftest import load_example
+
+    return load_example("matmul_split_k").matmul_split_k
 
 
 def test_host_arithmetic_on_a_tunable_compiles_per_value(monkeypatch):
@@ -155,7 +148,7 @@ def test_host_arithmetic_on_a_tunable_compiles_per_value(monkeypatch):
     from helion_mlir import frontend
 
     x, y = torch.randn(12, 64), torch.randn(64, 10)
-    bound = split_k_host.bind((x, y))
+    bound = split_k_host().bind((x, y))
     slot = bound.config_spec.keys["split_k"][0]
     assert (slot.owner, slot.default) == ("host code", 4)
     builds = []
@@ -174,7 +167,7 @@ def test_host_arithmetic_on_a_tunable_compiles_per_value(monkeypatch):
 def test_tuning_varies_a_host_tunable():
     configs = [{"split_k": s, "block_sizes": [16, 16, 16]} for s in (1, 8)]
     kernel = helion.kernel(configs=configs, autotune_progress_bar=False, skip_cache=True)(
-        split_k_host.source.fn
+        split_k_host().source.fn
     )
     x, y = torch.randn(12, 64), torch.randn(64, 10)
     torch.testing.assert_close(kernel(x, y), x @ y)
@@ -185,3 +178,20 @@ def test_tunable_arithmetic_outside_a_kernel_is_an_error():
     split = hl.register_tunable("split", hl.PowerOfTwoFragment(1, 4))
     with pytest.raises(exc.InvalidArgument, match="only inside a kernel's host code"):
         _ = 8 // split
+
+
+@helion.kernel()
+def scaled_by_tunable(x: torch.Tensor) -> torch.Tensor:
+    factor = hl.register_tunable("factor", hl.PowerOfTwoFragment(1, 4, 2))
+    scale = 10.0 if factor == 1 else float(factor)  # host code tests the value
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = x[t] * scale
+    return out
+
+
+@pytest.mark.parametrize(("factor", "scale"), [(1, 10.0), (2, 2.0), (4, 4.0)])
+def test_host_code_compares_a_tunable(factor, scale):
+    x = torch.randn(19)
+    got = scaled_by_tunable.bind((x,)).compile_config({"factor": factor})(x)
+    torch.testing.assert_close(got, x * scale)

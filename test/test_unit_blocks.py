@@ -44,7 +44,9 @@ def test_a_unit_batch_leaves_every_shape(form):
     kernel = code[: code.index("def launch_")]
     dot = next(line for line in kernel.splitlines() if "tl.dot(" in line)
     assert dot.endswith("acc=acc)") and "[1, 16" not in dot  # 2-D operands and accumulator
-    assert "None, :, :" not in kernel and "tl.full([16, 16]" in kernel
+    assert "tl.full([16, 16]" in kernel
+    if form == "pointer":  # block forms load and store whole-rank blocks, reshaped
+        assert "None, :, :" not in kernel and "tl.reshape" not in kernel
     torch.testing.assert_close(bound.compile_config(config)(a, b), torch.bmm(a, b))
 
 

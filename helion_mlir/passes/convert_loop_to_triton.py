@@ -1136,8 +1136,6 @@ def _unit_blocks(
         if not units:
             break
         indices = set(op.indices) if isinstance(op, mem.LoadOp | mem.StoreOp) else set()
-        if indices:
-            units -= _unmatched_tiles(op)  # type: ignore[arg-type]
         shape_only = isinstance(op, _SHAPE_ONLY) or op.dialect_name() in ("arith", "math")
         for v in (*op.operands, *op.results):
             if not isinstance(v.type, TensorType):
@@ -1147,23 +1145,6 @@ def _unit_blocks(
             if hit and (not shape_only or len(hit) == len(dims) or v in indices):
                 units -= hit
     return units
-
-
-def _unmatched_tiles(op: mem.LoadOp | mem.StoreOp) -> set[int]:
-    """Blocks of tile indices of an access whose value has another dim at their place
-    (a static 1 the frontend did not rename as the block): their dim stays."""
-    value = op.result if isinstance(op, mem.LoadOp) else op.value
-    dims = tile.dims_of(value.type) if isinstance(value.type, TensorType) else []
-    unmatched, axis = set(), 0
-    for index in op.indices:
-        if isinstance(index.type, tile.TileType):
-            block = tile.block_of(index)
-            if axis >= len(dims) or dims[axis] != tile.Blk(block):
-                unmatched.add(block)
-            axis += 1
-        elif isinstance(index.type, TensorType):
-            axis += len(tile.dims_of(index.type))
-    return unmatched
 
 
 def _keyed(op: tile.SortOp | tile.TopkOp) -> bool:

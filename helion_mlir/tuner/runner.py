@@ -118,22 +118,29 @@ class Runner:
         or where it fails, the first of `fallbacks` that runs: candidates are checked
         against it."""
         for config in (default, *fallbacks):
-            args = _clone(self.args)
             try:
-                out = self.compile(config)(*args)
-                self._sync()
+                return self._run(config)[2]
             except exc.HelionError:
                 raise
             except Exception as e:
                 if config is default:
                     first = e
-                    self._fail("compile", f"the default config: {type(e).__name__}: {e}")
-                continue
-            return _tensors(out) + _tensors(args)
+                    kind, reason = _failure(e)
+                    self._fail(kind, f"the default config: {reason}")
         raise exc.AutotuneError(
             "the default config fails, and so does every seed config, so there is nothing "
             f"to check candidates against: {type(first).__name__}: {first}"
         ) from first
+
+    def _run(self, config: Config) -> tuple[Callable[..., Any], list[Any], list[Any]]:
+        """`config`'s host function, the arguments it ran on, and what it computed (its
+        results and the arguments it wrote); past the run timeout, `RunTimeout`."""
+        args = _clone(self.args)
+        with deadline(self.settings.autotune_run_timeout):
+            fn = self.compile(config)
+            out = fn(*args)
+            self._sync()
+        return fn, args, _tensors(out) + _tensors(args)
 
     def _sync(self) -> None:
         if self.gpu:
@@ -182,18 +189,10 @@ class Runner:
 
     def measure(self, config: Config) -> float:
         """Run `config` once against the baseline, then time it."""
-        args = _clone(self.args)
         try:
-            with deadline(self.settings.autotune_run_timeout):
-                fn = self.compile(config)
-                out = fn(*args)
-                self._sync()
-        except RunTimeout as e:
-            return self._fail("timeout", str(e))
+            fn, args, got = self._run(config)
         except Exception as e:  # the candidate's own failure, whatever it is
-            kind = "compile" if _is_compile_error(e) else "error"
-            return self._fail(kind, f"{type(e).__name__}: {str(e)[:200]}")
-        got = _tensors(out) + _tensors(args)
+            return self._fail(*_failure(e))
         if self.settings.autotune_accuracy_check and (
             len(got) != len(self.baseline)
             or not all(close_enough(g, w) for g, w in zip(got, self.baseline))
@@ -340,6 +339,14 @@ def _done(value: str) -> Future[str | None]:
     f: Future[str | None] = Future()
     f.set_result(value)
     return f
+
+
+def _failure(e: BaseException) -> tuple[str, str]:
+    """The kind of a candidate's failure and what to say of it."""
+    if isinstance(e, RunTimeout):
+        return "timeout", str(e)
+    kind = "compile" if _is_compile_error(e) else "error"
+    return kind, f"{type(e).__name__}: {str(e)[:200]}"
 
 
 def _is_compile_error(e: BaseException) -> bool:

@@ -49,11 +49,11 @@ STREAM_SHAPES = [
 def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     """Seeds for a kernel's search (raw: `spec.normalize` fits them to its space)."""
     blocks = spec.keys.get("block_sizes", [])
-    if gpu and blocks and not _dot_slots(blocks):
-        return _stream_seeds(blocks)
-    dot = _dot_slots(blocks)
-    if not gpu or not dot:
+    if not gpu or not blocks:
         return []
+    dot = _dot_slots(blocks)
+    if not dot:
+        return _stream_seeds(blocks)
     out = []
     shapes = ATTENTION_SHAPES if len(dot) == 2 else MATMUL_SHAPES
     for shape, warps, stages in shapes:

@@ -625,12 +625,6 @@ class PyEmitter:
     def reshape(self, op: tt.ReshapeOp) -> str:
         src = list(op.source.type.get_shape())
         dst = list(op.result.type.get_shape())
-        carried = any(isinstance(u.operation, tt.YieldOp) for u in op.result.uses)
-        if isinstance(op.source.owner, tt.DotOp) and not carried:
-            # `[None]` needs a slice layout, which Triton makes from the dot's MMA layout
-            # through shared memory; tl.reshape keeps the MMA layout. (Not for a value
-            # a loop carries: Triton 3.6 fails an assertion propagating that layout.)
-            return f"tl.reshape({self.expr(op.source)}, {dst})"
         subscript: list[str] = []
         i = 0
         for d in dst:
