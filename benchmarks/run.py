@@ -101,10 +101,13 @@ def _log_probs(torch: Any, smoke: bool) -> tuple[Any, Any]:
     return a, b
 
 
-def _jsd_eager(log_q: Any, log_p: Any, beta: float = 0.5) -> Any:
+def _jsd_eager(log_q: Any, log_p: Any, beta: float = 0.5) -> tuple[Any, Any]:
+    """The loss and its gradient for `log_q`, as the kernel gives them."""
     q, p = log_q.exp(), log_p.exp()
     log_m = (beta * p + (1 - beta) * q).log()
-    return (beta * p * (log_p - log_m) + (1 - beta) * q * (log_q - log_m)).sum() / log_q.size(0)
+    student = (1 - beta) * q * (log_q - log_m)
+    loss = (beta * p * (log_p - log_m) + student).sum() / log_q.size(0)
+    return loss, student / log_q.size(0)
 
 
 def _attention_args(torch: Any, smoke: bool) -> tuple[Any, ...]:
@@ -184,7 +187,7 @@ def benches() -> dict[str, Bench]:
             lambda x, y: F.cross_entropy(x, y),
             lambda a: nbytes(*a),
         ),
-        "jsd": Bench("jsd", "jsd", _log_probs, _jsd_eager, lambda a: nbytes(*a) * 1.5),
+        "jsd": Bench("jsd", "jsd", _log_probs, _jsd_eager, lambda a: nbytes(*a) * 1.5, outputs=2),
         "kl_div": Bench(
             "kl_div",
             "kl_div",

@@ -182,6 +182,28 @@ def test_print_output_code_setting(capsys):
     assert "@triton.jit" in err and "tl.store" in err
 
 
+def bf16_chain(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = (x[t] * 3.0 + 1.0) * 0.3
+    return out
+
+
+def test_precision_casts_round_as_torch_compile_unless_emulated():
+    """A chain of bf16 ops keeps f32 intermediates and rounds only what it stores (as
+    torch.compile does); `emulate_precision_casts` rounds after each op, as eager does."""
+    x = torch.randn(256).to(torch.bfloat16)
+    eager = (x * 3.0 + 1.0) * 0.3
+    fused = ((x.float() * 3.0 + 1.0) * 0.3).to(torch.bfloat16)
+    assert not torch.equal(eager, fused)  # the inputs tell the two apart
+    config = helion.Config(block_sizes=[64])
+    assert torch.equal(helion.kernel(bf16_chain, config=config)(x), fused)
+    exact = helion.kernel(bf16_chain, config=config, emulate_precision_casts=True)
+    assert torch.equal(exact(x), eager)
+    casts = [k.bind((x,)).ir("tile").count("tile.cast") for k in (helion.kernel(bf16_chain), exact)]
+    assert casts[0] < casts[1]
+
+
 def test_set_config_validates(matmul_example):
     bound = fresh(matmul_example.matmul).bind((torch.randn(16, 16), torch.randn(16, 16)))
     with pytest.raises(helion.exc.InvalidConfig, match="block_sizes"):

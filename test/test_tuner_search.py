@@ -312,13 +312,28 @@ def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
 
 def test_gpu_seeds_of_streaming_kernels_read_long_runs():
     """Dot-free kernels get seeds with few grid rows and long inner-loop tiles (jsd: the
-    registered inner block is slot 0), and a row reduction keeps one grid dim small."""
+    registered inner block is slot 0)."""
     from helion_mlir.tuner.seeds import seed_configs
 
     spec = load_example("jsd").jsd.bind((torch.randn(64, 8192),) * 2).config_spec
     seeds = [spec.normalize(s)["block_sizes"] for s in seed_configs(spec, gpu=True)]
     assert seeds[0] == [4096, 1] and [8192, 2] in seeds
-    spec = load_example("softmax").softmax.bind((torch.randn(64, 512),)).config_spec
-    seeds = [spec.normalize(s)["block_sizes"] for s in seed_configs(spec, gpu=True)]
-    assert seeds[0] == [1] and all(b[0] <= 64 for b in seeds)
+
+
+def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
+    """A row reduction's seeds read one to four rows a program; a row of up to 16384
+    elements stays whole in registers (Helion's default rolls past 4096, so the first
+    seed differs from the default), a longer one is read in chunks."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    spec = load_example("softmax").softmax.bind((torch.randn(64, 8192),)).config_spec
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
+    assert spec.default_config()["reduction_loops"] == [4096]
+    assert (seeds[0]["block_sizes"], seeds[0]["reduction_loops"]) == ([1], [None])
+    assert seeds[1]["pid_type"] == "persistent_interleaved"
+    assert {4096, 2048} <= {s["reduction_loops"][0] for s in seeds}
+    assert all(s["block_sizes"][0] <= 4 for s in seeds)
+    spec = load_example("softmax").softmax.bind((torch.randn(8, 32768),)).config_spec
+    chunks = [spec.normalize(s)["reduction_loops"][0] for s in seed_configs(spec, gpu=True)]
+    assert None not in chunks and chunks[0] == 4096
     assert seed_configs(spec, gpu=False) == []

@@ -11,6 +11,7 @@ from xdsl.passes import ModulePass
 _PASSES = {
     "tile-insert-masks": ("tile_insert_masks", "TileInsertMasksPass"),
     "tile-prune-masks": ("tile_prune_masks", "TilePruneMasksPass"),
+    "fold-rounding-casts": ("fold_rounding_casts", "FoldRoundingCastsPass"),
     "roll-reductions": ("roll_reductions", "RollReductionsPass"),
     "convert-tile-to-loop": ("convert_tile_to_loop", "ConvertTileToLoopPass"),
     "materialize-addressing": ("materialize_addressing", "MaterializeAddressingPass"),

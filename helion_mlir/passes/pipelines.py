@@ -16,6 +16,7 @@ from helion_mlir.passes.bind_config import bind_module
 from helion_mlir.passes.convert_loop_to_triton import ConvertLoopToTritonPass
 from helion_mlir.passes.convert_tile_to_loop import ConvertTileToLoopPass
 from helion_mlir.passes.derive_config_space import DeriveConfigSpacePass
+from helion_mlir.passes.fold_rounding_casts import FoldRoundingCastsPass
 from helion_mlir.passes.fold_single_trip_loops import FoldSingleTripLoopsPass
 from helion_mlir.passes.materialize_addressing import MaterializeAddressingPass
 from helion_mlir.passes.memory_cse import MemoryCsePass
@@ -25,10 +26,14 @@ from helion_mlir.passes.tile_insert_masks import TileInsertMasksPass
 from helion_mlir.passes.tile_prune_masks import TilePruneMasksPass
 
 
-def config_free_stages(target: str = "cpu") -> dict[str, tuple[ModulePass, ...]]:
-    """Stage name -> the passes that produce it from the previous stage."""
+def config_free_stages(
+    target: str = "cpu", exact_casts: bool = False
+) -> dict[str, tuple[ModulePass, ...]]:
+    """Stage name -> the passes that produce it from the previous stage (`exact_casts`:
+    round every low-precision intermediate as eager PyTorch does)."""
+    rounding = () if exact_casts else (FoldRoundingCastsPass(),)
     return {
-        "tile": (TileInsertMasksPass(), TilePruneMasksPass()),
+        "tile": (*rounding, TileInsertMasksPass(), TilePruneMasksPass()),
         "loop": (RollReductionsPass(), ConvertTileToLoopPass(target=target)),
         "mem": (MaterializeAddressingPass(target=target), DeriveConfigSpacePass()),
     }
@@ -45,11 +50,13 @@ BIND_PASSES = (
 CTX = make_context()
 
 
-def lower_config_free(module: ModuleOp, target: str = "cpu") -> dict[str, ModuleOp]:
+def lower_config_free(
+    module: ModuleOp, target: str = "cpu", exact_casts: bool = False
+) -> dict[str, ModuleOp]:
     """Run the config-free stages in place; returns a copy of the IR after each stage
     but the last (which is `module` itself), to print when asked."""
     stages = {"frontend": module.clone()}
-    for stage, passes in config_free_stages(target).items():
+    for stage, passes in config_free_stages(target, exact_casts).items():
         for p in passes:
             p.apply(CTX, module)
         stages[stage] = module if stage == "mem" else module.clone()

@@ -196,7 +196,9 @@ class BoundKernel:
             self.guards = fe.guards
             self._block_size_vars = fe.block_size_vars
             self.target = target.current(self.device)
-            self._stages = pipelines.lower_config_free(self.module, self.target.spec())
+            self._stages = pipelines.lower_config_free(
+                self.module, self.target.spec(), kernel.settings.emulate_precision_casts
+            )
             self.config_spec: ConfigSpec = ConfigSpec.from_module(self.module)
         # tunables the host code computes with: the module above is for their defaults;
         # other values compile their own (from meta copies of the arguments)
@@ -271,7 +273,9 @@ class BoundKernel:
 
             with compiler_step("compiling the kernel"):
                 module = frontend.build(self.kernel.source, self._meta_args, values).module
-                pipelines.lower_config_free(module, self.target.spec())
+                pipelines.lower_config_free(
+                    module, self.target.spec(), self.kernel.settings.emulate_precision_casts
+                )
             self._modules[key] = module
         return self._modules[key]
 

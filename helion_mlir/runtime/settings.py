@@ -65,6 +65,11 @@ class Settings:
     )
     force_autotune: bool = field(default_factory=lambda: _env_bool("HELION_FORCE_AUTOTUNE", False))
     skip_cache: bool = field(default_factory=lambda: _env_bool("HELION_SKIP_CACHE", False))
+    # False: a chain of bf16/f16 ops keeps its intermediates in f32 and rounds only what
+    # it stores, as torch.compile does; True: round after every op, as eager PyTorch does
+    emulate_precision_casts: bool = field(
+        default_factory=lambda: _env_bool("HELION_EMULATE_PRECISION_CASTS", False)
+    )
     print_output_code: bool = field(
         default_factory=lambda: _env_bool("HELION_PRINT_OUTPUT_CODE", False)
     )

@@ -45,6 +45,22 @@ STREAM_SHAPES = [
     ((16, 512), 16),
 ]
 
+# A kernel that reduces along a ':' dim reads the reduced dim in chunks
+# (`reduction_loops`); (rows of a grid tile, chunk, num_warps). A chunk of None keeps
+# the whole dim in registers, read once: the best for rows up to WHOLE_ROW_LIMIT
+# elements a program, past which the registers spill and a rolled loop wins.
+REDUCTION_SHAPES = [
+    ((1, None), 8),
+    ((1, None), 16),
+    ((2, None), 16),
+    ((1, 4096), 8),
+    ((1, 8192), 16),
+    ((4, None), 32),
+    ((1, 2048), 4),
+    ((4, 2048), 16),
+]
+WHOLE_ROW_LIMIT = 16384
+
 
 def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     """Seeds for a kernel's search (raw: `spec.normalize` fits them to its space)."""
@@ -53,7 +69,16 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
         return []
     dot = _dot_slots(blocks)
     if not dot:
-        return _stream_seeds(blocks)
+        reductions = spec.keys.get("reduction_loops")
+        out = _reduction_seeds(blocks, reductions) if reductions else _stream_seeds(blocks)
+    else:
+        out = _dot_seeds(blocks, dot)
+    if out and "pid_type" in spec.keys:  # the likeliest of them, persistent
+        out.insert(1, {**out[0], "pid_type": "persistent_interleaved"})
+    return out
+
+
+def _dot_seeds(blocks: list[Slot], dot: list[int]) -> list[dict[str, Any]]:
     out = []
     shapes = ATTENTION_SHAPES if len(dot) == 2 else MATMUL_SHAPES
     for shape, warps, stages in shapes:
@@ -61,8 +86,6 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
         for slot, size in zip(dot, (*shape, *[shape[-1]] * len(dot))):
             sizes[slot] = size
         out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": stages})
-    if "pid_type" in spec.keys:  # the best of them, persistent
-        out.insert(1, {**out[0], "pid_type": "persistent_interleaved"})
     return out
 
 
@@ -85,4 +108,27 @@ def _stream_seeds(blocks: list[Slot]) -> list[dict[str, Any]]:
         for i in inner or (grid[-1:] if len(grid) > 1 else []):
             sizes[i] = run
         out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": 1})
+    return out
+
+
+def _reduction_seeds(blocks: list[Slot], reductions: list[Slot]) -> list[dict[str, Any]]:
+    out = []
+    for (rows, chunk), warps in REDUCTION_SHAPES:
+        chunks = []
+        for r in reductions:
+            whole = r.domain.high.data  # type: ignore[attr-defined]
+            size = whole if chunk is None else min(chunk, whole)
+            if rows * size > WHOLE_ROW_LIMIT:
+                break
+            chunks.append(None if size >= whole else size)
+        else:
+            sizes = [rows] * len(blocks)
+            out.append(
+                {
+                    "block_sizes": sizes,
+                    "reduction_loops": chunks,
+                    "num_warps": warps,
+                    "num_stages": 1,
+                }
+            )
     return out
