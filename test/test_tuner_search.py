@@ -296,7 +296,7 @@ def test_config_key_is_canonical_json():
             lambda: (torch.randn(256, 256), torch.randn(256, 256)),
             [128, 256, 64],
         ),
-        ("attention", "attention", lambda: (torch.randn(1, 2, 256, 64),) * 3, [1, 128, 64]),
+        ("attention", "attention", lambda: (torch.randn(1, 2, 256, 64),) * 3, [1, 128, 128]),
     ],
 )
 def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
@@ -307,6 +307,11 @@ def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
     spec = getattr(load_example(example), fn).bind(args()).config_spec
     seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
     assert seeds and seeds[0]["block_sizes"] == first_blocks
+    persistent = seeds[1]  # the first, persistent, with TMA loads and a stage less
+    assert persistent["block_sizes"] == first_blocks
+    assert persistent["pid_type"] == "persistent_blocked"
+    assert set(persistent["indexing"]) == {"tensor_descriptor"}
+    assert persistent["num_stages"] == seeds[0]["num_stages"] - 1
     assert seed_configs(spec, gpu=False) == []
 
 

@@ -10,7 +10,7 @@ from helion_mlir.tuner.config_spec import ConfigSpec, Slot
 
 # (M, N, K) blocks, num_warps, num_stages of tensor-core friendly shapes
 MATMUL_SHAPES = [
-    ((128, 256, 64), 8, 3),
+    ((128, 256, 64), 8, 4),
     ((128, 128, 64), 8, 3),
     ((128, 128, 64), 4, 4),
     ((64, 128, 64), 4, 4),
@@ -20,14 +20,15 @@ MATMUL_SHAPES = [
 
 # (M, N) blocks, num_warps, num_stages for two dot dims, query rows and key columns as
 # in attention (the head dim is whole): the inner loop's operands stay in shared
-# memory per stage, so deep pipelines of wide N tiles overflow it
+# memory per stage, so deep pipelines of wide N tiles overflow it (128 x 128 with 4
+# stages needs 288 KiB on Hopper)
 ATTENTION_SHAPES = [
-    ((128, 64), 8, 2),
-    ((256, 64), 16, 1),
+    ((128, 128), 8, 3),
+    ((128, 64), 8, 3),
+    ((128, 128), 8, 2),
     ((128, 64), 4, 3),
     ((64, 64), 4, 3),
-    ((128, 128), 8, 1),
-    ((64, 32), 4, 2),
+    ((256, 64), 16, 2),
 ]
 
 
@@ -71,10 +72,17 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     if not dot:
         reductions = spec.keys.get("reduction_loops")
         out = _reduction_seeds(blocks, reductions) if reductions else _stream_seeds(blocks)
+        persistent = {"pid_type": "persistent_interleaved"}
     else:
         out = _dot_seeds(blocks, dot)
+        # a persistent tensor-core kernel: TMA loads, a stage less for the descriptors
+        persistent = {
+            "pid_type": "persistent_blocked",
+            "indexing": ["tensor_descriptor"] * len(spec.keys.get("indexing", [])),
+            "num_stages": max(2, out[0]["num_stages"] - 1),
+        }
     if out and "pid_type" in spec.keys:  # the likeliest of them, persistent
-        out.insert(1, {**out[0], "pid_type": "persistent_interleaved"})
+        out.insert(1, {**out[0], **persistent})
     return out
 
 
