@@ -189,9 +189,18 @@ def bf16_chain(x: torch.Tensor) -> torch.Tensor:
     return out
 
 
+def bf16_rounded_by_hand(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        y = x[t].to(torch.float32) * 3.0
+        out[t] = (y.to(torch.bfloat16).to(torch.float32) + 1.0).to(torch.bfloat16)
+    return out
+
+
 def test_precision_casts_round_as_torch_compile_unless_emulated():
     """A chain of bf16 ops keeps f32 intermediates and rounds only what it stores (as
-    torch.compile does); `emulate_precision_casts` rounds after each op, as eager does."""
+    torch.compile does); `emulate_precision_casts` rounds after each op, as eager does.
+    A conversion the kernel writes (`.to()`) rounds either way."""
     x = torch.randn(256).to(torch.bfloat16)
     eager = (x * 3.0 + 1.0) * 0.3
     fused = ((x.float() * 3.0 + 1.0) * 0.3).to(torch.bfloat16)
@@ -202,6 +211,9 @@ def test_precision_casts_round_as_torch_compile_unless_emulated():
     assert torch.equal(exact(x), eager)
     casts = [k.bind((x,)).ir("tile").count("tile.cast") for k in (helion.kernel(bf16_chain), exact)]
     assert casts[0] < casts[1]
+    by_hand = ((x.float() * 3.0).to(torch.bfloat16).float() + 1.0).to(torch.bfloat16)
+    assert not torch.equal(by_hand, ((x.float() * 3.0) + 1.0).to(torch.bfloat16))
+    assert torch.equal(helion.kernel(bf16_rounded_by_hand, config=config)(x), by_hand)
 
 
 def test_set_config_validates(matmul_example):

@@ -1,8 +1,9 @@
 // RUN: helion-opt %s -p fold-rounding-casts | filecheck %s
 
 // A bf16 result that only goes back to f32 keeps its f32 bits; a narrowing whose
-// result is also used in bf16 stays for that use; widening then narrowing, and
-// narrowing to another type than the source's, are not round trips.
+// result is also used in bf16 stays for that use; an explicit narrowing (the kernel's
+// `.to()`) keeps its rounding; widening then narrowing, and narrowing to another type
+// than the source's, are not round trips.
 
 tile.kernel @chain(%x: memref<32x64xbf16>, %out: memref<32x64xbf16>) attributes {sources = ["x", "out"]} {
   %c0 = arith.constant 0 : index
@@ -19,7 +20,10 @@ tile.kernel @chain(%x: memref<32x64xbf16>, %out: memref<32x64xbf16>) attributes 
     %s16 = tile.cast %s : tensor<?x?xf32, #tile.blocks<0, 1>> to tensor<?x?xbf16, #tile.blocks<0, 1>>
     %s32 = tile.cast %s16 : tensor<?x?xbf16, #tile.blocks<0, 1>> to tensor<?x?xf32, #tile.blocks<0, 1>>
     %t = arith.addf %s32, %w : tensor<?x?xf32, #tile.blocks<0, 1>>
-    %t64 = tile.cast %t : tensor<?x?xf32, #tile.blocks<0, 1>> to tensor<?x?xf64, #tile.blocks<0, 1>>
+    %q16 = tile.cast %t explicit : tensor<?x?xf32, #tile.blocks<0, 1>> to tensor<?x?xbf16, #tile.blocks<0, 1>>
+    %q32 = tile.cast %q16 : tensor<?x?xbf16, #tile.blocks<0, 1>> to tensor<?x?xf32, #tile.blocks<0, 1>>
+    %q = arith.addf %q32, %t : tensor<?x?xf32, #tile.blocks<0, 1>>
+    %t64 = tile.cast %q : tensor<?x?xf32, #tile.blocks<0, 1>> to tensor<?x?xf64, #tile.blocks<0, 1>>
     %t32 = tile.cast %t64 : tensor<?x?xf64, #tile.blocks<0, 1>> to tensor<?x?xf32, #tile.blocks<0, 1>>
     %h = tile.cast %t32 : tensor<?x?xf32, #tile.blocks<0, 1>> to tensor<?x?xf16, #tile.blocks<0, 1>>
     %h64 = tile.cast %h : tensor<?x?xf16, #tile.blocks<0, 1>> to tensor<?x?xf64, #tile.blocks<0, 1>>
@@ -34,7 +38,10 @@ tile.kernel @chain(%x: memref<32x64xbf16>, %out: memref<32x64xbf16>) attributes 
 // CHECK-NEXT: %s = arith.mulf %e, %e
 // CHECK-NEXT: %s16 = tile.cast %s : {{.*}}xf32{{.*}} to {{.*}}xbf16
 // CHECK-NEXT: %t = arith.addf %s, %w
-// CHECK-NEXT: %t64 = tile.cast %t : {{.*}}xf32{{.*}} to {{.*}}xf64
+// CHECK-NEXT: %q16 = tile.cast %t explicit : {{.*}}xf32{{.*}} to {{.*}}xbf16
+// CHECK-NEXT: %q32 = tile.cast %q16 : {{.*}}xbf16{{.*}} to {{.*}}xf32
+// CHECK-NEXT: %q = arith.addf %q32, %t
+// CHECK-NEXT: %t64 = tile.cast %q : {{.*}}xf32{{.*}} to {{.*}}xf64
 // CHECK-NEXT: %t32 = tile.cast %t64 : {{.*}}xf64{{.*}} to {{.*}}xf32
 // CHECK-NEXT: %h = tile.cast %t32 : {{.*}}xf32{{.*}} to {{.*}}xf16
 // CHECK-NEXT: %h64 = tile.cast %h : {{.*}}xf16{{.*}} to {{.*}}xf64

@@ -930,9 +930,25 @@ class CastBase(IRDLOperation):
 
 @irdl_op_definition
 class CastOp(CastBase):
-    """Elementwise dtype conversion (arith's int/float conversions take scalars only)."""
+    """Elementwise dtype conversion; `explicit` when the kernel asked for it (`.to()`)."""
 
     name = "tile.cast"
+
+    # an op's own rounding of its result may be skipped (fold-rounding-casts); an
+    # explicit one never is
+    explicit = opt_prop_def(UnitAttr)
+
+    assembly_format = (
+        "$source (`explicit` $explicit^)? attr-dict `:` type($source) `to` type($result)"
+    )
+
+    def __init__(self, source: SSAValue, result_type: Attribute, explicit: bool = False):
+        IRDLOperation.__init__(
+            self,
+            operands=[source],
+            result_types=[result_type],
+            properties={"explicit": UnitAttr() if explicit else None},
+        )
 
 
 @irdl_op_definition

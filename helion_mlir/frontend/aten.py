@@ -249,6 +249,8 @@ def lower_clamp(ctx: NodeCtx, a: Any, low: Any = None, high: Any = None) -> DTen
 
 
 def lower_cast(ctx: NodeCtx, a: Any, *args: Any, **kwargs: Any) -> DTensor:
+    if isinstance(a, DTensor):  # the kernel's own `.to()`: its rounding is kept
+        return ctx.b.broadcast(ctx.b.cast(a, ctx.out_dtype, explicit=True), ctx.out_dims)
     return ctx.tensor(a, ctx.out_dtype)
 
 

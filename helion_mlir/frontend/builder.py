@@ -147,15 +147,17 @@ class Builder:
         op = self.emit(tile.BroadcastOp(x.value, t))
         return DTensor(op.results[0], dims, x.dtype)
 
-    def cast(self, x: DTensor, dtype: torch.dtype) -> DTensor:
-        """`x.to(dtype)`: to bool is `!= 0`, everything else a `tile.cast`."""
+    def cast(self, x: DTensor, dtype: torch.dtype, explicit: bool = False) -> DTensor:
+        """`x.to(dtype)`: to bool is `!= 0`, everything else a `tile.cast` (`explicit`:
+        the kernel wrote the conversion, so its rounding stays)."""
         if x.dtype == dtype:
             return x
         if dtype == torch.bool:
             zero = self.full(0, x.dims, x.dtype)
             op = self.emit(tile.CmpOp(tile.Predicate.NE, x.value, zero.value))
         else:
-            op = self.emit(tile.CastOp(x.value, tile.tile_tensor(to_xdsl(dtype), x.dims)))
+            t = tile.tile_tensor(to_xdsl(dtype), x.dims)
+            op = self.emit(tile.CastOp(x.value, t, explicit))
         return DTensor(op.results[0], x.dims, dtype)
 
 

@@ -3,9 +3,10 @@
 PyTorch runs each op of a low-precision (bf16, f16) tensor in f32 and rounds its
 result back, so a chain of ops is written as `cast(cast(x : f32 -> bf16) -> f32)`
 between any two of them. This pass replaces such a round trip by `x` itself: the value
-keeps its f32 bits until something stores it, exactly as torch.compile's fused
-kernels do. Results move closer to the exact ones, never further; a cast whose
-narrow result is used otherwise (stored, fed to a dot) stays.
+keeps its f32 bits until something stores it, as torch.compile's fused kernels do.
+Only an op's own rounding goes: a conversion the kernel wrote (`.to()`, an `explicit`
+cast) keeps its rounding, and a narrowed value used otherwise (stored, fed to a dot)
+stays for that use.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith
 from xdsl.dialects.builtin import AnyFloat, ModuleOp
 from xdsl.ir import Operation
 from xdsl.passes import ModulePass
@@ -21,25 +21,24 @@ from xdsl.passes import ModulePass
 from helion_mlir.dialects import tile
 from helion_mlir.passes.ir_utils import erase
 
-_CASTS = (tile.CastOp, arith.ExtFOp, arith.TruncFOp)
-
 
 def _width(t: object) -> int | None:
     t = tile.element_type_of(t)  # type: ignore[arg-type]
     return t.bitwidth if isinstance(t, AnyFloat) else None
 
 
-def _round_trip_source(op: Operation) -> Operation | None:
-    """The cast feeding `op` when the pair narrows a float and widens it back."""
-    if not isinstance(op, _CASTS):
+def _round_trip_source(op: Operation) -> tile.CastOp | None:
+    """The cast feeding `op` when the pair narrows a float and widens it back, and
+    the narrowing is an op's rounding, not the kernel's `.to()`."""
+    if not isinstance(op, tile.CastOp):
         return None
-    inner = op.operands[0].owner
-    if not isinstance(inner, _CASTS):
+    inner = op.source.owner
+    if not isinstance(inner, tile.CastOp) or inner.explicit is not None:
         return None
-    wide, narrow = _width(inner.operands[0].type), _width(inner.results[0].type)
+    wide, narrow = _width(inner.source.type), _width(inner.result.type)
     if wide is None or narrow is None or narrow >= wide:
         return None
-    if inner.operands[0].type != op.results[0].type:
+    if inner.source.type != op.result.type:
         return None
     return inner
 
@@ -55,7 +54,7 @@ class FoldRoundingCastsPass(ModulePass):
             inner = _round_trip_source(cast)
             if inner is None:
                 continue
-            cast.results[0].replace_all_uses_with(inner.operands[0])
+            cast.results[0].replace_all_uses_with(inner.source)
             erase(cast)
-            if not inner.results[0].uses:
+            if not inner.result.uses:
                 erase(inner)

@@ -125,6 +125,7 @@ tile.kernel @misc(%x: memref<16x16xf16>, %out: memref<16x16xf32>, %v: memref<4x1
     %m = tile.reduce min %r#0 dims [0, 1] : tensor<?x?xf32, #tile.blocks<0, 0>> -> tensor<f32>
     %h = tile.cast %r#0 : tensor<?x?xf32, #tile.blocks<0, 0>> to tensor<?x?xbf16, #tile.blocks<0, 0>>
     %k = tile.cast %sel : index to i64
+    %e = tile.cast %h explicit : tensor<?x?xbf16, #tile.blocks<0, 0>> to tensor<?x?xf16, #tile.blocks<0, 0>>
     tile.store %r#0, %out[%tm, %tm] {mem_id = 3 : i64} : tensor<?x?xf32, #tile.blocks<0, 0>>, memref<16x16xf32>[!tile.tile<0>, !tile.tile<0>]
   }
 }
@@ -143,6 +144,7 @@ tile.kernel @misc(%x: memref<16x16xf16>, %out: memref<16x16xf32>, %v: memref<4x1
 // CHECK-NEXT:    %m = tile.reduce min %r dims [0, 1] : tensor<?x?xf32, #tile.blocks<0, 0>> -> tensor<f32>
 // CHECK-NEXT:    %h = tile.cast %r : tensor<?x?xf32, #tile.blocks<0, 0>> to tensor<?x?xbf16, #tile.blocks<0, 0>>
 // CHECK-NEXT:    %k = tile.cast %sel : index to i64
+// CHECK-NEXT:    %e = tile.cast %h explicit : tensor<?x?xbf16, #tile.blocks<0, 0>> to tensor<?x?xf16, #tile.blocks<0, 0>>
 
 // CHECK-GENERIC-LABEL: "tile.kernel"() <{sym_name = "misc"
 // CHECK-GENERIC:         %r, %r_1 = "tile.for"(%c0, %c0, %n, %c16, %init, %cnt) <{operandSegmentSizes = array<i32: 2, 2, 2>}> ({
@@ -152,6 +154,7 @@ tile.kernel @misc(%x: memref<16x16xf16>, %out: memref<16x16xf32>, %v: memref<4x1
 // CHECK-GENERIC-NEXT:    %sel = "tile.where"(%lt, %c0, %n) : (i1, index, index) -> index
 // CHECK-GENERIC:         %h = "tile.cast"(%r) : (tensor<?x?xf32, #tile.blocks<0, 0>>) -> tensor<?x?xbf16, #tile.blocks<0, 0>>
 // CHECK-GENERIC-NEXT:    %k = "tile.cast"(%sel) : (index) -> i64
+// CHECK-GENERIC-NEXT:    %e = "tile.cast"(%h) <{explicit}> : (tensor<?x?xbf16, #tile.blocks<0, 0>>) -> tensor<?x?xf16, #tile.blocks<0, 0>>
 
 // -----
 
