@@ -197,6 +197,33 @@ def bf16_rounded_by_hand(x: torch.Tensor) -> torch.Tensor:
     return out
 
 
+def bf16_fill(x: torch.Tensor, s: float) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        out[t] = x[t] + hl.full([t], s, dtype=torch.bfloat16).to(torch.float32)
+    return out
+
+
+def bf16_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([a.size(0), b.size(1)], dtype=torch.float32)
+    for tm, tn in hl.tile(out.size()):
+        out[tm, tn] = hl.dot(a[tm, :], b[:, tn], out_dtype=torch.bfloat16).to(torch.float32)
+    return out
+
+
+def test_dtype_arguments_round_like_a_to():
+    """`hl.full(..., dtype=)` of a runtime value and `hl.dot(..., out_dtype=)` are
+    conversions the kernel asks for: their rounding stays."""
+    x, s = torch.zeros(16), 0.3  # bf16(0.3) = 0.30078125
+    got = helion.kernel(bf16_fill, config=helion.Config(block_sizes=[16]))(x, s)
+    assert torch.equal(got, torch.full((16,), s).to(torch.bfloat16).float())
+    a, b = torch.randn(16, 16), torch.randn(16, 16)
+    want = (a @ b).to(torch.bfloat16).float()
+    assert not torch.equal(want, a @ b)
+    got = helion.kernel(bf16_dot, config=helion.Config(block_sizes=[16, 16]))(a, b)
+    torch.testing.assert_close(got, want, rtol=0, atol=0)
+
+
 def test_precision_casts_round_as_torch_compile_unless_emulated():
     """A chain of bf16 ops keeps f32 intermediates and rounds only what it stores (as
     torch.compile does); `emulate_precision_casts` rounds after each op, as eager does.

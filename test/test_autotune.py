@@ -221,6 +221,8 @@ def test_cached_config_is_used_and_stale_entries_for_other_keys_are_not(tmp_path
     assert bound.config == planted_config
     other = kernel.bind((torch.ones(8, 16), torch.ones(8, 16)))
     assert cache.load(cache_fields(other, (torch.ones(8, 16), torch.ones(8, 16)))) is None
+    exact = make_add(emulate_precision_casts=True).bind((x, y))  # other code, other entry
+    assert cache.load(cache_fields(exact, (x, y))) is None
 
 
 def test_settings_reject_unknown_effort():
@@ -324,3 +326,22 @@ def test_static_shapes_off_tunes_once_per_shape_bucket(static, monkeypatch):
             kernel.bind((torch.randn(33, 17),) * 2).config
             == kernel.bind((torch.randn(20, 30),) * 2).config
         )
+
+
+def test_compile_workers_start_without_rerunning_a_script_without_a_main_guard(tmp_path):
+    """A spawned worker first runs the parent's main script again; a script that tunes
+    at top level (no `if __name__ == "__main__":`) would tune again in every worker and
+    break the pool. Workers start without it."""
+    script = tmp_path / "tune_at_top_level.py"
+    script.write_text(
+        "import os\n"
+        "print('top level ran', flush=True)\n"
+        "from helion_mlir.tuner import runner\n"
+        "pool = runner._shared_workers()\n"
+        "print('worker', runner._submit(pool, os.getpid).result() != os.getpid(), flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["top level ran", "worker True"]

@@ -342,3 +342,21 @@ def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
     chunks = [spec.normalize(s)["reduction_loops"][0] for s in seed_configs(spec, gpu=True)]
     assert None not in chunks and chunks[0] == 4096
     assert seed_configs(spec, gpu=False) == []
+
+
+@pytest.mark.parametrize(("target", "tma"), [("cuda:80:108", False), ("cuda:90:132", True)])
+def test_persistent_dot_seed_reads_by_tma_only_where_the_target_has_it(target, tma):
+    """Every seed fits the space of the target it is tuned on: before Hopper a
+    persistent dot kernel keeps the default indexing."""
+    from helion_mlir import frontend
+    from helion_mlir.passes import pipelines
+    from helion_mlir.tuner.seeds import seed_configs
+
+    kernel = load_example("matmul").matmul
+    module = frontend.build(kernel.source, (torch.randn(256, 256), torch.randn(256, 256))).module
+    pipelines.lower_config_free(module, target)
+    spec = ConfigSpec.from_module(module)
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]  # none is rejected
+    persistent = seeds[1]
+    assert persistent["pid_type"] == "persistent_blocked"
+    assert ("tensor_descriptor" in persistent["indexing"]) == tma

@@ -70,7 +70,7 @@ def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
         raise dc.error(exc.TypeMismatch, f"dtype must be a torch.dtype, got {dtype!r}", node)
     dims = dc.shape(p["shape"], node)
     if isinstance(value, DScalar):
-        return dc.b.cast(dc.b.splat(value, dims), dtype)
+        return dc.b.cast(dc.b.splat(value, dims), dtype, explicit=True)
     if not isinstance(value, bool | int | float):
         raise dc.error(
             exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node
@@ -81,7 +81,9 @@ def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
 @_handles(hl.dot)
 def _dot(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
     out = dc.matmul(p["a"], p["b"], p["acc"], node)
-    return dc.b.cast(out, p["out_dtype"]) if p["out_dtype"] is not None else out
+    if p["out_dtype"] is None:
+        return out
+    return dc.b.cast(out, p["out_dtype"], explicit=True)
 
 
 @_handles(hl.arange)

@@ -4,9 +4,10 @@ PyTorch runs each op of a low-precision (bf16, f16) tensor in f32 and rounds its
 result back, so a chain of ops is written as `cast(cast(x : f32 -> bf16) -> f32)`
 between any two of them. This pass replaces such a round trip by `x` itself: the value
 keeps its f32 bits until something stores it, as torch.compile's fused kernels do.
-Only an op's own rounding goes: a conversion the kernel wrote (`.to()`, an `explicit`
-cast) keeps its rounding, and a narrowed value used otherwise (stored, fed to a dot)
-stays for that use.
+Only an op's own rounding goes: a conversion in the traced program (the kernel's
+`.to()`, `dtype=` and `out_dtype=` arguments, and the casts PyTorch's decompositions
+write themselves, as in silu or softmax) is an `explicit` cast and keeps its rounding,
+and a narrowed value used otherwise (stored, fed to a dot) stays for that use.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _round_trip_source(op: Operation) -> tile.CastOp | None:
     if not isinstance(inner, tile.CastOp) or inner.explicit is not None:
         return None
     wide, narrow = _width(inner.source.type), _width(inner.result.type)
-    if wide is None or narrow is None or narrow >= wide:
+    if wide is None or narrow is None or narrow > 16 or narrow >= wide:
         return None
     if inner.source.type != op.result.type:
         return None

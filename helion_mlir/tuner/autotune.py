@@ -61,7 +61,8 @@ def device_name(device: str) -> str:
 
 def cache_fields(bound: BoundKernel, args: Sequence[Any]) -> dict[str, str]:
     source = ast.unparse(bound.kernel.source.fdef)
-    return cache.key_fields(source, specialization_text(args), device_name(bound.device))
+    codegen = {"emulate_precision_casts": bound.kernel.settings.emulate_precision_casts}
+    return cache.key_fields(source, specialization_text(args), device_name(bound.device), codegen)
 
 
 def autotune(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Config:

@@ -22,8 +22,8 @@ def cache_dir() -> Path:
     return path
 
 
-def key_fields(source: str, specialization: Any, device_name: str) -> dict[str, str]:
-    """What a tuned config depends on."""
+def key_fields(source: str, specialization: Any, device_name: str, codegen: Any) -> dict[str, str]:
+    """What a tuned config depends on (`codegen`: the settings that change the code)."""
     import torch
     import triton
 
@@ -33,6 +33,7 @@ def key_fields(source: str, specialization: Any, device_name: str) -> dict[str, 
         "source": hashlib.sha256(source.encode()).hexdigest(),
         "specialization": repr(specialization),
         "device": device_name,
+        "codegen": repr(codegen),
         "helion_mlir": helion_mlir.__version__,
         "torch": torch.__version__,
         "triton": triton.__version__,

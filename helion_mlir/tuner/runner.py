@@ -9,6 +9,7 @@ import contextlib
 import math
 import os
 import signal
+import sys
 import threading
 import time
 from collections import Counter
@@ -231,8 +232,8 @@ class Runner:
                 jobs[config.to_json()] = _done(f"compile: {type(e).__name__}: {e}")
                 continue
             path = loader.write(source)
-            jobs[config.to_json()] = pool.submit(
-                _compile_in_worker, str(path), self.bound.launcher_name, launch
+            jobs[config.to_json()] = _submit(
+                pool, _compile_in_worker, str(path), self.bound.launcher_name, launch
             )
         failed: dict[str, tuple[str, str]] = {}
         for key in self._wait(jobs):
@@ -318,6 +319,22 @@ def _shared_workers() -> ProcessPoolExecutor:
         _POOL = ProcessPoolExecutor(_pool_size(), mp_context=multiprocessing.get_context("spawn"))
         atexit.register(_end_workers)
     return _POOL
+
+
+def _submit(pool: ProcessPoolExecutor, fn: Callable[..., Any], *args: Any) -> Future[Any]:
+    """`pool.submit`, spawning any worker it needs without the user's main script: a
+    spawned process runs that script again first (as `__mp_main__`), and a script
+    without an `if __name__ == "__main__":` guard would start tuning again in every
+    worker and break the pool. The workers need nothing from it."""
+    main = sys.modules["__main__"].__dict__
+    saved = {k: main[k] for k in ("__file__", "__spec__") if k in main}
+    main.pop("__file__", None)
+    main["__spec__"] = None  # neither a path nor a module name to run
+    try:
+        return pool.submit(fn, *args)
+    finally:
+        main.pop("__spec__")
+        main.update(saved)
 
 
 def _pool_size() -> int:

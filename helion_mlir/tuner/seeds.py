@@ -58,7 +58,7 @@ REDUCTION_SHAPES = [
     ((1, 8192), 16),
     ((4, None), 32),
     ((1, 2048), 4),
-    ((4, 2048), 16),
+    ((4, 4096), 16),
 ]
 WHOLE_ROW_LIMIT = 16384
 
@@ -75,12 +75,12 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
         persistent = {"pid_type": "persistent_interleaved"}
     else:
         out = _dot_seeds(blocks, dot)
-        # a persistent tensor-core kernel: TMA loads, a stage less for the descriptors
-        persistent = {
-            "pid_type": "persistent_blocked",
-            "indexing": ["tensor_descriptor"] * len(spec.keys.get("indexing", [])),
-            "num_stages": max(2, out[0]["num_stages"] - 1),
-        }
+        persistent: dict[str, Any] = {"pid_type": "persistent_blocked"}
+        accesses = spec.keys.get("indexing", [])
+        if accesses and all(s.domain.contains("tensor_descriptor") for s in accesses):
+            # TMA loads (Hopper on), a stage less for the descriptors' shared memory
+            persistent["indexing"] = ["tensor_descriptor"] * len(accesses)
+            persistent["num_stages"] = max(2, out[0]["num_stages"] - 1)
     if out and "pid_type" in spec.keys:  # the likeliest of them, persistent
         out.insert(1, {**out[0], **persistent})
     return out
