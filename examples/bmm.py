@@ -26,13 +26,8 @@ def check(batch: int = 3, m: int = 20, k: int = 24, n: int = 18, device: str = "
     expected = torch.bmm(a, b)
     torch.testing.assert_close(bmm(a, b), expected, rtol=1e-4, atol=1e-4)
     bound = bmm.bind((a, b))
-    for config in (
-        helion.Config(block_sizes=[1, 16, 16, 16]),
-        helion.Config(block_sizes=[2, 32, 16, 32]),
-    ):
-        torch.testing.assert_close(
-            bound.compile_config(config)(a, b), expected, rtol=1e-4, atol=1e-4
-        )
+    for config in (helion.Config(block_sizes=[1, 16, 16, 16]), helion.Config(block_sizes=[2, 32, 16, 32])):
+        torch.testing.assert_close(bound.compile_config(config)(a, b), expected, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

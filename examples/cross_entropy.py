@@ -28,13 +28,8 @@ def check(n: int = 32, v: int = 300, device: str = "cpu") -> None:
     expected = torch.nn.functional.cross_entropy(logits, labels)
     torch.testing.assert_close(cross_entropy(logits, labels), expected, rtol=1e-4, atol=1e-4)
     bound = cross_entropy.bind((logits, labels))
-    for config in (
-        helion.Config(block_sizes=[8], reduction_loops=[None]),
-        helion.Config(block_sizes=[4], reduction_loops=[64]),
-    ):
-        torch.testing.assert_close(
-            bound.compile_config(config)(logits, labels), expected, rtol=1e-4, atol=1e-4
-        )
+    for config in (helion.Config(block_sizes=[8], reduction_loops=[None]), helion.Config(block_sizes=[4], reduction_loops=[64])):
+        torch.testing.assert_close(bound.compile_config(config)(logits, labels), expected, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

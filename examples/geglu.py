@@ -11,16 +11,12 @@ def geglu_fwd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     out = torch.empty_like(a)
     for tile in hl.tile(a.size()):
         gate = a[tile].to(torch.float32)
-        out[tile] = (
-            torch.nn.functional.gelu(gate, approximate="tanh") * b[tile].to(torch.float32)
-        ).to(out.dtype)
+        out[tile] = (torch.nn.functional.gelu(gate, approximate="tanh") * b[tile].to(torch.float32)).to(out.dtype)
     return out
 
 
 @helion.kernel()
-def geglu_bwd(
-    grad_out: torch.Tensor, a: torch.Tensor, b: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+def geglu_bwd(grad_out: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     grad_a = torch.empty_like(a)
     grad_b = torch.empty_like(b)
     sqrt_2_over_pi = 0.7978845608028654
@@ -47,9 +43,7 @@ def check(m: int = 32, n: int = 100, device: str = "cpu") -> None:
     a, b = a.detach(), b.detach()
     bound = geglu_fwd.bind((a, b))
     for config in (helion.Config(block_sizes=[4, 32]), helion.Config(block_sizes=[16, 128])):
-        torch.testing.assert_close(
-            bound.compile_config(config)(a, b), y.detach(), rtol=1e-4, atol=1e-4
-        )
+        torch.testing.assert_close(bound.compile_config(config)(a, b), y.detach(), rtol=1e-4, atol=1e-4)
     got_da, got_db = geglu_bwd(grad, a, b)
     torch.testing.assert_close(got_da, da, rtol=1e-4, atol=1e-4)
     torch.testing.assert_close(got_db, db, rtol=1e-4, atol=1e-4)

@@ -12,9 +12,7 @@ def grouped_gemm(a_packed: torch.Tensor, b: torch.Tensor, offsets: torch.Tensor)
     total_m, k = a_packed.size()
     num_groups, k2, n = b.size()
     assert k == k2, f"size mismatch {k} != {k2}"
-    out = torch.empty(
-        [total_m, n], dtype=torch.promote_types(a_packed.dtype, b.dtype), device=a_packed.device
-    )
+    out = torch.empty([total_m, n], dtype=torch.promote_types(a_packed.dtype, b.dtype), device=a_packed.device)
     for g in hl.grid(num_groups):
         start = offsets[g]
         end = offsets[g + 1]

@@ -44,13 +44,8 @@ def check(m: int = 24, k: int = 64, n: int = 20, device: str = "cpu") -> None:
     expected = (a.float() @ b.float()).to(torch.float16)
     torch.testing.assert_close(int4_gemm(a, b_packed), expected, rtol=2e-2, atol=2e-2)
     bound = int4_gemm.bind((a, b_packed))
-    for config in (
-        helion.Config(block_sizes=[16, 16, 16]),
-        helion.Config(block_sizes=[32, 32, 32]),
-    ):
-        torch.testing.assert_close(
-            bound.compile_config(config)(a, b_packed), expected, rtol=2e-2, atol=2e-2
-        )
+    for config in (helion.Config(block_sizes=[16, 16, 16]), helion.Config(block_sizes=[32, 32, 32])):
+        torch.testing.assert_close(bound.compile_config(config)(a, b_packed), expected, rtol=2e-2, atol=2e-2)
 
 
 if __name__ == "__main__":

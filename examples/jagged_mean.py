@@ -9,9 +9,7 @@ import helion_mlir.language as hl
 
 
 @helion.kernel()
-def jagged_mean(
-    x_values: torch.Tensor, x_offsets: torch.Tensor, feature_counts: torch.Tensor
-) -> torch.Tensor:
+def jagged_mean(x_values: torch.Tensor, x_offsets: torch.Tensor, feature_counts: torch.Tensor) -> torch.Tensor:
     num_segments = x_offsets.size(0) - 1
     m = x_values.size(1)
     out = torch.empty([num_segments, m], dtype=x_values.dtype, device=x_values.device)
@@ -35,9 +33,7 @@ def jagged_mean(
     return out
 
 
-def reference(
-    x_values: torch.Tensor, x_offsets: torch.Tensor, feature_counts: torch.Tensor
-) -> torch.Tensor:
+def reference(x_values: torch.Tensor, x_offsets: torch.Tensor, feature_counts: torch.Tensor) -> torch.Tensor:
     rows = []
     for b in range(x_offsets.numel() - 1):
         seg = x_values[x_offsets[b] : x_offsets[b + 1]]
@@ -54,9 +50,7 @@ def check(device: str = "cpu") -> None:
     x_values = torch.randn(int(offsets[-1]), m, device=device)
     feature_counts = torch.randint(1, m + 1, (lengths.numel(),), device=device)
     expected = reference(x_values, offsets, feature_counts)
-    torch.testing.assert_close(
-        jagged_mean(x_values, offsets, feature_counts), expected, rtol=1e-5, atol=1e-5
-    )
+    torch.testing.assert_close(jagged_mean(x_values, offsets, feature_counts), expected, rtol=1e-5, atol=1e-5)
     bound = jagged_mean.bind((x_values, offsets, feature_counts))
     for config in (helion.Config(block_sizes=[4, 8, 4]), helion.Config(block_sizes=[16, 32, 8])):
         got = bound.compile_config(config)(x_values, offsets, feature_counts)

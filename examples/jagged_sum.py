@@ -29,15 +29,11 @@ def check(device: str = "cpu") -> None:
     lengths = torch.tensor([3, 0, 7, 1, 5, 2, 9, 4, 0, 6])
     offsets = torch.cat([torch.zeros(1, dtype=torch.long), lengths.cumsum(0)]).to(device)
     x_values = torch.randn(int(offsets[-1]), 20, device=device)
-    expected = torch.stack(
-        [x_values[offsets[b] : offsets[b + 1]].sum(0) for b in range(lengths.numel())]
-    )
+    expected = torch.stack([x_values[offsets[b] : offsets[b + 1]].sum(0) for b in range(lengths.numel())])
     torch.testing.assert_close(jagged_sum(x_values, offsets), expected, rtol=1e-5, atol=1e-5)
     bound = jagged_sum.bind((x_values, offsets))
     for config in (helion.Config(block_sizes=[4, 8, 4]), helion.Config(block_sizes=[16, 32, 8])):
-        torch.testing.assert_close(
-            bound.compile_config(config)(x_values, offsets), expected, rtol=1e-5, atol=1e-5
-        )
+        torch.testing.assert_close(bound.compile_config(config)(x_values, offsets), expected, rtol=1e-5, atol=1e-5)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ import helion_mlir.language as hl
 
 
 @helion.kernel()
-def jsd(
-    log_q: torch.Tensor, log_p: torch.Tensor, beta: float = 0.5
-) -> tuple[torch.Tensor, torch.Tensor]:
+def jsd(log_q: torch.Tensor, log_p: torch.Tensor, beta: float = 0.5) -> tuple[torch.Tensor, torch.Tensor]:
     bt, v = log_q.size()
     loss = torch.empty([bt], dtype=torch.float32, device=log_q.device)
     grad = torch.empty_like(log_q)

@@ -9,9 +9,7 @@ import helion_mlir.language as hl
 
 
 @helion.kernel()
-def kl_div(
-    y_pred: torch.Tensor, y_true: torch.Tensor, log_target: hl.constexpr = False, eps: float = 1e-10
-) -> torch.Tensor:
+def kl_div(y_pred: torch.Tensor, y_true: torch.Tensor, log_target: hl.constexpr = False, eps: float = 1e-10) -> torch.Tensor:
     bt, v = y_pred.size()
     loss = torch.empty([bt], dtype=torch.float32, device=y_pred.device)
     block_v = hl.register_block_size(v)
@@ -33,17 +31,11 @@ def check(bt: int = 16, v: int = 300, device: str = "cpu") -> None:
     y_true = torch.randn(bt, v, device=device).softmax(-1)
     expected = torch.nn.functional.kl_div(y_pred, y_true, reduction="batchmean")
     torch.testing.assert_close(kl_div(y_pred, y_true), expected, rtol=1e-4, atol=1e-5)
-    expected_log = torch.nn.functional.kl_div(
-        y_pred, y_true.log(), reduction="batchmean", log_target=True
-    )
-    torch.testing.assert_close(
-        kl_div(y_pred, y_true.log(), True), expected_log, rtol=1e-4, atol=1e-5
-    )
+    expected_log = torch.nn.functional.kl_div(y_pred, y_true.log(), reduction="batchmean", log_target=True)
+    torch.testing.assert_close(kl_div(y_pred, y_true.log(), True), expected_log, rtol=1e-4, atol=1e-5)
     bound = kl_div.bind((y_pred, y_true))
     for config in (helion.Config(block_sizes=[64, 4]), helion.Config(block_sizes=[512, 16])):
-        torch.testing.assert_close(
-            bound.compile_config(config)(y_pred, y_true), expected, rtol=1e-4, atol=1e-5
-        )
+        torch.testing.assert_close(bound.compile_config(config)(y_pred, y_true), expected, rtol=1e-4, atol=1e-5)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,7 @@ def check(m: int = 33, n: int = 300, device: str = "cpu") -> None:
     torch.testing.assert_close(layer_norm(x, w, b), expected, rtol=1e-4, atol=1e-4)
     bound = layer_norm.bind((x, w, b, 1e-5))
     for config in ({"reduction_loops": [None]}, {"reduction_loops": [64], "block_sizes": [4]}):
-        torch.testing.assert_close(
-            bound.compile_config(config)(x, w, b, 1e-5), expected, rtol=1e-4, atol=1e-4
-        )
+        torch.testing.assert_close(bound.compile_config(config)(x, w, b, 1e-5), expected, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

@@ -9,11 +9,7 @@ import helion_mlir.language as hl
 
 @helion.kernel()
 def layer_norm_bwd(
-    grad_out: torch.Tensor,
-    x: torch.Tensor,
-    mean: torch.Tensor,
-    rstd: torch.Tensor,
-    weight: torch.Tensor,
+    grad_out: torch.Tensor, x: torch.Tensor, mean: torch.Tensor, rstd: torch.Tensor, weight: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     m, n = x.size()
     grad_x = torch.empty_like(x)
@@ -29,9 +25,7 @@ def layer_norm_bwd(
         wg = g * weight[:].to(torch.float32)
         c1 = torch.sum(x_hat * wg, dim=-1) / n
         c2 = torch.sum(wg, dim=-1) / n
-        grad_x[tile_m, :] = ((wg - (x_hat * c1[:, None] + c2[:, None])) * r[:, None]).to(
-            grad_x.dtype
-        )
+        grad_x[tile_m, :] = ((wg - (x_hat * c1[:, None] + c2[:, None])) * r[:, None]).to(grad_x.dtype)
         grad_w_partial[tile_m.id, :] = torch.sum(g * x_hat, dim=0)
         grad_b_partial[tile_m.id, :] = torch.sum(g, dim=0)
     return grad_x, grad_w_partial.sum(0).to(weight.dtype), grad_b_partial.sum(0).to(weight.dtype)
@@ -49,10 +43,7 @@ def check(m: int = 32, n: int = 300, device: str = "cpu") -> None:
     rstd = torch.rsqrt(xd.var(-1, unbiased=False) + 1e-5)
     args = (grad, xd, mean, rstd, w.detach())
     bound = layer_norm_bwd.bind(args)
-    for config in (
-        helion.Config(block_sizes=[8], reduction_loops=[None]),
-        helion.Config(block_sizes=[4], reduction_loops=[64]),
-    ):
+    for config in (helion.Config(block_sizes=[8], reduction_loops=[None]), helion.Config(block_sizes=[4], reduction_loops=[64])):
         got = bound.compile_config(config)(*args)
         for g, e in zip(got, (dx, dw, db), strict=True):
             torch.testing.assert_close(g, e, rtol=1e-4, atol=1e-4)

@@ -33,9 +33,7 @@ def mamba2_chunk_scan(
             dA_m = dA_cumsum[b, h, c, tile_m].to(torch.float32)
             acc = hl.zeros([tile_m, tile_n], dtype=torch.float32)
             for tile_s in hl.tile(dstate):
-                acc = hl.dot(
-                    c_chunks[b, c, tile_m, g, tile_s], states_t[b, c, h, tile_s, tile_n], acc=acc
-                )
+                acc = hl.dot(c_chunks[b, c, tile_m, g, tile_s], states_t[b, c, h, tile_s, tile_n], acc=acc)
             acc = acc * torch.exp(dA_m)[:, None]
             for tile_k in hl.tile(0, tile_m.end):
                 scores = cb[b, c, g, tile_m, tile_k].to(torch.float32)
@@ -73,9 +71,7 @@ def check(device: str = "cpu") -> None:
     cb = torch.randn(batch, nchunks, ngroups, chunk_size, chunk_size, device=device)
     x = torch.randn(batch, seqlen, nheads, headdim, device=device)
     dt = torch.rand(batch, nheads, nchunks, chunk_size, device=device) * 0.1
-    dA_cumsum = torch.cumsum(
-        -torch.rand(batch, nheads, nchunks, chunk_size, device=device) * 0.1, dim=-1
-    )
+    dA_cumsum = torch.cumsum(-torch.rand(batch, nheads, nchunks, chunk_size, device=device) * 0.1, dim=-1)
     C = torch.randn(batch, seqlen, ngroups, dstate, device=device)
     prev_states = torch.randn(batch, nchunks, nheads, headdim, dstate, device=device)
     D = torch.randn(nheads, device=device)
@@ -83,13 +79,8 @@ def check(device: str = "cpu") -> None:
     expected = reference(*args)
     torch.testing.assert_close(mamba2_chunk_scan(*args), expected, rtol=1e-3, atol=1e-3)
     bound = mamba2_chunk_scan.bind(args)
-    for config in (
-        helion.Config(block_sizes=[16, 16, 16, 16]),
-        helion.Config(block_sizes=[8, 16, 8, 8]),
-    ):
-        torch.testing.assert_close(
-            bound.compile_config(config)(*args), expected, rtol=1e-3, atol=1e-3
-        )
+    for config in (helion.Config(block_sizes=[16, 16, 16, 16]), helion.Config(block_sizes=[8, 16, 8, 8])):
+        torch.testing.assert_close(bound.compile_config(config)(*args), expected, rtol=1e-3, atol=1e-3)
 
 
 if __name__ == "__main__":

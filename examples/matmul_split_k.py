@@ -32,9 +32,7 @@ def check(m: int = 24, k: int = 256, n: int = 20, device: str = "cpu") -> None:
     bound = matmul_split_k.bind((x, y))
     for split_k in (1, 4, 8):
         config = helion.Config(split_k=split_k)
-        torch.testing.assert_close(
-            bound.compile_config(config)(x, y), expected, rtol=1e-4, atol=1e-4
-        )
+        torch.testing.assert_close(bound.compile_config(config)(x, y), expected, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,7 @@ import helion_mlir.language as hl
 
 
 @helion.kernel()
-def rms_norm_fwd(
-    x: torch.Tensor, weight: torch.Tensor, eps: float = 1e-5
-) -> tuple[torch.Tensor, torch.Tensor]:
+def rms_norm_fwd(x: torch.Tensor, weight: torch.Tensor, eps: float = 1e-5) -> tuple[torch.Tensor, torch.Tensor]:
     m, n = x.size()
     out = torch.empty_like(x)
     inv_rms = torch.empty([m], dtype=torch.float32, device=x.device)
@@ -35,10 +33,7 @@ def check(m: int = 32, n: int = 300, device: str = "cpu") -> None:
     torch.testing.assert_close(out, expected, rtol=1e-4, atol=1e-4)
     torch.testing.assert_close(inv, expected_inv, rtol=1e-4, atol=1e-4)
     bound = rms_norm_fwd.bind((x, w, 1e-5))
-    for config in (
-        helion.Config(block_sizes=[8], reduction_loops=[None]),
-        helion.Config(block_sizes=[2], reduction_loops=[64]),
-    ):
+    for config in (helion.Config(block_sizes=[8], reduction_loops=[None]), helion.Config(block_sizes=[2], reduction_loops=[64])):
         out, inv = bound.compile_config(config)(x, w, 1e-5)
         torch.testing.assert_close(out, expected, rtol=1e-4, atol=1e-4)
         torch.testing.assert_close(inv, expected_inv, rtol=1e-4, atol=1e-4)

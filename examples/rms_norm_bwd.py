@@ -36,10 +36,7 @@ def check(m: int = 32, n: int = 300, device: str = "cpu") -> None:
     inv = torch.rsqrt(x.detach().pow(2).mean(-1) + 1e-5)
     args = (grad, x.detach(), w.detach(), inv)
     bound = rms_norm_bwd.bind(args)
-    for config in (
-        helion.Config(block_sizes=[8], reduction_loops=[None]),
-        helion.Config(block_sizes=[4], reduction_loops=[64]),
-    ):
+    for config in (helion.Config(block_sizes=[8], reduction_loops=[None]), helion.Config(block_sizes=[4], reduction_loops=[64])):
         got_dx, got_dw = bound.compile_config(config)(*args)
         torch.testing.assert_close(got_dx, dx, rtol=1e-4, atol=1e-4)
         torch.testing.assert_close(got_dw, dw, rtol=1e-4, atol=1e-4)

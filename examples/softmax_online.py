@@ -36,10 +36,7 @@ def check(m: int = 32, n: int = 300, device: str = "cpu") -> None:
     expected = torch.softmax(x, dim=-1)
     torch.testing.assert_close(softmax_online(x), expected, rtol=1e-4, atol=1e-5)
     bound = softmax_online.bind((x,))
-    for config in (
-        helion.Config(block_sizes=[4, 32, 32]),
-        helion.Config(block_sizes=[16, 128, 256]),
-    ):
+    for config in (helion.Config(block_sizes=[4, 32, 32]), helion.Config(block_sizes=[16, 128, 256])):
         torch.testing.assert_close(bound.compile_config(config)(x), expected, rtol=1e-4, atol=1e-5)
 
 

@@ -19,15 +19,11 @@ def softmax_two_pass(x: torch.Tensor) -> torch.Tensor:
         for tile_n in hl.tile(n, block_size=block_n):
             values = x[tile_m, tile_n].to(torch.float32)
             new_max = torch.maximum(row_max, torch.amax(values, dim=1))
-            row_sum = row_sum * torch.exp(row_max - new_max) + torch.exp(
-                values - new_max[:, None]
-            ).sum(dim=1)
+            row_sum = row_sum * torch.exp(row_max - new_max) + torch.exp(values - new_max[:, None]).sum(dim=1)
             row_max = new_max
         for tile_n in hl.tile(n, block_size=block_n):
             values = x[tile_m, tile_n].to(torch.float32)
-            out[tile_m, tile_n] = (torch.exp(values - row_max[:, None]) / row_sum[:, None]).to(
-                out.dtype
-            )
+            out[tile_m, tile_n] = (torch.exp(values - row_max[:, None]) / row_sum[:, None]).to(out.dtype)
     return out
 
 

@@ -32,13 +32,8 @@ def check(m: int = 24, k: int = 128, n: int = 20, device: str = "cpu") -> None:
     b = torch.randn(k, n, device=device)
     torch.testing.assert_close(split_k_barrier(a, b), a @ b, rtol=1e-4, atol=1e-4)
     bound = split_k_barrier.bind((a, b, 4))
-    for config in (
-        helion.Config(block_sizes=[16, 16, 16, 8, 8]),
-        helion.Config(block_sizes=[32, 16, 32, 4, 32]),
-    ):
-        torch.testing.assert_close(
-            bound.compile_config(config)(a, b, 4), a @ b, rtol=1e-4, atol=1e-4
-        )
+    for config in (helion.Config(block_sizes=[16, 16, 16, 8, 8]), helion.Config(block_sizes=[32, 16, 32, 4, 32])):
+        torch.testing.assert_close(bound.compile_config(config)(a, b, 4), a @ b, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

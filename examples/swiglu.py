@@ -16,9 +16,7 @@ def swiglu_fwd(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
 
 
 @helion.kernel()
-def swiglu_bwd(
-    grad_out: torch.Tensor, a: torch.Tensor, b: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+def swiglu_bwd(grad_out: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     grad_a = torch.empty_like(a)
     grad_b = torch.empty_like(b)
     for tile in hl.tile(a.size()):
@@ -41,19 +39,12 @@ def check(m: int = 32, n: int = 100, device: str = "cpu") -> None:
     a, b = a.detach(), b.detach()
     bound = swiglu_fwd.bind((a, b))
     for config in (helion.Config(block_sizes=[4, 32]), helion.Config(block_sizes=[16, 128])):
-        torch.testing.assert_close(
-            bound.compile_config(config)(a, b), y.detach(), rtol=1e-4, atol=1e-4
-        )
+        torch.testing.assert_close(bound.compile_config(config)(a, b), y.detach(), rtol=1e-4, atol=1e-4)
     got_da, got_db = swiglu_bwd(grad, a, b)
     torch.testing.assert_close(got_da, da, rtol=1e-4, atol=1e-4)
     torch.testing.assert_close(got_db, db, rtol=1e-4, atol=1e-4)
     ah, bh = a.half()[:8], b.half()[:8]
-    torch.testing.assert_close(
-        swiglu_fwd(ah, bh),
-        (torch.nn.functional.silu(ah.float()) * bh.float()).half(),
-        rtol=1e-2,
-        atol=1e-2,
-    )
+    torch.testing.assert_close(swiglu_fwd(ah, bh), (torch.nn.functional.silu(ah.float()) * bh.float()).half(), rtol=1e-2, atol=1e-2)
 
 
 if __name__ == "__main__":

@@ -9,9 +9,7 @@ import helion_mlir.language as hl
 
 
 @helion.kernel()
-def welford(
-    x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5
-) -> torch.Tensor:
+def welford(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor, eps: float = 1e-5) -> torch.Tensor:
     m, n = x.size()
     out = torch.empty_like(x)
     for tile_m in hl.tile(m):
@@ -44,9 +42,7 @@ def check(m: int = 32, n: int = 300, device: str = "cpu") -> None:
     torch.testing.assert_close(welford(x, w, b), expected, rtol=1e-4, atol=1e-4)
     bound = welford.bind((x, w, b, 1e-5))
     for config in (helion.Config(block_sizes=[4, 64, 64]), helion.Config(block_sizes=[8, 128, 32])):
-        torch.testing.assert_close(
-            bound.compile_config(config)(x, w, b, 1e-5), expected, rtol=1e-4, atol=1e-4
-        )
+        torch.testing.assert_close(bound.compile_config(config)(x, w, b, 1e-5), expected, rtol=1e-4, atol=1e-4)
 
 
 if __name__ == "__main__":

@@ -39,13 +39,20 @@ class NodeCtx:
     out_dtype: torch.dtype
     extent: Callable[[int], int | None]
 
-    def tensor(self, v: Any, dtype: torch.dtype, dims: Sequence[Dim] | None = None) -> DTensor:
-        """`v` (tile, scalar or number) as a tile of `dtype` and the node's (or `dims`) shape."""
+    def tensor(
+        self,
+        v: Any,
+        dtype: torch.dtype,
+        dims: Sequence[Dim] | None = None,
+        explicit: bool = False,
+    ) -> DTensor:
+        """`v` (tile, scalar or number) as a tile of `dtype` and the node's (or `dims`)
+        shape (`explicit`: the conversion is the kernel's own, see `Builder.cast`)."""
         dims = self.out_dims if dims is None else tuple(dims)
         if isinstance(v, DTensor):
-            return self.b.broadcast(self.b.cast(v, dtype), dims)
+            return self.b.broadcast(self.b.cast(v, dtype, explicit), dims)
         if isinstance(v, DScalar):
-            return self.b.cast(self.b.splat(v, dims), dtype)
+            return self.b.cast(self.b.splat(v, dims), dtype, explicit)
         if isinstance(v, bool | int | float):
             return self.b.full(v, dims, dtype)
         raise exc.TorchOpError(f"expected a tensor or a number, got {type(v).__name__}")
@@ -249,9 +256,7 @@ def lower_clamp(ctx: NodeCtx, a: Any, low: Any = None, high: Any = None) -> DTen
 
 
 def lower_cast(ctx: NodeCtx, a: Any, *args: Any, **kwargs: Any) -> DTensor:
-    if isinstance(a, DTensor):  # the kernel's own `.to()`: its rounding is kept
-        return ctx.b.broadcast(ctx.b.cast(a, ctx.out_dtype, explicit=True), ctx.out_dims)
-    return ctx.tensor(a, ctx.out_dtype)
+    return ctx.tensor(a, ctx.out_dtype, explicit=True)  # a `.to()`: its rounding stays
 
 
 def lower_full(ctx: NodeCtx, size: Any, value: Any, **kwargs: Any) -> DTensor:

@@ -27,11 +27,11 @@ from helion_mlir.passes.tile_prune_masks import TilePruneMasksPass
 
 
 def config_free_stages(
-    target: str = "cpu", exact_casts: bool = False
+    target: str = "cpu", emulate_precision_casts: bool = False
 ) -> dict[str, tuple[ModulePass, ...]]:
-    """Stage name -> the passes that produce it from the previous stage (`exact_casts`:
-    round every low-precision intermediate as eager PyTorch does)."""
-    rounding = () if exact_casts else (FoldRoundingCastsPass(),)
+    """Stage name -> the passes that produce it from the previous stage
+    (`emulate_precision_casts`: round every low-precision intermediate, as eager does)."""
+    rounding = () if emulate_precision_casts else (FoldRoundingCastsPass(),)
     return {
         "tile": (*rounding, TileInsertMasksPass(), TilePruneMasksPass()),
         "loop": (RollReductionsPass(), ConvertTileToLoopPass(target=target)),
@@ -51,12 +51,12 @@ CTX = make_context()
 
 
 def lower_config_free(
-    module: ModuleOp, target: str = "cpu", exact_casts: bool = False
+    module: ModuleOp, target: str = "cpu", emulate_precision_casts: bool = False
 ) -> dict[str, ModuleOp]:
     """Run the config-free stages in place; returns a copy of the IR after each stage
     but the last (which is `module` itself), to print when asked."""
     stages = {"frontend": module.clone()}
-    for stage, passes in config_free_stages(target, exact_casts).items():
+    for stage, passes in config_free_stages(target, emulate_precision_casts).items():
         for p in passes:
             p.apply(CTX, module)
         stages[stage] = module if stage == "mem" else module.clone()

@@ -69,21 +69,31 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     if not gpu or not blocks:
         return []
     dot = _dot_slots(blocks)
-    if not dot:
-        reductions = spec.keys.get("reduction_loops")
-        out = _reduction_seeds(blocks, reductions) if reductions else _stream_seeds(blocks)
-        persistent = {"pid_type": "persistent_interleaved"}
-    else:
+    reductions = spec.keys.get("reduction_loops")
+    if dot:
         out = _dot_seeds(blocks, dot)
-        persistent: dict[str, Any] = {"pid_type": "persistent_blocked"}
-        accesses = spec.keys.get("indexing", [])
-        if accesses and all(s.domain.contains("tensor_descriptor") for s in accesses):
-            # TMA loads (Hopper on), a stage less for the descriptors' shared memory
-            persistent["indexing"] = ["tensor_descriptor"] * len(accesses)
-            persistent["num_stages"] = max(2, out[0]["num_stages"] - 1)
+    elif reductions:
+        out = _reduction_seeds(blocks, reductions)
+    else:
+        out = _stream_seeds(blocks)
     if out and "pid_type" in spec.keys:  # the likeliest of them, persistent
-        out.insert(1, {**out[0], **persistent})
+        out.insert(1, {**out[0], **_persistent(spec, out[0], bool(dot))})
     return out
+
+
+def _persistent(spec: ConfigSpec, first: dict[str, Any], dots: bool) -> dict[str, Any]:
+    """What makes `first` persistent: a tensor-core kernel also reads by TMA where the
+    target has it, with a stage less for the descriptors' shared memory."""
+    if not dots:
+        return {"pid_type": "persistent_interleaved"}
+    accesses = spec.keys.get("indexing", [])
+    if not accesses or not all(s.domain.contains("tensor_descriptor") for s in accesses):
+        return {"pid_type": "persistent_blocked"}
+    return {
+        "pid_type": "persistent_blocked",
+        "indexing": ["tensor_descriptor"] * len(accesses),
+        "num_stages": max(2, first["num_stages"] - 1),
+    }
 
 
 def _dot_seeds(blocks: list[Slot], dot: list[int]) -> list[dict[str, Any]]:
