@@ -294,7 +294,7 @@ def test_access_slots_mean_the_same_access_rolled_or_persistent(softmax_example)
         code = bound.to_triton_code(config)
         loads = [line for line in code.splitlines() if "tl.load(" in line]
         stores = [line for line in code.splitlines() if "tl.store(" in line]
-        assert len(loads) == (1 if rolled is None else 3), loads
+        assert len(loads) == (1 if rolled is None else 2), loads
         assert all("make_block_ptr" not in line for line in loads)
         assert len(stores) == 1 and "make_block_ptr" in stores[0]
 

@@ -275,3 +275,21 @@ def test_memory_op_errors_point_at_the_call(kernel, cls, line, words):
     msg = str(info.value)
     assert words in msg and line in msg, msg
     assert info.value.location is not None and info.value.location.filename == __file__
+
+
+@helion.kernel()
+def copy_rows(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for tm, tn in hl.tile(x.size()):
+        out[tm, tn] = x[tm, tn]
+    return out
+
+
+@pytest.mark.parametrize(("blocks", "descriptors"), [([4, 256], 2), ([1, 512], 0)])
+def test_descriptor_blocks_past_a_tma_box_keep_pointers(blocks, descriptors):
+    """A TMA box spans at most 256 elements a dim: wider blocks read through pointers."""
+    x = torch.randn(8, 1024)
+    bound = copy_rows.bind((x,))
+    config = {"block_sizes": blocks, "indexing": "tensor_descriptor"}
+    assert bound.to_triton_code(config).count("tl.make_tensor_descriptor") == descriptors
+    torch.testing.assert_close(bound.compile_config(config)(x), x)

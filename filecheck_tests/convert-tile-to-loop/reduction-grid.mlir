@@ -31,5 +31,5 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NEXT:    %[[R:.*]] = cfg.param reduction_loops[0] in #cfg.chunk<8, 512> default none
 // CHECK:         loop.launch %[[O0:.*]] = %c0 to %c64 step %[[B0]] warps %[[W]] stages %[[S]] {
 // CHECK-NEXT:      %rows = loop.tile %[[O0]] size %[[B0]] end %c64 : !tile.tile<0>
-// CHECK-COUNT-3:   loop.reduce_for %{{.*}} step %[[R]]
+// CHECK-COUNT-2:   loop.reduce_for %{{.*}} step %[[R]]
 // CHECK-NOT:     tile.grid

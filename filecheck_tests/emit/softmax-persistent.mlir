@@ -2,7 +2,7 @@
 // RUN: helion-opt %s -t triton | filecheck %s --check-prefix=DEFAULT
 
 // Persistent softmax: with reduction_loops = [None] each row of 500 is one padded tile
-// of 512 in registers, loaded once (the three rolled stages fold into one after
+// of 512 in registers, loaded once (the two rolled stages fold into one after
 // binding). The column mask guards the load and store and fills the padded lanes with
 // the identity of each reduction (-inf for max, 0 for sum).
 
@@ -40,7 +40,16 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NEXT:     shifted = x_tile - [[MAX]]
 // CHECK-NEXT:     exp = tl.exp(shifted)
 // CHECK-NEXT:     [[EM:exp_[0-9]+]] = tl.where(mask_1[None, :], exp, 0.0)
-// CHECK-NEXT:     [[SUM:sum[_0-9]*]] = tl.sum([[EM]], 1, keep_dims=True)
+// CHECK-NEXT:     [[CHUNK:v[_0-9]*]] = tl.sum([[EM]], 1, keep_dims=True)
+// The sum as the rolled loop keeps it (one chunk: the rescale of the empty sum so far
+// adds 0), NaN where the max is -inf as exp(-inf - -inf) makes it.
+// CHECK-NEXT:     [[D:v[_0-9]*]] = float('-inf') - [[MAX]]
+// CHECK-NEXT:     [[A:v[_0-9]*]] = tl.exp([[D]])
+// CHECK-NEXT:     [[K:v[_0-9]*]] = 0.0 * [[A]]
+// CHECK-NEXT:     [[T:v[_0-9]*]] = [[K]] + [[CHUNK]]
+// CHECK-NEXT:     [[E:v[_0-9]*]] = [[MAX]] == float('-inf')
+// CHECK-NEXT:     [[Z:v[_0-9]*]] = tl.where([[E]], 0.0, [[T]])
+// CHECK-NEXT:     [[SUM:sum[_0-9]*]] = tl.where([[E]], float('nan'), [[Z]])
 // CHECK-NEXT:     y = exp / [[SUM]]
 // CHECK-NEXT:     tl.store(out + offsets, y, mask_1[None, :])
 // CHECK-EMPTY:

@@ -1,8 +1,9 @@
 // RUN: helion-opt %s -t triton --config '{"block_sizes": [2], "reduction_loops": [64], "num_warps": 8}' | filecheck %s
 
-// Rolled softmax: chunks of 64 columns, so three `tl.range` loops (running max,
-// running sum of exp, normalized store), each reloading its chunk of x under the
-// chunk's mask. Two rows per program divide 64 rows: no row mask.
+// Rolled softmax: chunks of 64 columns, so two `tl.range` loops, each reloading its
+// chunk of x under the chunk's mask: one finds the max and the sum of exp together
+// (online: the sum so far is rescaled by exp(old max - new max) each chunk), the other
+// stores the normalized chunk. Two rows per program divide 64 rows: no row mask.
 
 tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attributes {sources = ["x", "out"]} {
   %c0 = arith.constant 0 : index
@@ -26,29 +27,34 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NEXT:     pid_0 = tl.program_id(0)
 // CHECK-NEXT:     offset_0 = pid_0 * 2
 // CHECK-NOT:      mask_0
-// CHECK:          max_acc = tl.full([2, 64], float('-inf'), tl.float32)
+// CHECK:          max_acc = tl.full([2, 1], float('-inf'), tl.float32)
+// CHECK-NEXT:     sum_acc = tl.full([2, 1], 0.0, tl.float32)
 // CHECK-NEXT:     [[MACC:max_acc_[0-9]+]] = max_acc
+// CHECK-NEXT:     [[SACC:sum_acc_[0-9]+]] = sum_acc
 // CHECK-NEXT:     for [[R1:roffset_1[_0-9]*]] in tl.range(0, 500, 64):
 // CHECK-NEXT:         [[AR1:arange_1[_0-9]*]] = tl.arange(0, 64)
 // CHECK-NEXT:         [[I1:indices_1[_0-9]*]] = [[R1]] + [[AR1]]
 // CHECK-NEXT:         [[M1:mask_1[_0-9]*]] = [[I1]] < 500
 // CHECK:              [[X1:x_tile[_0-9]*]] = tl.load(x + {{offsets[_0-9]*}}, [[M1]][None, :], other=0)
-// CHECK-NEXT:         [[W1:x_tile_[0-9]+]] = tl.where([[M1]][None, :], [[X1]], max_acc)
-// CHECK-NEXT:         [[N1:v[_0-9]*]] = tl.maximum([[MACC]], [[W1]])
-// CHECK-NEXT:         [[MACC]] = [[N1]]
-// CHECK-NEXT:     [[MAX:max[_0-9]*]] = tl.max([[MACC]], 1, keep_dims=True)
-// CHECK-NEXT:     sum_acc = tl.full([2, 64], 0.0, tl.float32)
-// CHECK-NEXT:     [[SACC:sum_acc_[0-9]+]] = sum_acc
-// CHECK-NEXT:     for [[R2:roffset_1[_0-9]*]] in tl.range(0, 500, 64):
-// CHECK:              [[X2:x_tile[_0-9]*]] = tl.load(x + {{offsets[_0-9]*}}, {{mask_1[_0-9]*}}[None, :], other=0)
-// CHECK-NEXT:         shifted = [[X2]] - [[MAX]]
+// CHECK-NEXT:         [[W1:x_tile_[0-9]+]] = tl.where([[M1]][None, :], [[X1]], float('-inf'))
+// CHECK-NEXT:         [[CM:v[_0-9]*]] = tl.max([[W1]], 1, keep_dims=True)
+// CHECK-NEXT:         [[NM:v[_0-9]*]] = tl.maximum([[MACC]], [[CM]])
+// CHECK-NEXT:         shifted = [[X1]] - [[NM]]
 // CHECK-NEXT:         exp = tl.exp(shifted)
-// CHECK-NEXT:         [[W2:exp_[0-9]+]] = tl.where({{mask_1[_0-9]*}}[None, :], exp, sum_acc)
-// CHECK-NEXT:         [[N2:v[_0-9]*]] = [[SACC]] + [[W2]]
-// CHECK-NEXT:         [[SACC]] = [[N2]]
-// CHECK-NEXT:     [[SUM:sum[_0-9]*]] = tl.sum([[SACC]], 1, keep_dims=True)
+// CHECK-NEXT:         [[W2:exp_[0-9]+]] = tl.where([[M1]][None, :], exp, 0.0)
+// CHECK-NEXT:         [[CS:v[_0-9]*]] = tl.sum([[W2]], 1, keep_dims=True)
+// CHECK-NEXT:         [[D:v[_0-9]*]] = [[MACC]] - [[NM]]
+// CHECK-NEXT:         [[A:v[_0-9]*]] = tl.exp([[D]])
+// CHECK-NEXT:         [[K:v[_0-9]*]] = [[SACC]] * [[A]]
+// CHECK-NEXT:         [[T:v[_0-9]*]] = [[K]] + [[CS]]
+// CHECK-NEXT:         [[E:v[_0-9]*]] = [[NM]] == max_acc
+// CHECK-NEXT:         [[NS:v[_0-9]*]] = tl.where([[E]], sum_acc, [[T]])
+// CHECK-NEXT:         [[MACC]], [[SACC]] = [[NM]], [[NS]]
+// CHECK-NEXT:     [[E2:v[_0-9]*]] = [[MACC]] == max_acc
+// CHECK-NEXT:     [[SUM:sum[_0-9]*]] = tl.where([[E2]], float('nan'), [[SACC]])
 // CHECK-NEXT:     for [[R3:roffset_1[_0-9]*]] in tl.range(0, 500, 64):
 // CHECK:              [[X3:x_tile[_0-9]*]] = tl.load(x + [[OFF3:offsets[_0-9]*]], [[M3:mask_1[_0-9]*]][None, :], other=0)
+// CHECK-NEXT:         {{shifted[_0-9]*}} = [[X3]] - [[MACC]]
 // CHECK:              y = {{exp[_0-9]*}} / [[SUM]]
 // CHECK-NEXT:         tl.store(out + [[OFF3]], y, [[M3]][None, :])
 // CHECK-EMPTY:

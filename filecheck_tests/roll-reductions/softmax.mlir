@@ -1,11 +1,10 @@
 // RUN: helion-opt %s -p roll-reductions | filecheck %s
 
 // Softmax at the `tile` stage (masks in place). Its `:` dim (block 1) is rolled into
-// one loop.reduce_for per reduction stage: max, then sum, then the normalizing store.
-// Each steps by the same cfg.param reduction_loops[0] slot, whose domain runs from 8
-// to the padded extent 512 and whose default `none` means one chunk (persistent). The
-// reductions become elementwise accumulators carried by the loops, each reduced once
-// after its loop; later stages re-read the input.
+// loop.reduce_for loops: one for the max and the sum of exp(x - max) together (an
+// online softmax), then one for the normalizing store, which re-reads the input. Both
+// step by the same cfg.param reduction_loops[0] slot, whose domain runs from 8 to the
+// padded extent 512 and whose default `none` means one chunk (persistent).
 
 tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attributes {sources = ["x", "out"]} {
   %c0 = arith.constant 0 : index
@@ -32,34 +31,40 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NOT:     tile.rdim
 // CHECK:         tile.grid %rows = %c0 to %c64 : !tile.tile<0> {
 
-// Stage 1: the running max.
+// Stage 1: the max and the sum of exp(x - max) in one loop, each reduced per chunk.
+// The running max grows chunk by chunk; the sum so far is rescaled by exp(old - new)
+// and is 0 while the max is still -inf.
 // CHECK-NEXT:      %[[Z1:.*]] = arith.constant 0 : index
-// CHECK-NEXT:      %max_acc = tile.full 0xff800000 : f32 : tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-NEXT:      %[[L1:.*]] = loop.reduce_for %[[OFF1:.*]] = %[[Z1]] to %c500 step %[[CHUNK]] iter_args(%[[ACC1:.*]] = %max_acc) -> (tensor<?x?xf32, #tile.blocks<0, 1>>) {
+// CHECK-NEXT:      %max_acc = tile.full 0xff800000 : f32 : tensor<?x1xf32, #tile.blocks<0>>
+// CHECK-NEXT:      %sum_acc = tile.full 0.000000e+00 : f32 : tensor<?x1xf32, #tile.blocks<0>>
+// CHECK-NEXT:      %max, %[[S:.*]] = loop.reduce_for %[[OFF1:.*]] = %[[Z1]] to %c500 step %[[CHUNK]] iter_args(%[[MACC:.*]] = %max_acc, %[[SACC:.*]] = %sum_acc) -> (tensor<?x1xf32, #tile.blocks<0>>, tensor<?x1xf32, #tile.blocks<0>>) {
 // CHECK-NEXT:        %[[T1:.*]] = loop.tile %[[OFF1]] size %[[CHUNK]] end %c500 : !tile.tile<1>
 // CHECK-NEXT:        %[[X1:.*]] = tile.load %x[%rows, %[[T1]]] {mem_id = 0 : i64}
 // CHECK-NEXT:        %[[M1:.*]] = tile.mask %[[X1]] by %[[T1]] fill 0xff800000 : f32
-// CHECK-NEXT:        %[[C1:.*]] = arith.maximumf %[[ACC1]], %[[M1]] : tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-NEXT:        loop.yield %[[C1]] : tensor<?x?xf32, #tile.blocks<0, 1>>
+// CHECK-NEXT:        %[[CM:.*]] = tile.reduce max %[[M1]] dims [1] keepdim
+// CHECK-NEXT:        %[[NM:.*]] = arith.maximumf %[[MACC]], %[[CM]]
+// CHECK-NEXT:        %[[B1:.*]] = tile.broadcast %[[NM]]
+// CHECK-NEXT:        %[[SH:.*]] = arith.subf %[[X1]], %[[B1]]
+// CHECK-NEXT:        %[[E1:.*]] = math.exp %[[SH]]
+// CHECK-NEXT:        %[[EM:.*]] = tile.mask %[[E1]] by %[[T1]] fill 0.000000e+00 : f32
+// CHECK-NEXT:        %[[CS:.*]] = tile.reduce sum %[[EM]] dims [1] keepdim
+// CHECK-NEXT:        %[[D:.*]] = arith.subf %[[MACC]], %[[NM]]
+// CHECK-NEXT:        %[[A:.*]] = math.exp %[[D]]
+// CHECK-NEXT:        %[[K:.*]] = arith.mulf %[[SACC]], %[[A]]
+// CHECK-NEXT:        %[[TOT:.*]] = arith.addf %[[K]], %[[CS]]
+// CHECK-NEXT:        %[[NINF:.*]] = tile.full 0xff800000 : f32
+// CHECK-NEXT:        %[[ZERO:.*]] = tile.full 0.000000e+00 : f32
+// CHECK-NEXT:        %[[EMPTY:.*]] = tile.cmp eq %[[NM]], %[[NINF]]
+// CHECK-NEXT:        %[[NS:.*]] = tile.where %[[EMPTY]], %[[ZERO]], %[[TOT]]
+// CHECK-NEXT:        loop.yield %[[NM]], %[[NS]]
 // CHECK-NEXT:      }
-// CHECK-NEXT:      %max = tile.reduce max %[[L1]] dims [1] keepdim : tensor<?x?xf32, #tile.blocks<0, 1>> -> tensor<?x1xf32, #tile.blocks<0>>
+// After the loop, NaN where the max is -inf, as the sum of exp(-inf - -inf) is.
+// CHECK-NEXT:      %[[NINF2:.*]] = tile.full 0xff800000 : f32
+// CHECK-NEXT:      %[[NAN:.*]] = tile.full 0x7fc00000 : f32
+// CHECK-NEXT:      %[[EMPTY2:.*]] = tile.cmp eq %max, %[[NINF2]]
+// CHECK-NEXT:      %sum = tile.where %[[EMPTY2]], %[[NAN]], %[[S]]
 
-// Stage 2: the running sum of exp(x - max), reloading x.
-// CHECK-NEXT:      %[[Z2:.*]] = arith.constant 0 : index
-// CHECK-NEXT:      %sum_acc = tile.full 0.000000e+00 : f32 : tensor<?x?xf32, #tile.blocks<0, 1>>
-// CHECK-NEXT:      %[[L2:.*]] = loop.reduce_for %[[OFF2:.*]] = %[[Z2]] to %c500 step %[[CHUNK]] iter_args(%[[ACC2:.*]] = %sum_acc) -> (tensor<?x?xf32, #tile.blocks<0, 1>>) {
-// CHECK-NEXT:        %[[T2:.*]] = loop.tile %[[OFF2]] size %[[CHUNK]] end %c500 : !tile.tile<1>
-// CHECK-NEXT:        %[[X2:.*]] = tile.load %x[%rows, %[[T2]]] {mem_id = 0 : i64}
-// CHECK-NEXT:        %[[MB2:.*]] = tile.broadcast %max
-// CHECK-NEXT:        %[[S2:.*]] = arith.subf %[[X2]], %[[MB2]]
-// CHECK-NEXT:        %[[E2:.*]] = math.exp %[[S2]]
-// CHECK-NEXT:        %[[M2:.*]] = tile.mask %[[E2]] by %[[T2]] fill 0.000000e+00 : f32
-// CHECK-NEXT:        %[[C2:.*]] = arith.addf %[[ACC2]], %[[M2]]
-// CHECK-NEXT:        loop.yield %[[C2]]
-// CHECK-NEXT:      }
-// CHECK-NEXT:      %sum = tile.reduce sum %[[L2]] dims [1] keepdim
-
-// Stage 3: no reduction left, so no carried values; the store moves into the loop.
+// Stage 2: no reduction left, so no carried values; the store moves into the loop.
 // CHECK-NEXT:      %[[Z3:.*]] = arith.constant 0 : index
 // CHECK-NEXT:      loop.reduce_for %[[OFF3:.*]] = %[[Z3]] to %c500 step %[[CHUNK]] {
 // CHECK-NEXT:        %[[T3:.*]] = loop.tile %[[OFF3]] size %[[CHUNK]] end %c500 : !tile.tile<1>

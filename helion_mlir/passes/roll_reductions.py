@@ -5,9 +5,10 @@ Every `tile.rdim` (the full extent a `:` subscript spans) becomes one
 `cfg.param reduction_loops[i]`. Ops whose values span the dimension move into the
 chunk loop of their stage; a `tile.reduce` over the dimension becomes an accumulator
 carried by the loop (initialised to the reduction's identity, combined elementwise
-each chunk) and one final `tile.reduce` of the accumulator after the loop. Values of
-an earlier stage that a later one needs are recomputed in the later loop (loads are
-re-read). With the chunk at least the padded extent (`reduction_loops = None`) each
+each chunk) and one final `tile.reduce` of the accumulator after the loop. A stage's
+loop holds its reductions, stores and atomics and what they use; values of an earlier
+stage that a later one needs are recomputed in the later loop (loads are re-read), and
+a value only a later stage needs is computed there alone. With the chunk at least the padded extent (`reduction_loops = None`) each
 loop runs once, and `fold-single-trip-loops` plus `memory-cse` give back the
 persistent kernel.
 
@@ -23,10 +24,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects import arith
-from xdsl.dialects.builtin import IndexType, IntegerType, ModuleOp
+from xdsl.dialects import arith, math
+from xdsl.dialects.builtin import AnyFloat, FloatAttr, IndexType, IntegerType, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
+from xdsl.transforms.dead_code_elimination import would_be_trivially_dead
 
 from helion_mlir import exc
 from helion_mlir.dialects import cfg, loop, tile
@@ -119,6 +121,66 @@ def rollable(rdim: tile.RDimOp) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class _Online:
+    """A sum of `exp(x - m)` (or `exp2`) over a dim, `m` the max of `x` over it: rolled,
+    both run in one chunk loop, the sum rescaled whenever the running max grows."""
+
+    max_op: tile.ReduceOp
+    exp: type[math.ExpOp | math.Exp2Op]
+
+
+def _unmasked(v: SSAValue, fill: float, handle: SSAValue) -> tuple[SSAValue, bool]:
+    """`v` without a `tile.mask` by `handle` alone that fills `fill`, and whether it had one."""
+    m = v.owner
+    if (
+        isinstance(m, tile.MaskOp)
+        and tuple(m.handles) == (handle,)
+        and isinstance(m.fill, FloatAttr)
+        and m.fill.value.data == fill
+    ):
+        return m.source, True
+    return v, False
+
+
+def _online_sums(ops: list[Operation], handle: SSAValue, block: int) -> dict[Operation, _Online]:
+    """The sums `sum(exp(x - max(x)))` of `ops` whose max can be found in their loop.
+
+    The masks of `x` (`-inf` for the max, 0 for the sum) must match: then a running max
+    of `-inf` means every lane the sum adds is `exp(nan)`, which the rolled sum gives back
+    as NaN after its loop, as the two-loop form computes it."""
+    found: dict[Operation, _Online] = {}
+    for op in ops:
+        if not (
+            isinstance(op, tile.ReduceOp)
+            and op.kind.data == tile.ReduceKind.SUM
+            and _reduces_over(op, block)
+            and isinstance(tile.element_type_of(op.result.type), AnyFloat)
+        ):
+            continue
+        terms, sum_masked = _unmasked(op.source, 0.0, handle)
+        exp = terms.owner
+        if not isinstance(exp, math.ExpOp | math.Exp2Op) or not isinstance(
+            sub := exp.operand.owner, arith.SubfOp
+        ):
+            continue
+        m = sub.rhs
+        while isinstance(m.owner, tile.BroadcastOp | tile.ReshapeOp):
+            m = m.owner.source
+        mx = m.owner
+        if not (
+            isinstance(mx, tile.ReduceOp)
+            and mx.kind.data == tile.ReduceKind.MAX
+            and mx.reduced == op.reduced
+            and mx.result.type == op.result.type
+        ):
+            continue
+        x, max_masked = _unmasked(mx.source, float("-inf"), handle)
+        if x is sub.lhs and max_masked == sum_masked:
+            found[op] = _Online(mx, type(exp))
+    return found
+
+
 @dataclass
 class _Roller:
     """Rolls one rdim of one grid body."""
@@ -132,6 +194,7 @@ class _Roller:
         assert body is not None
         ops = [op for op in body.ops if op is not self.rdim and op is not body.last_op]
         inner = {op for op in ops if _spans(op, self.rdim.result, block)}
+        online = _online_sums(ops, self.rdim.result, block)
         level: dict[SSAValue, int] = {}
 
         def level_of(v: SSAValue) -> int:
@@ -139,14 +202,20 @@ class _Roller:
 
         op_level: dict[Operation, int] = {}
         for op in ops:
-            lv = max((level_of(o) for o in _inputs(op)), default=0)
+            if op in online:  # runs in its max's loop
+                lv = op_level[online[op].max_op]
+            else:
+                lv = max((level_of(o) for o in _inputs(op)), default=0)
             op_level[op] = lv
             for r in op.results:
                 level[r] = lv + 1 if _reduces_over(op, block) else lv
         stages: dict[int, list[Operation]] = defaultdict(list)
         outer: dict[int, list[Operation]] = defaultdict(list)
         for op in ops:
-            (stages if op in inner else outer)[op_level[op]].append(op)
+            if op not in inner:
+                outer[op_level[op]].append(op)
+            elif self._is_root(op, block, inner):
+                stages[op_level[op]].append(op)
 
         terminator = body.last_op
         assert terminator is not None
@@ -155,7 +224,7 @@ class _Roller:
                 op.detach()
                 body.insert_op_before(op, terminator)
             if stages[lv]:
-                self._emit_stage(stages[lv], block, inner, body, terminator)
+                self._emit_stage(stages[lv], block, inner, online, body, terminator)
         for op in reversed(ops):
             if op in inner:
                 erase(op)
@@ -166,6 +235,7 @@ class _Roller:
         stage: list[Operation],
         block: int,
         inner: set[Operation],
+        online: dict[Operation, _Online],
         body: Block,
         before: Operation,
     ) -> None:
@@ -173,11 +243,14 @@ class _Roller:
         zero = index_constant(0)
         body.insert_op_before(zero, before)
         reductions = [op for op in stage if _reduces_over(op, block)]
+        running_max = {online[op].max_op for op in reductions if op in online}
         inits: list[Operation] = []
         for red in reductions:
             assert isinstance(red, tile.ReduceOp)
             fill = identity(red.kind.data, tile.element_type_of(red.source.type))
-            init = tile.FullOp(fill, red.source.type)  # type: ignore[arg-type]
+            # an online pair carries reduced values; other reductions, whole chunks
+            carried = red.result if red in online or red in running_max else red.source
+            init = tile.FullOp(fill, carried.type)  # type: ignore[arg-type]
             init.result.name_hint = f"{red.results[0].name_hint or 'red'}_acc"
             inits.append(init)
             body.insert_op_before(init, before)
@@ -192,37 +265,71 @@ class _Roller:
         loop_body.add_op(handle)
 
         mapping: dict[SSAValue, SSAValue] = {self.rdim.result: handle.result}
-        needed = self._needed(stage, inner)
-        yields: list[SSAValue] = []
+        needed = self._needed(stage, inner | _users_outside(running_max, inner, body))
         acc_of = dict(zip(reductions, accs))
+        yields: dict[Operation, SSAValue] = {}
         for op in needed:
-            if op in acc_of:
-                red = op
-                assert isinstance(red, tile.ReduceOp)
+            if op not in acc_of:
+                loop_body.add_op(op.clone(value_mapper=mapping))
+                continue
+            red = op
+            assert isinstance(red, tile.ReduceOp)
+            if red in running_max:
+                yields[red] = mapping[red.result] = _running_max(
+                    loop_body, red, acc_of[red], mapping
+                )
+            elif red in online:
+                pair = online[red]
+                yields[red] = _rescaled_sum(
+                    loop_body, red, pair, acc_of[red], acc_of[pair.max_op], mapping
+                )
+            else:
                 combined = combine_op(red.kind.data, acc_of[red], mapping[red.source])
                 loop_body.add_op(combined)
-                yields.append(combined.results[0])
-                continue
-            clone = op.clone(value_mapper=mapping)
-            loop_body.add_op(clone)
-        loop_body.add_op(loop.YieldOp(*yields))
+                yields[red] = combined.results[0]
+        loop_body.add_op(loop.YieldOp(*(yields[r] for r in reductions)))
 
         chunk_loop = loop.ReduceForOp(
             zero.result, extent, self.chunk, [i.results[0] for i in inits], Region(loop_body)
         )
         body.insert_op_before(chunk_loop, before)
-        for red, final_acc in zip(reductions, chunk_loop.res):
+        final_of = dict(zip(reductions, chunk_loop.res))
+        for red in reductions:
             assert isinstance(red, tile.ReduceOp)
-            final = tile.ReduceOp(
-                red.kind.data, final_acc, red.reduced, red.keepdim is not None, red.result.type
-            )
-            final.result.name_hint = red.result.name_hint
-            body.insert_op_before(final, before)
-            red.result.replace_all_uses_with(final.result)
+            if red in running_max:
+                final = final_of[red]
+            elif red in online:
+                final = _nan_where_max_is_neg_inf(
+                    body, before, final_of[red], final_of[online[red].max_op]
+                )
+            else:
+                reduce = tile.ReduceOp(
+                    red.kind.data,
+                    final_of[red],
+                    red.reduced,
+                    red.keepdim is not None,
+                    red.result.type,
+                )
+                body.insert_op_before(reduce, before)
+                final = reduce.result
+            if isinstance(final.owner, Operation):
+                final.name_hint = red.result.name_hint
+            red.result.replace_all_uses_with(final)
+
+    @staticmethod
+    def _is_root(op: Operation, block: int, inner: set[Operation]) -> bool:
+        """Whether a stage must emit `op` for itself: a reduction, an op with effects, or
+        one whose value leaves the chunk loops. Other ops (a load only a later stage
+        uses) go into the stages that need them, not the one their inputs allow."""
+        return (
+            _reduces_over(op, block)
+            or not would_be_trivially_dead(op)
+            or any(use.operation not in inner for r in op.results for use in r.uses)
+        )
 
     @staticmethod
     def _needed(stage: list[Operation], inner: set[Operation]) -> list[Operation]:
-        """The stage's ops plus earlier inner ops they use, in program order."""
+        """The stage's ops plus the ops of `inner` they use, in program order."""
         wanted = set(stage)
         work = list(stage)
         while work:
@@ -237,6 +344,76 @@ class _Roller:
         block = stage[0].parent_block()
         assert block is not None
         return [op for op in block.ops if op in wanted]
+
+
+def _users_outside(
+    running_max: set[Operation], inner: set[Operation], body: Block
+) -> set[Operation]:
+    """The ops of `body` outside `inner` that use a running max (reshapes of it): the
+    chunk loop that finds the max needs its own copies of them."""
+    found: set[Operation] = set()
+    work = [m.results[0] for m in running_max]
+    while work:
+        for use in work.pop().uses:
+            user = use.operation
+            if user not in inner and user not in found and user.parent_block() is body:
+                found.add(user)
+                work.extend(user.results)
+    return found
+
+
+def _full_like(value: SSAValue, fill: float) -> tile.FullOp:
+    return tile.FullOp(FloatAttr(fill, tile.element_type_of(value.type)), value.type)  # type: ignore[arg-type]
+
+
+def _running_max(
+    body: Block, red: tile.ReduceOp, acc: SSAValue, mapping: dict[SSAValue, SSAValue]
+) -> SSAValue:
+    """The max so far after this chunk."""
+    chunk = tile.ReduceOp(
+        red.kind.data, mapping[red.source], red.reduced, red.keepdim is not None, red.result.type
+    )
+    new = arith.MaximumfOp(acc, chunk.result)
+    body.add_ops([chunk, new])
+    return new.result
+
+
+def _rescaled_sum(
+    body: Block,
+    red: tile.ReduceOp,
+    pair: _Online,
+    acc: SSAValue,
+    old_max: SSAValue,
+    mapping: dict[SSAValue, SSAValue],
+) -> SSAValue:
+    """The sum so far after this chunk, brought to the new max: acc * exp(old - new) +
+    this chunk's sum; 0 while the max is `-inf` (every lane so far `-inf`, which adds
+    nothing once a larger max comes, and NaN from `exp(-inf - -inf)` until then)."""
+    new_max = mapping[pair.max_op.result]
+    chunk = tile.ReduceOp(
+        red.kind.data, mapping[red.source], red.reduced, red.keepdim is not None, red.result.type
+    )
+    diff = arith.SubfOp(old_max, new_max)
+    scale = pair.exp(diff.result)
+    kept = arith.MulfOp(acc, scale.result)
+    total = arith.AddfOp(kept.result, chunk.result)
+    neg_inf, zero = _full_like(new_max, float("-inf")), _full_like(total.result, 0.0)
+    empty = tile.CmpOp(tile.Predicate.EQ, new_max, neg_inf.result)
+    fixed = tile.WhereOp(empty.result, zero.result, total.result)
+    body.add_ops([chunk, diff, scale, kept, total, neg_inf, zero, empty, fixed])
+    return fixed.result
+
+
+def _nan_where_max_is_neg_inf(
+    body: Block, before: Operation, total: SSAValue, final_max: SSAValue
+) -> SSAValue:
+    """The sum as the two-loop form gives it: NaN where the max is `-inf`, since each
+    lane it adds is then `exp(-inf - -inf)`."""
+    neg_inf, nan = _full_like(final_max, float("-inf")), _full_like(total, float("nan"))
+    empty = tile.CmpOp(tile.Predicate.EQ, final_max, neg_inf.result)
+    fixed = tile.WhereOp(empty.result, nan.result, total)
+    body.insert_ops_before([neg_inf, nan, empty, fixed], before)
+    return fixed.result
 
 
 @dataclass(frozen=True)
