@@ -360,3 +360,24 @@ def test_persistent_dot_seed_reads_by_tma_only_where_the_target_has_it(target, t
     persistent = seeds[1]
     assert persistent["pid_type"] == "persistent_blocked"
     assert ("tensor_descriptor" in persistent["indexing"]) == tma
+
+
+def test_gpu_seeds_of_rolled_rows_keep_them_in_l2_and_one_is_persistent_with_capped_registers():
+    """A rolled row is read once per stage: its seeds evict it last. One seed runs
+    several rolled rows a program on a persistent grid with `maxnreg`, where the
+    target has it."""
+    from helion_mlir import frontend
+    from helion_mlir.passes import pipelines
+    from helion_mlir.tuner.seeds import seed_configs
+
+    kernel = load_example("softmax").softmax
+    module = frontend.build(kernel.source, (torch.randn(64, 8192),)).module
+    pipelines.lower_config_free(module, "cuda:90:132")
+    spec = ConfigSpec.from_module(module)
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
+    for s in seeds:
+        rolled = s["reduction_loops"][0] is not None
+        assert (s["load_eviction_policies"] == ["last"]) == rolled, s
+    capped = [s for s in seeds if s["maxnreg"] == 128]
+    assert len(capped) == 1 and capped[0]["pid_type"] == "persistent_interleaved"
+    assert capped[0]["block_sizes"] == [4] and capped[0]["reduction_loops"] == [4096]
