@@ -325,6 +325,16 @@ def test_gpu_seeds_of_streaming_kernels_read_long_runs():
     assert seeds[0] == [4096, 1] and [8192, 2] in seeds
 
 
+def test_gpu_seeds_of_elementwise_kernels_include_one_whose_loads_evict_last():
+    from helion_mlir.tuner.seeds import seed_configs
+
+    add = load_example("add").add
+    spec = add.bind((torch.randn(64, 8192), torch.randn(8192))).config_spec
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
+    last = [s for s in seeds if s["load_eviction_policies"] == ["last", "last"]]
+    assert [(s["block_sizes"], s["num_warps"]) for s in last] == [([2, 8192], 32)]
+
+
 def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
     """A row reduction's seeds read one to four rows a program; a row of up to 16384
     elements stays whole in registers (Helion's default rolls past 4096, so the first

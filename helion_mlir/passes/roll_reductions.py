@@ -8,9 +8,11 @@ carried by the loop (initialised to the reduction's identity, combined elementwi
 each chunk) and one final `tile.reduce` of the accumulator after the loop. A stage's
 loop holds its reductions, stores and atomics and what they use; values of an earlier
 stage that a later one needs are recomputed in the later loop (loads are re-read), and
-a value only a later stage needs is computed there alone. With the chunk at least the padded extent (`reduction_loops = None`) each
-loop runs once, and `fold-single-trip-loops` plus `memory-cse` give back the
-persistent kernel.
+a value only a later stage needs is computed there alone. A sum of `exp(x - max(x))`
+(or `exp2`) runs in its max's loop (an online softmax): each chunk reduces its own max
+and sum, and the sum so far is rescaled by `exp(old max - new max)`. With the chunk
+at least the padded extent (`reduction_loops = None`) each loop runs once, and
+`fold-single-trip-loops` plus `memory-cse` give back the persistent kernel.
 
 A dimension is rolled only when everything that spans it sits directly in one
 `tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it with a static
@@ -312,8 +314,7 @@ class _Roller:
                 )
                 body.insert_op_before(reduce, before)
                 final = reduce.result
-            if isinstance(final.owner, Operation):
-                final.name_hint = red.result.name_hint
+            final.name_hint = red.result.name_hint
             red.result.replace_all_uses_with(final)
 
     @staticmethod
