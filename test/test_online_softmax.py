@@ -47,11 +47,13 @@ def _eager_logsumexp(x: torch.Tensor) -> torch.Tensor:
 
 
 def _rows() -> torch.Tensor:
-    x = torch.randn(6, 70) * 4
+    x = torch.randn(7, 70) * 4
     x[1, :40] = -INF  # the first chunks hold only -inf: the sum must not turn NaN
     x[2, :] = -INF  # every lane -inf: NaN, as the two-loop form gives
     x[3, 65] = INF  # NaN
     x[4, 69] = -INF
+    x[6, :16] = -INF  # a NaN among -inf before any number: NaN all the same
+    x[6, 3] = float("nan")
     return x
 
 

@@ -303,3 +303,42 @@ def test_einsum_beyond_a_matmul_is_an_error(equation):
     with pytest.raises(exc.TorchOpError, match="einsum") as info:
         einsum_kernel(equation)(a, a, a)
     assert "test_torch_ops.py" in str(info.value)
+
+
+@helion.kernel()
+def nan_extremes(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(0), 5], dtype=x.dtype, device=x.device)
+    for tm in hl.tile(x.size(0)):
+        row, other = x[tm, :], y[tm, :]
+        out[tm, 0] = torch.amax(row, dim=-1)
+        out[tm, 1] = torch.amin(row, dim=-1)
+        out[tm, 2] = torch.sum(torch.maximum(row, other), dim=-1)
+        out[tm, 3] = torch.sum(torch.minimum(row, other), dim=-1)
+        out[tm, 4] = torch.sum(torch.clamp(torch.relu(row), max=1.0), dim=-1)
+    return out
+
+
+@pytest.mark.parametrize("chunk", [None, 16])
+def test_max_and_min_keep_nan_as_torch_does(chunk):
+    """torch.amax/amin, maximum/minimum, relu and clamp give NaN for NaN lanes (Triton's
+    max and min skip NaN unless asked not to)."""
+    x, y = torch.randn(6, 40), torch.randn(6, 40)
+    x[1, 5] = x[3, 33] = float("nan")
+    x[4, :16] = float("-inf")
+    x[4, 3] = float("nan")
+    want = torch.stack(
+        [
+            x.amax(-1),
+            x.amin(-1),
+            torch.maximum(x, y).sum(-1),
+            torch.minimum(x, y).sum(-1),
+            x.relu().clamp(max=1.0).sum(-1),
+        ],
+        dim=1,
+    )
+    bound = nan_extremes.bind((x, y))
+    config = {"reduction_loops": [chunk], "block_sizes": [2]}
+    torch.testing.assert_close(bound.compile_config(config)(x, y), want, equal_nan=True)
+    code = bound.to_triton_code(config)
+    assert "tl.max(" not in code and "tl.min(" not in code
+    assert code.count("propagate_nan=tl.PropagateNan.ALL") >= 4

@@ -63,7 +63,7 @@ builtin.module {
 // CHECK:          v_8 = tl.sort(v_0, 1, descending=True)
 // CHECK:          v_9 = tl.permute(v_0, (1, 0))
 // CHECK-NEXT:     v_10 = tl.permute(v_9, (1, 0))
-// CHECK-NEXT:     v_11 = tl.max(v_0, 1, keep_dims=True)
+// CHECK-NEXT:     v_11 = tl.reduce(v_0, 1, _helion_max, keep_dims=True)
 
 // CHECK:      def _padded_kernel(x, out, idx):
 // CHECK:          mask_1 = indices_1 < 12

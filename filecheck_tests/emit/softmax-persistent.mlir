@@ -24,6 +24,10 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
   }
 }
 
+// The max keeps NaN, as torch.amax does (Triton's tl.max skips it).
+// CHECK:      @triton.jit
+// CHECK-NEXT: def _helion_max(a, b):
+// CHECK-NEXT:     return tl.maximum(a, b, propagate_nan=tl.PropagateNan.ALL)
 // CHECK:      @triton.jit
 // CHECK-NEXT: def _softmax_kernel(x, out):
 // CHECK-NEXT:     pid_0 = tl.program_id(0)
@@ -36,7 +40,7 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NEXT:     offsets = [[ROW]] + indices_1[None, :]
 // CHECK-NEXT:     x_tile = tl.load(x + offsets, mask_1[None, :], other=0)
 // CHECK-NEXT:     [[XM:x_tile_[0-9]+]] = tl.where(mask_1[None, :], x_tile, float('-inf'))
-// CHECK-NEXT:     [[MAX:max[_0-9]*]] = tl.max([[XM]], 1, keep_dims=True)
+// CHECK-NEXT:     [[MAX:max[_0-9]*]] = tl.reduce([[XM]], 1, _helion_max, keep_dims=True)
 // CHECK-NEXT:     shifted = x_tile - [[MAX]]
 // CHECK-NEXT:     exp = tl.exp(shifted)
 // CHECK-NEXT:     [[EM:exp_[0-9]+]] = tl.where(mask_1[None, :], exp, 0.0)

@@ -37,8 +37,8 @@ tile.kernel @softmax(%x: memref<64x500xf32>, %out: memref<64x500xf32>) attribute
 // CHECK-NEXT:         [[M1:mask_1[_0-9]*]] = [[I1]] < 500
 // CHECK:              [[X1:x_tile[_0-9]*]] = tl.load(x + {{offsets[_0-9]*}}, [[M1]][None, :], other=0)
 // CHECK-NEXT:         [[W1:x_tile_[0-9]+]] = tl.where([[M1]][None, :], [[X1]], float('-inf'))
-// CHECK-NEXT:         [[CM:v[_0-9]*]] = tl.max([[W1]], 1, keep_dims=True)
-// CHECK-NEXT:         [[NM:v[_0-9]*]] = tl.maximum([[MACC]], [[CM]])
+// CHECK-NEXT:         [[CM:v[_0-9]*]] = tl.reduce([[W1]], 1, _helion_max, keep_dims=True)
+// CHECK-NEXT:         [[NM:v[_0-9]*]] = tl.maximum([[MACC]], [[CM]], propagate_nan=tl.PropagateNan.ALL)
 // CHECK-NEXT:         shifted = [[X1]] - [[NM]]
 // CHECK-NEXT:         exp = tl.exp(shifted)
 // CHECK-NEXT:         [[W2:exp_[0-9]+]] = tl.where([[M1]][None, :], exp, 0.0)

@@ -18,9 +18,10 @@ tile.kernel @rowsum(%x: memref<8x100xf32>, %out: memref<8xf32>) attributes {sour
   }
 }
 
+// CHECK:       def _helion_max(a, b):
 // CHECK:       def _rowsum_kernel(x, out):
 // CHECK:       tl.where({{.*}}, float('-inf'))
-// CHECK:       tl.max(
+// CHECK:       tl.reduce({{.*}}, _helion_max
 // CHECK:       def launch_rowsum(x, out):
 
 // SPACE:       block_sizes[0]

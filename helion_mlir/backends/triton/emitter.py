@@ -17,6 +17,7 @@ from collections.abc import Callable
 from xdsl.dialects import arith
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import (
+    AnyFloat,
     BFloat16Type,
     Float16Type,
     Float32Type,
@@ -56,14 +57,17 @@ _BINARY_OPERATORS: dict[type[Operation], str] = {
     arith.ShRSIOp: ">>",
 }
 
+# arith.maximumf/minimumf, like torch.maximum/minimum and torch.amax, give NaN when an
+# operand is NaN; Triton's default skips NaN (as maxnumf/minnumf, torch.fmax/fmin, do)
+NAN = "propagate_nan=tl.PropagateNan.ALL"
 _BINARY_CALLS: dict[type[Operation], str] = {
-    arith.MaximumfOp: "tl.maximum",
-    arith.MaxnumfOp: "tl.maximum",
-    arith.MaxSIOp: "tl.maximum",
-    arith.MinimumfOp: "tl.minimum",
-    arith.MinnumfOp: "tl.minimum",
-    arith.MinSIOp: "tl.minimum",
-    arith.CeilDivSIOp: "tl.cdiv",
+    arith.MaximumfOp: f"tl.maximum({{}}, {{}}, {NAN})",
+    arith.MaxnumfOp: "tl.maximum({}, {})",
+    arith.MaxSIOp: "tl.maximum({}, {})",
+    arith.MinimumfOp: f"tl.minimum({{}}, {{}}, {NAN})",
+    arith.MinnumfOp: "tl.minimum({}, {})",
+    arith.MinSIOp: "tl.minimum({}, {})",
+    arith.CeilDivSIOp: "tl.cdiv({}, {})",
 }
 
 _UNARY_CALLS: dict[type[Operation], str] = {
@@ -119,12 +123,14 @@ _CASTS = (
     arith.IndexCastOp,
 )
 
+# reductions with a Triton builtin; float max and min reduce through the NaN-keeping
+# combine functions below instead (`tl.max` skips NaN)
 _REDUCE_CALLS = {"sum": "tl.sum", "max": "tl.max", "min": "tl.min"}
 # combine functions for tl.reduce / tl.associative_scan where Triton has no builtin
 _COMBINE_HELPERS = {
     "prod": "a * b",
-    "max": "tl.maximum(a, b)",
-    "min": "tl.minimum(a, b)",
+    "max": f"tl.maximum(a, b, {NAN})",
+    "min": f"tl.minimum(a, b, {NAN})",
 }
 
 
@@ -516,7 +522,8 @@ class PyEmitter:
             case tt.ReduceOp():
                 kind = op.kind.data.value
                 keep = ", keep_dims=True" if op.keep_dims is not None else ""
-                if kind in _REDUCE_CALLS:
+                is_float = isinstance(tile.element_type_of(op.source.type), AnyFloat)
+                if kind in _REDUCE_CALLS and not (is_float and kind in ("max", "min")):
                     self.assign(
                         op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})"
                     )
@@ -584,7 +591,7 @@ class PyEmitter:
                 self.assign(op, _BINARY_FORMULAS[type(op)](o(lhs), o(rhs)))
             case _ if type(op) in _BINARY_CALLS:
                 lhs, rhs = op.operands
-                self.assign(op, f"{_BINARY_CALLS[type(op)]}({self.expr(lhs)}, {self.expr(rhs)})")
+                self.assign(op, _BINARY_CALLS[type(op)].format(self.expr(lhs), self.expr(rhs)))
             case _ if type(op) in _UNARY_CALLS:
                 self.assign(op, f"{_UNARY_CALLS[type(op)]}({self.expr(op.operands[0])})")
             case _ if type(op) in _UNARY_FORMULAS:
