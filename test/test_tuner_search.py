@@ -126,6 +126,55 @@ def test_finds_planted_config(name, spec, effort, seed):
     assert search.evaluations == len(bowl.evaluated) <= (40 if effort == "quick" else 400)
 
 
+def _without_flatten(config: helion.Config) -> str:
+    """A stand-in for the generated code of a kernel whose loops ignore `range_flattens`."""
+    return config_key({k: v for k, v in config.items() if k != "range_flattens"})
+
+
+@pytest.mark.parametrize("name", list(STRATEGIES))
+def test_configs_that_run_the_same_kernel_are_benchmarked_once(name):
+    """With `identify`, a config alike in generated code to a benchmarked one takes its
+    time; the limit counts distinct kernels; the default strategy still finds the
+    planted kernel in MID (405,000 configs)."""
+    spec = MID
+    best = dict(planted(spec), range_flattens=[None])
+    bowl = Bowl(spec, best=helion.Config(**best))
+    plain = Space(spec)
+
+    def time(config, inner=bowl.time):  # range_flattens changes nothing
+        return inner(plain.decode(plain.encode(dict(config, range_flattens=[None]))))
+
+    bowl.time = time
+    search, config, t = run(name, spec, bowl, effort="full", identify=_without_flatten)
+    kernels = [_without_flatten(c) for c in bowl.evaluated]
+    assert len(kernels) == len(set(kernels)) == search.evaluations <= 400
+    assert len(search.times) > search.evaluations  # twins were timed without a run
+    if name == "surrogate":
+        assert t == 1.0 and _without_flatten(config) == _without_flatten(helion.Config(**best))
+
+
+def test_a_batch_of_twins_alone_ends_a_random_search():
+    """Every config of TINY is one kernel: the search benchmarks it once and stops."""
+    bowl = Bowl(TINY)
+    search, _, _ = run("random", TINY, bowl, effort="full", identify=lambda c: "one kernel")
+    assert search.evaluations == len(bowl.evaluated) == 1
+
+
+def test_layer_norm_configs_that_only_set_options_of_absent_loops_are_one_kernel():
+    """Without a persistent loop, the grid's `range_*` options change no code; an
+    indexing change does."""
+    x, w, b = torch.randn(8, 64), torch.randn(64), torch.randn(64)
+    bound = load_example("layer_norm").layer_norm.bind((x, w, b, 1e-5))
+    spec = bound.config_spec
+    base = spec.default_config()
+
+    def identity(**values):
+        return bound.kernel_identity(helion.Config(**spec.normalize(dict(base, **values))))
+
+    assert identity(range_flattens=[True], range_num_stages=[2]) == identity()
+    assert identity(load_eviction_policies=["last", "", ""]) != identity()
+
+
 def test_random_search_covers_a_small_space_once():
     bowl = Bowl(TINY)
     search, _, _ = run("random", TINY, bowl, effort="full")

@@ -209,6 +209,7 @@ class BoundKernel:
             self._meta_args = [_meta(a) for a in args]
             self.config_spec = self.config_spec.with_tunables(self._host_tunables.values())
         self._compiled: dict[str, Callable[..., Any]] = {}
+        self._sources_by_config: dict[str, str] = {}
         self._config: Config | None = None
         self._run: Callable[..., Any] | None = None  # the host function of `_config`
 
@@ -283,6 +284,13 @@ class BoundKernel:
         """The generated module (Triton kernel and launcher) of a normalized config."""
         return self._kernel_source(config)
 
+    def kernel_identity(self, config: Config) -> tuple[str, str]:
+        """What running a normalized config depends on: its generated module and the
+        config values the host code reads. Configs alike in it run the same code."""
+        host = [config["block_sizes"][: self._block_size_vars]]
+        host += [config[name] for name in self._host_tunables]
+        return self._kernel_source(config), repr(host)
+
     @property
     def launcher_name(self) -> str:
         return self._launcher_name
@@ -294,8 +302,12 @@ class BoundKernel:
     def _kernel_source(self, config: Config) -> str:
         from helion_mlir.backends.triton.emitter import emit_module
 
-        with compiler_step("generating Triton code"):
-            return emit_module(self._bind(config))
+        key = config.to_json()
+        source = self._sources_by_config.get(key)
+        if source is None:
+            with compiler_step("generating Triton code"):
+                source = self._sources_by_config[key] = emit_module(self._bind(config))
+        return source
 
     @user_facing
     def to_triton_code(self, config: Config | Mapping[str, Any] | None = None) -> str:

@@ -124,6 +124,7 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
                 seed=seed,
                 effort=effort,
                 seeds=seeds,
+                identify=bound.kernel_identity,
             )
             best, best_time = strategy.run()
         leader = runner.retime_leaders(LEADERS)

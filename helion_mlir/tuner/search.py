@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -39,6 +39,8 @@ class Budget:
 
 
 Evaluate = Callable[[list["Config"]], list[float]]
+# what a config runs (its generated code): configs alike in it are benchmarked once
+Identify = Callable[["Config"], Hashable]
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,11 @@ FAILED_PENALTY = math.log(4.0)  # a failed config counts as 4x slower than the s
 
 
 class Search:
-    """Shared machinery: batched, deduplicated, budgeted benchmarking of points."""
+    """Shared machinery: batched, deduplicated, budgeted benchmarking of points. With
+    `identify`, a point whose config runs the same code as one already benchmarked
+    takes its time, and only the distinct kernels count against the limit: keys that
+    change nothing for a kernel (a descriptor its accesses cannot use, loop options of
+    a loop it lacks) cost no benchmark."""
 
     name: ClassVar[str]
 
@@ -80,6 +86,7 @@ class Search:
         seed: int = 0,
         effort: str = "quick",
         seeds: Sequence[Config] = (),
+        identify: Identify | None = None,
     ):
         if effort not in EFFORTS:
             raise exc.InvalidArgument(
@@ -93,12 +100,15 @@ class Search:
         # seeds outside the space raise InvalidConfig here, before anything is benchmarked
         self.seeds = [self.space.encode(s) for s in seeds]
         self._evaluate = evaluate
+        self._identify = identify
+        self._kernel_times: dict[Hashable, float] = {}
         self.times: dict[Point, float] = {}
         self.history: list[tuple[Config, float]] = []
 
     @property
     def evaluations(self) -> int:
-        return len(self.times)
+        """Configs benchmarked: distinct kernels, where the search can tell them apart."""
+        return len(self._kernel_times)
 
     def run(self) -> tuple[Config, float]:
         """The fastest config found and its time; (default, inf) if every one failed."""
@@ -121,22 +131,51 @@ class Search:
     def done(self) -> bool:
         return self.evaluations >= self.limit or self.budget.exhausted(self.evaluations)
 
-    def measure(self, points: Iterable[Point]) -> None:
-        """Benchmark the unmeasured `points` as one batch, cut to what the budget allows."""
+    def measure(self, points: Iterable[Point]) -> int:
+        """Benchmark the unmeasured `points` as one batch, cut to what the budget allows
+        (a point whose kernel is benchmarked, before or in this batch, takes its time);
+        how many kernels were benchmarked."""
+        if self.done():
+            return 0
         room = self.limit - self.evaluations
-        new = [p for p in dict.fromkeys(points) if p not in self.times][: max(room, 0)]
-        if not new or self.done():
-            return
-        configs = [self.space.decode(p) for p in new]
-        times = list(self._evaluate(configs))
+        batch: dict[Hashable, tuple[Point, Config]] = {}
+        twins: list[tuple[Point, Config, Hashable]] = []
+        for p in dict.fromkeys(points):
+            if p in self.times:
+                continue
+            config = self.space.decode(p)
+            kernel = self._kernel_of(p, config)
+            if kernel in self._kernel_times or kernel in batch:
+                twins.append((p, config, kernel))
+            elif len(batch) < room:
+                batch[kernel] = (p, config)
+        configs = [c for _, c in batch.values()]
+        times = list(self._evaluate(configs)) if configs else []
         if len(times) != len(configs):
             raise exc.InternalError(
                 f"evaluate returned {len(times)} times for {len(configs)} configs"
             )
-        for p, c, t in zip(new, configs, times):
-            t = math.inf if math.isnan(t) else float(t)
-            self.times[p] = t
-            self.history.append((c, t))
+        for (kernel, (p, c)), t in zip(batch.items(), times):
+            self._kernel_times[kernel] = t = math.inf if math.isnan(t) else float(t)
+            self._record(p, c, t)
+        for p, c, kernel in twins:
+            if kernel in self._kernel_times:
+                self._record(p, c, self._kernel_times[kernel])
+        return len(configs)
+
+    def _record(self, p: Point, config: Config, t: float) -> None:
+        self.times[p] = t
+        self.history.append((config, t))
+
+    def _kernel_of(self, p: Point, config: Config) -> Hashable:
+        """What `config` runs; a config the compiler rejects is its own kernel (its
+        benchmark reports the failure)."""
+        if self._identify is None:
+            return p
+        try:
+            return self._identify(config)
+        except Exception:
+            return p
 
     def ranked(self) -> list[tuple[Point, float]]:
         """Measured points, fastest first (failures last; ties in measuring order)."""
@@ -154,9 +193,8 @@ class Search:
         self.measure(first + self.fresh(size - len(first), exclude=first))
         while not self.fastest(1) and not self.done():
             more = self.fresh(size)
-            if not more:
+            if not more or not self.measure(more):  # no new kernel among them: stop
                 return
-            self.measure(more)
 
     def fresh(self, n: int, exclude: Sequence[Point] = ()) -> list[Point]:
         """Up to `n` random points, unmeasured and not in `exclude` (fewer in small spaces)."""
@@ -205,9 +243,8 @@ class RandomSearch(Search):
         self.start(self.effort.initial)
         while not self.done():
             batch = self.fresh(self.effort.initial)
-            if not batch:
+            if not batch or not self.measure(batch):  # no new kernel among them: stop
                 return
-            self.measure(batch)
 
 
 class PatternSearch(Search):
@@ -360,10 +397,13 @@ def make_search(
     seed: int = 0,
     effort: str = "quick",
     seeds: Sequence[Config] = (),
+    identify: Identify | None = None,
 ) -> Search:
     """The strategy called `name`, ready to `run()`."""
     if name not in STRATEGIES:
         raise exc.InvalidArgument(
             f"unknown search strategy {name!r}; choose one of {', '.join(STRATEGIES)}"
         )
-    return STRATEGIES[name](spec, evaluate, budget, seed=seed, effort=effort, seeds=seeds)
+    return STRATEGIES[name](
+        spec, evaluate, budget, seed=seed, effort=effort, seeds=seeds, identify=identify
+    )
