@@ -293,3 +293,47 @@ def test_descriptor_blocks_past_a_tma_box_keep_pointers(blocks, descriptors):
     config = {"block_sizes": blocks, "indexing": "tensor_descriptor"}
     assert bound.to_triton_code(config).count("tl.make_tensor_descriptor") == descriptors
     torch.testing.assert_close(bound.compile_config(config)(x), x)
+
+
+@helion.kernel()
+def overwrite_then_use_old(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for tm in hl.tile(x.size(0)):
+        a = x[tm, :]
+        y_old = y[tm, :]
+        y[tm, :] = a * 2
+        out[tm, :] = y_old + torch.sum(a, dim=-1, keepdim=True)  # y as it was
+    return out
+
+
+@helion.kernel()
+def softmax_in_place(x: torch.Tensor) -> torch.Tensor:
+    for tm in hl.tile(x.size(0)):
+        row = x[tm, :]
+        x[tm, :] = torch.exp(row - torch.amax(row, dim=-1, keepdim=True)) / torch.sum(
+            torch.exp(row - torch.amax(row, dim=-1, keepdim=True)), dim=-1, keepdim=True
+        )
+    return x
+
+
+def test_a_row_read_before_it_is_overwritten_is_not_read_again_after():
+    """Rolled, the later stage would re-read y after the first stage overwrote it: the
+    row stays whole (no reduction_loops slot), in the kernel's order."""
+    x, y = torch.randn(4, 70), torch.randn(4, 70)
+    want_out, want_y = y + x.sum(-1, keepdim=True), x * 2
+    bound = overwrite_then_use_old.bind((x, y))
+    assert "reduction_loops" not in bound.config_spec.keys
+    got = bound(x, y)
+    torch.testing.assert_close(got, want_out)
+    torch.testing.assert_close(y, want_y)
+
+
+@pytest.mark.parametrize("chunk", [None, 16])
+def test_a_row_written_in_its_last_stage_still_rolls(chunk):
+    """Softmax in place writes x only in its last stage, after every read: it rolls."""
+    x = torch.randn(4, 70)
+    want = torch.softmax(x, dim=-1)
+    bound = softmax_in_place.bind((x,))
+    assert "reduction_loops" in bound.config_spec.keys
+    got = bound.compile_config({"reduction_loops": [chunk]})(x)
+    torch.testing.assert_close(got, want)

@@ -17,7 +17,10 @@ at least the padded extent (`reduction_loops = None`) each loop runs once, and
 A dimension is rolled only when everything that spans it sits directly in one
 `tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it with a static
 size, no atomic over it has its old values used (recomputing them would repeat the
-atomic) and no arg-reduction, scan, flip or sort runs along it; otherwise it stays persistent, a single `loop.tile` of the padded extent.
+atomic), no arg-reduction, scan, flip or sort runs along it, and the stages, run one
+after another, read and write each tensor in the kernel's order (a row read, then
+overwritten, then used after a reduction would be read again too late); otherwise it
+stays persistent, a single `loop.tile` of the padded extent.
 """
 
 from __future__ import annotations
@@ -185,62 +188,76 @@ def _online_sums(ops: list[Operation], handle: SSAValue, block: int) -> dict[Ope
 
 @dataclass
 class _Roller:
-    """Rolls one rdim of one grid body."""
+    """Rolls one rdim of one grid body: creating it splits the body into stages,
+    `emit` writes their chunk loops."""
 
     rdim: tile.RDimOp
-    chunk: SSAValue
 
-    def run(self) -> None:
-        block = tile.block_of(self.rdim.result)
+    def __post_init__(self) -> None:
+        self.block = tile.block_of(self.rdim.result)
         body = self.rdim.parent_block()
         assert body is not None
-        ops = [op for op in body.ops if op is not self.rdim and op is not body.last_op]
-        inner = {op for op in ops if _spans(op, self.rdim.result, block)}
-        online = _online_sums(ops, self.rdim.result, block)
+        self.body = body
+        self.ops = [op for op in body.ops if op is not self.rdim and op is not body.last_op]
+        self.inner = {op for op in self.ops if _spans(op, self.rdim.result, self.block)}
+        self.online = _online_sums(self.ops, self.rdim.result, self.block)
+        self.op_level: dict[Operation, int] = {}
         level: dict[SSAValue, int] = {}
-
-        def level_of(v: SSAValue) -> int:
-            return level.get(v, 0)
-
-        op_level: dict[Operation, int] = {}
-        for op in ops:
-            if op in online:  # runs in its max's loop
-                lv = op_level[online[op].max_op]
+        for op in self.ops:
+            if op in self.online:  # runs in its max's loop
+                lv = self.op_level[self.online[op].max_op]
             else:
-                lv = max((level_of(o) for o in _inputs(op)), default=0)
-            op_level[op] = lv
+                lv = max((level.get(o, 0) for o in _inputs(op)), default=0)
+            self.op_level[op] = lv
             for r in op.results:
-                level[r] = lv + 1 if _reduces_over(op, block) else lv
-        stages: dict[int, list[Operation]] = defaultdict(list)
-        outer: dict[int, list[Operation]] = defaultdict(list)
-        for op in ops:
-            if op not in inner:
-                outer[op_level[op]].append(op)
-            elif self._is_root(op, block, inner):
-                stages[op_level[op]].append(op)
+                level[r] = lv + 1 if _reduces_over(op, self.block) else lv
+        self.stages: dict[int, list[Operation]] = defaultdict(list)
+        self.outer: dict[int, list[Operation]] = defaultdict(list)
+        for op in self.ops:
+            if op not in self.inner:
+                self.outer[self.op_level[op]].append(op)
+            elif self._is_root(op, self.block, self.inner):
+                self.stages[self.op_level[op]].append(op)
 
-        terminator = body.last_op
+    def keeps_memory_order(self) -> bool:
+        """Whether the stages, run one after another, read and write each tensor in the
+        kernel's order: a stage that re-reads a tensor must not come after a stage that
+        writes it later in the kernel (the re-read would see the new values), and a
+        read placed in a stage before a write it follows would miss them."""
+        when: dict[Operation, list[float]] = defaultdict(list)
+        for lv, roots in self.stages.items():
+            for op in self._needed(roots, self.inner):
+                if isinstance(op, tile.LoadOp | tile.StoreOp | tile.AtomicOp):
+                    when[op].append(lv)
+        for lv, ops in self.outer.items():
+            for op in ops:
+                if isinstance(op, tile.LoadOp | tile.StoreOp | tile.AtomicOp):
+                    when[op].append(lv - 0.5)  # before that stage's loop
+        accesses = [op for op in self.ops if op in when]
+        for i, first in enumerate(accesses):
+            for later in accesses[i + 1 :]:
+                writes = not isinstance(first, tile.LoadOp) or not isinstance(later, tile.LoadOp)
+                if writes and _memory(first) is _memory(later):
+                    if max(when[first]) > min(when[later]):
+                        return False
+        return True
+
+    def emit(self, chunk: SSAValue) -> None:
+        terminator = self.body.last_op
         assert terminator is not None
-        for lv in range(max(op_level.values(), default=0) + 1):
-            for op in outer[lv]:
+        for lv in range(max(self.op_level.values(), default=0) + 1):
+            for op in self.outer[lv]:
                 op.detach()
-                body.insert_op_before(op, terminator)
-            if stages[lv]:
-                self._emit_stage(stages[lv], block, inner, online, body, terminator)
-        for op in reversed(ops):
-            if op in inner:
+                self.body.insert_op_before(op, terminator)
+            if self.stages[lv]:
+                self._emit_stage(self.stages[lv], chunk, terminator)
+        for op in reversed(self.ops):
+            if op in self.inner:
                 erase(op)
         erase(self.rdim)
 
-    def _emit_stage(
-        self,
-        stage: list[Operation],
-        block: int,
-        inner: set[Operation],
-        online: dict[Operation, _Online],
-        body: Block,
-        before: Operation,
-    ) -> None:
+    def _emit_stage(self, stage: list[Operation], chunk: SSAValue, before: Operation) -> None:
+        block, inner, online, body = self.block, self.inner, self.online, self.body
         extent = self.rdim.extent
         zero = index_constant(0)
         body.insert_op_before(zero, before)
@@ -262,7 +279,7 @@ class _Roller:
         for acc, init in zip(accs, inits):
             acc.name_hint = init.results[0].name_hint
         offset.name_hint = f"roffset.{block}"
-        handle = loop.TileOp(offset, self.chunk, extent, block)
+        handle = loop.TileOp(offset, chunk, extent, block)
         handle.result.name_hint = f"rtile.{block}"
         loop_body.add_op(handle)
 
@@ -292,7 +309,7 @@ class _Roller:
         loop_body.add_op(loop.YieldOp(*(yields[r] for r in reductions)))
 
         chunk_loop = loop.ReduceForOp(
-            zero.result, extent, self.chunk, [i.results[0] for i in inits], Region(loop_body)
+            zero.result, extent, chunk, [i.results[0] for i in inits], Region(loop_body)
         )
         body.insert_op_before(chunk_loop, before)
         final_of = dict(zip(reductions, chunk_loop.res))
@@ -345,6 +362,10 @@ class _Roller:
         block = stage[0].parent_block()
         assert block is not None
         return [op for op in block.ops if op in wanted]
+
+
+def _memory(op: tile.LoadOp | tile.StoreOp | tile.AtomicOp) -> SSAValue:
+    return op.source if isinstance(op, tile.LoadOp) else op.dest
 
 
 def _users_outside(
@@ -435,13 +456,14 @@ class RollReductionsPass(ModulePass):
                         "supported yet)"
                     )
                 padded = next_pow2(extent)
-                if rollable(rdim):
+                roller = _Roller(rdim) if rollable(rdim) else None
+                if roller is not None and roller.keeps_memory_order():
                     default = None if padded <= PERSISTENT_LIMIT else PERSISTENT_LIMIT
                     domain = cfg.ChunkAttr(min(MIN_CHUNK, padded), padded)
                     param = cfg.ParamOp(cfg.RefAttr("reduction_loops", slot, domain, default))
                     param.result.name_hint = f"rblock.{tile.block_of(rdim.result)}"
                     entry.insert_op_before(param, entry.first_op)  # type: ignore[arg-type]
-                    _Roller(rdim, param.result).run()
+                    roller.emit(param.result)
                     slot += 1
                 else:
                     zero, size = index_constant(0), index_constant(padded)
