@@ -1033,7 +1033,8 @@ class ReduceKindAttr(EnumAttribute[ReduceKind], SpacedOpaqueSyntaxAttribute):
 
 @irdl_op_definition
 class ReduceOp(IRDLOperation):
-    """Reduces `source` over `dims` with `kind`, keeping them as size 1 if `keepdim`."""
+    """Reduces `source` over `dims` with `kind`, keeping them as size 1 if `keepdim`
+    (a float max or min is NaN where a lane is, as torch.amax/amin)."""
 
     name = "tile.reduce"
 

@@ -55,7 +55,7 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import cfg, loop, mem, tile
 from helion_mlir.passes import program_ids
-from helion_mlir.passes.ir_utils import const_int, erase, kernels
+from helion_mlir.passes.ir_utils import const_int, erase, kernels, memory_of
 
 _INDEX = IndexType()
 
@@ -689,7 +689,7 @@ class _Lowering:
         is not legal for this access (a kernel-given mask needs pointers)."""
         is_load = isinstance(op, mem.LoadOp)
         tile_type = op.result.type if is_load else op.value.type  # type: ignore[union-attr]
-        base = self.vmap[_memory(op)]
+        base = self.vmap[memory_of(op)]
         eviction = self.value(op, "eviction_policy", "") if is_load else ""
         form = self.value(op, "indexing", "pointer")
         handles = self._block_handles(op, form) if form != "pointer" and op.mask is None else None
@@ -766,7 +766,7 @@ class _Lowering:
     ) -> list[_Handle] | None:
         """The handles of an access that a block pointer or tensor descriptor can express:
         every dim a whole tile clipped at the tensor's own end (None if not so)."""
-        mt = _memory(op).type
+        mt = memory_of(op).type
         assert isinstance(mt, MemRefType)
         if mt.element_type == i1:  # bools live as bytes: blocks of i1 do not match them
             return None
@@ -800,7 +800,7 @@ class _Lowering:
         base: SSAValue,
         eviction: str,
     ) -> None:
-        source = _memory(op)
+        source = memory_of(op)
         shape = [self.const(d) for d in source.type.get_shape()]  # type: ignore[attr-defined]
         strides = [self.vmap[s] for s in op.strides]
         offsets = [h.offset for h in handles]
@@ -848,7 +848,7 @@ class _Lowering:
         block = tuple(h.size for h in handles)
         desc = self.descriptors.get((base, block))
         if desc is None:
-            shape = [self.const(d) for d in _memory(op).type.get_shape()]  # type: ignore[attr-defined]
+            shape = [self.const(d) for d in memory_of(op).type.get_shape()]  # type: ignore[attr-defined]
             strides = [self.vmap[s] for s in op.strides]
             make = tt.MakeDescriptorOp(base, shape, strides, block)
             make.result.name_hint = f"{base.name_hint}_desc"
@@ -1163,10 +1163,6 @@ def _constant_value(v: SSAValue) -> int | float | None:
     if isinstance(attr, IntegerAttr | FloatAttr):
         return attr.value.data
     return None
-
-
-def _memory(op: mem.LoadOp | mem.StoreOp | mem.AtomicOp) -> SSAValue:
-    return op.source if isinstance(op, mem.LoadOp) else op.dest
 
 
 # element types a TMA reduction can add (cp.reduce.async.bulk.tensor .add)

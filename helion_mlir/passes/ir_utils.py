@@ -15,7 +15,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from helion_mlir.dialects import tile
+from helion_mlir.dialects import mem, tile
 
 
 def next_pow2(n: int) -> int:
@@ -88,6 +88,13 @@ def identity(kind: tile.ReduceKind, element_type: Attribute) -> FloatAttr | Inte
         tile.ReduceKind.MIN: float("inf"),
     }[kind]
     return FloatAttr(value, element_type)  # type: ignore[arg-type]
+
+
+def memory_of(
+    op: tile.LoadOp | tile.StoreOp | tile.AtomicOp | mem.LoadOp | mem.StoreOp | mem.AtomicOp,
+) -> SSAValue:
+    """The memref an access reads or writes."""
+    return op.source if isinstance(op, tile.LoadOp | mem.LoadOp) else op.dest
 
 
 def erase(op: Operation) -> None:

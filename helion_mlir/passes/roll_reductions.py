@@ -43,6 +43,7 @@ from helion_mlir.passes.ir_utils import (
     identity,
     index_constant,
     kernels,
+    memory_of,
     next_pow2,
 )
 
@@ -237,7 +238,7 @@ class _Roller:
         for i, first in enumerate(accesses):
             for later in accesses[i + 1 :]:
                 writes = not isinstance(first, tile.LoadOp) or not isinstance(later, tile.LoadOp)
-                if writes and _memory(first) is _memory(later):
+                if writes and memory_of(first) is memory_of(later):
                     if max(when[first]) > min(when[later]):
                         return False
         return True
@@ -322,13 +323,7 @@ class _Roller:
                     body, before, final_of[red], final_of[online[red].max_op]
                 )
             else:
-                reduce = tile.ReduceOp(
-                    red.kind.data,
-                    final_of[red],
-                    red.reduced,
-                    red.keepdim is not None,
-                    red.result.type,
-                )
+                reduce = _reduce_like(red, final_of[red])
                 body.insert_op_before(reduce, before)
                 final = reduce.result
             final.name_hint = red.result.name_hint
@@ -364,10 +359,6 @@ class _Roller:
         return [op for op in block.ops if op in wanted]
 
 
-def _memory(op: tile.LoadOp | tile.StoreOp | tile.AtomicOp) -> SSAValue:
-    return op.source if isinstance(op, tile.LoadOp) else op.dest
-
-
 def _users_outside(
     running_max: set[Operation], inner: set[Operation], body: Block
 ) -> set[Operation]:
@@ -388,13 +379,18 @@ def _full_like(value: SSAValue, fill: float) -> tile.FullOp:
     return tile.FullOp(FloatAttr(fill, tile.element_type_of(value.type)), value.type)  # type: ignore[arg-type]
 
 
+def _reduce_like(red: tile.ReduceOp, source: SSAValue) -> tile.ReduceOp:
+    """`red`'s reduction (kind, dims, result type) of `source`."""
+    return tile.ReduceOp(
+        red.kind.data, source, red.reduced, red.keepdim is not None, red.result.type
+    )
+
+
 def _running_max(
     body: Block, red: tile.ReduceOp, acc: SSAValue, mapping: dict[SSAValue, SSAValue]
 ) -> SSAValue:
     """The max so far after this chunk."""
-    chunk = tile.ReduceOp(
-        red.kind.data, mapping[red.source], red.reduced, red.keepdim is not None, red.result.type
-    )
+    chunk = _reduce_like(red, mapping[red.source])
     new = arith.MaximumfOp(acc, chunk.result)
     body.add_ops([chunk, new])
     return new.result
@@ -412,9 +408,7 @@ def _rescaled_sum(
     this chunk's sum; 0 while the max is `-inf` (every lane so far `-inf`, which adds
     nothing once a larger max comes, and NaN from `exp(-inf - -inf)` until then)."""
     new_max = mapping[pair.max_op.result]
-    chunk = tile.ReduceOp(
-        red.kind.data, mapping[red.source], red.reduced, red.keepdim is not None, red.result.type
-    )
+    chunk = _reduce_like(red, mapping[red.source])
     diff = arith.SubfOp(old_max, new_max)
     scale = pair.exp(diff.result)
     kept = arith.MulfOp(acc, scale.result)

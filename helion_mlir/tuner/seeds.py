@@ -126,19 +126,23 @@ def _stream_seeds(spec: ConfigSpec, blocks: list[Slot]) -> list[dict[str, Any]]:
         for i in inner or (grid[-1:] if len(grid) > 1 else []):
             sizes[i] = run
         out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": 1})
-    loads = len(spec.keys.get("load_eviction_policies", []))
-    if loads:
+    if evict_last := _evicting_last(spec):
         # measured on an H200, adding a row to each of 8192 x 8192 bf16: 0.0700 ->
         # 0.0676 ms at 2 x 8192 tiles and 32 warps when both loads evict last
-        wide = out[STREAM_SHAPES.index(((2, 8192), 32))]
-        out.append({**wide, "load_eviction_policies": ["last"] * loads})
+        out.append({**out[STREAM_SHAPES.index(((2, 8192), 32))], **evict_last})
     return out
+
+
+def _evicting_last(spec: ConfigSpec) -> dict[str, Any]:
+    """The config part that makes every load of the kernel evict last (none if none)."""
+    loads = len(spec.keys.get("load_eviction_policies", []))
+    return {"load_eviction_policies": ["last"] * loads} if loads else {}
 
 
 def _reduction_seeds(
     spec: ConfigSpec, blocks: list[Slot], reductions: list[Slot]
 ) -> list[dict[str, Any]]:
-    loads = len(spec.keys.get("load_eviction_policies", []))
+    evict_last = _evicting_last(spec)
     out = []
     for (rows, chunk), warps in REDUCTION_SHAPES:
         chunks = []
@@ -155,9 +159,9 @@ def _reduction_seeds(
                 "num_warps": warps,
                 "num_stages": 1,
             }
-            if loads and any(c is not None for c in chunks):
+            if any(c is not None for c in chunks):
                 # each stage of a rolled row reads it again: keep it in L2 meanwhile
-                seed["load_eviction_policies"] = ["last"] * loads
+                seed.update(evict_last)
             out.append(seed)
     rolled = [s for s in out if s["block_sizes"][0] > 1 and any(s["reduction_loops"])]
     if rolled and "maxnreg" in spec.keys:

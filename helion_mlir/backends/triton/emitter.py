@@ -126,6 +126,7 @@ _CASTS = (
 # reductions with a Triton builtin; float max and min reduce through the NaN-keeping
 # combine functions below instead (`tl.max` skips NaN)
 _REDUCE_CALLS = {"sum": "tl.sum", "max": "tl.max", "min": "tl.min"}
+_FLOAT_REDUCE_CALLS = {"sum": "tl.sum"}
 # combine functions for tl.reduce / tl.associative_scan where Triton has no builtin
 _COMBINE_HELPERS = {
     "prod": "a * b",
@@ -523,10 +524,9 @@ class PyEmitter:
                 kind = op.kind.data.value
                 keep = ", keep_dims=True" if op.keep_dims is not None else ""
                 is_float = isinstance(tile.element_type_of(op.source.type), AnyFloat)
-                if kind in _REDUCE_CALLS and not (is_float and kind in ("max", "min")):
-                    self.assign(
-                        op, f"{_REDUCE_CALLS[kind]}({self.expr(op.source)}, {op.axis.data}{keep})"
-                    )
+                calls = _FLOAT_REDUCE_CALLS if is_float else _REDUCE_CALLS
+                if kind in calls:
+                    self.assign(op, f"{calls[kind]}({self.expr(op.source)}, {op.axis.data}{keep})")
                 else:
                     self.assign(
                         op,
