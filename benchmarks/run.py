@@ -303,6 +303,23 @@ def ceilings(torch: Any, time_it: Callable[[Callable[[], Any]], float]) -> dict[
     }
 
 
+def same_size_copy_pct(
+    torch: Any,
+    bench: Bench,
+    args: tuple[Any, ...],
+    time_it: Callable[[Callable[[], Any]], float],
+    ceil: dict[str, float],
+) -> float | None:
+    """The % of the copy ceiling that a device copy moving as many bytes as the kernel
+    (half read, half written) reaches: what launch and ramp-up leave of the ceiling at
+    this size. For reading the table; the targets are against the ceiling itself."""
+    if not ceil or bench.flops:
+        return None
+    src = torch.empty(int(bench.cost(args)) // 2, device="cuda", dtype=torch.uint8)
+    dst = torch.empty_like(src)
+    return roofline(bench, args, time_it(lambda: dst.copy_(src)), ceil)
+
+
 def roofline(
     bench: Bench, args: tuple[Any, ...], ms: float, ceil: dict[str, float]
 ) -> float | None:
@@ -394,6 +411,7 @@ def run_one(
         except Exception as e:  # report it and go on
             row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
         print(name, side, row[side], flush=True)
+    row["same_size_copy_pct"] = same_size_copy_pct(torch, bench, args, time_it, ceil)
     eager_ms = row.get("eager", {}).get("ms")
     for side in sides:
         if eager_ms and "ms" in row[side]:
@@ -410,7 +428,7 @@ def table(results: dict[str, Any]) -> str:
     head = f"{'kernel':14s}" + "".join(
         f"{s + ' ms':>12s}{'x eager':>9s}{'%roof':>7s}" for s in sides
     )
-    lines = [head]
+    lines = [head + f"{'copy%':>7s}"]
     for name, row in results["kernels"].items():
         cells = []
         for s in sides:
@@ -423,7 +441,8 @@ def table(results: dict[str, Any]) -> str:
                 )
             else:
                 cells.append(f"{'error' if 'error' in r else '-':>12s}{'':9s}{'':7s}")
-        lines.append(f"{name:14s}" + "".join(cells))
+        copy = row.get("same_size_copy_pct")
+        lines.append(f"{name:14s}" + "".join(cells) + (f"{copy:7.1f}" if copy else ""))
     lines.append(
         f"geomean speedup of helion_mlir over eager: {results['geomean_speedup_over_eager']}"
     )

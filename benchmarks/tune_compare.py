@@ -3,8 +3,9 @@
 For softmax, rms_norm, layer_norm, matmul and attention at the benchmark shapes, tune
 the same kernel source (examples/*.py, loaded once as written for helion_mlir and once
 with `import helion` for helion 1.5.1) at quick effort with each compiler, check the
-tuned kernel against PyTorch, and time it with `triton.testing.do_bench` (median). Prints
-per kernel: tuning wall time and tuned kernel time for both, and writes JSON.
+tuned kernel against PyTorch, and time both tuned kernels with `triton.testing.do_bench`
+(median), in turn, several rounds, reporting the median round. Prints per kernel: tuning
+wall time and tuned kernel time for both, and writes JSON (with the configs found).
 
     python benchmarks/tune_compare.py --json out.json [--kernels softmax,matmul] [--only mlir|helion]
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,17 +34,31 @@ def first(out: Any) -> Any:
     return out[0] if isinstance(out, tuple) else out
 
 
-def measure(name: str, kernel: Any, args: tuple[Any, ...], ref: Any, torch: Any) -> dict[str, Any]:
-    from triton.testing import do_bench
+ROUNDS = 5  # each side's tuned kernel is timed this many times, the sides in turn
 
+
+def tune(kernel: Any, args: tuple[Any, ...], ref: Any) -> tuple[dict[str, Any], Any]:
+    """Tune `kernel` on `args` (forced: no cache), check it against `ref`, and return
+    what tuning took and found, with the tuned call."""
     start = time.monotonic()
-    kernel.autotune(args, force=True)
+    config = kernel.autotune(args, force=True)
     tune_s = time.monotonic() - start
     out = first(kernel(*args))
-    want = ref(*args)
-    err = float((out.float() - want.float()).abs().max())
-    ms = float(do_bench(lambda: kernel(*args), warmup=25, rep=200, return_mode="median"))
-    return {"tune_s": round(tune_s, 1), "ms": ms, "max_abs_err": err}
+    err = float((out.float() - first(ref(*args)).float()).abs().max())
+    row = {"tune_s": round(tune_s, 1), "max_abs_err": err, "config": dict(config)}
+    return row, lambda: kernel(*args)
+
+
+def time_in_turn(calls: dict[str, Any]) -> dict[str, list[float]]:
+    """`do_bench` medians of each call, ROUNDS times with the calls in turn: a drift of
+    the card's speed over the run touches both sides alike."""
+    from triton.testing import do_bench
+
+    times: dict[str, list[float]] = {side: [] for side in calls}
+    for _ in range(ROUNDS):
+        for side, call in calls.items():
+            times[side].append(float(do_bench(call, warmup=25, rep=100, return_mode="median")))
+    return times
 
 
 def main() -> None:
@@ -62,6 +78,7 @@ def main() -> None:
         torch.manual_seed(0)
         example, fn, kargs, ref = bench.example, bench.fn, bench.args(torch, False), bench.eager
         row: dict[str, Any] = {}
+        calls: dict[str, Any] = {}
         for side in ("mlir", "helion"):
             if args.only and side != args.only:
                 continue
@@ -69,13 +86,19 @@ def main() -> None:
                 helion_import()
             try:
                 kernel = getattr(load(example, side == "helion"), fn)
-                row[side] = measure(name, kernel, kargs, ref, torch)
+                row[side], calls[side] = tune(kernel, kargs, ref)
             except Exception as e:  # report and go on to the next
                 row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
             print(name, side, row[side], flush=True)
-            results[name] = row
-            if args.json:  # after each measurement: a run cut short keeps what it has
-                Path(args.json).write_text(json.dumps(results, indent=1))
+        try:
+            for side, times in time_in_turn(calls).items():
+                row[side].update(ms=statistics.median(times), rounds_ms=times)
+                print(name, side, "ms", row[side]["ms"], times, flush=True)
+        except Exception as e:  # a side that ran once can still fail when timed
+            row["timing_error"] = f"{type(e).__name__}: {str(e)[:300]}"
+        results[name] = row
+        if args.json:  # after each kernel: a run cut short keeps what it has
+            Path(args.json).write_text(json.dumps(results, indent=1))
     print()
     print(
         f"{'kernel':12s} {'mlir tune s':>11s} {'mlir ms':>9s} {'helion tune s':>13s} {'helion ms':>9s}"

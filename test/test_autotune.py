@@ -253,6 +253,36 @@ def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatc
     assert waited < 5, waited
 
 
+def test_leaders_are_timed_in_turn_and_ranked_by_their_median():
+    """On a GPU the fastest configs of the search are timed again, round after round in
+    turn, so a drift of the card's speed during re-timing does not favour whichever
+    leader went first; one slow or fast outlier round does not decide the ranking."""
+    from helion_mlir.runtime.config import Config
+    from helion_mlir.tuner import runner
+
+    r = runner.Runner.__new__(runner.Runner)
+    r.gpu, r.args = True, []
+    configs = {name: Config(num_warps=w) for name, w in (("a", 4), ("b", 8), ("c", 16))}
+    r.configs = {c.to_json(): c for c in configs.values()}
+    r.timings = {
+        configs["a"].to_json(): 1.0,
+        configs["b"].to_json(): 1.1,
+        configs["c"].to_json(): 9.0,
+    }
+    r.compile = lambda config: config["num_warps"]
+    rounds = {4: [0.8, 1.30, 1.25], 8: [1.2, 1.20, 1.20]}  # 4 warps: once fast, then slower
+    calls = []
+
+    def timed(fn, args, rep):
+        calls.append(fn)
+        return rounds[fn][sum(c == fn for c in calls) - 1]
+
+    r._time = timed
+    best, t = r.retime_leaders(2)
+    assert calls == [4, 8] * runner.LEADER_ROUNDS  # in turn, each round
+    assert (best["num_warps"], t) == (8, 1.2)
+
+
 def test_interrupted_tuning_leaves_the_cache_valid(tmp_path, monkeypatch):
     """Ctrl-C in the middle of a search propagates, writes nothing half-done, and
     leaves earlier entries readable; the next tuning fills the cache."""

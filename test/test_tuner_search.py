@@ -381,7 +381,7 @@ def test_gpu_seeds_of_elementwise_kernels_include_one_whose_loads_evict_last():
     spec = add.bind((torch.randn(64, 8192), torch.randn(8192))).config_spec
     seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
     last = [s for s in seeds if s["load_eviction_policies"] == ["last", "last"]]
-    assert [(s["block_sizes"], s["num_warps"]) for s in last] == [([2, 8192], 32)]
+    assert [(s["block_sizes"], s["num_warps"]) for s in last] == [([2, 8192], 32), ([1, 4096], 8)]
 
 
 def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
@@ -397,6 +397,12 @@ def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
     assert seeds[1]["pid_type"] == "persistent_interleaved"
     assert {4096, 2048} <= {s["reduction_loops"][0] for s in seeds}
     assert all(s["block_sizes"][0] <= 4 for s in seeds)
+    whole_last = [
+        s
+        for s in seeds
+        if s["load_eviction_policies"] == ["last"] and not any(s["reduction_loops"])
+    ]
+    assert [(s["block_sizes"], s["num_warps"]) for s in whole_last] == [([1], 8)]
     spec = load_example("softmax").softmax.bind((torch.randn(8, 32768),)).config_spec
     chunks = [spec.normalize(s)["reduction_loops"][0] for s in seed_configs(spec, gpu=True)]
     assert None not in chunks and chunks[0] == 4096
@@ -422,9 +428,9 @@ def test_persistent_dot_seed_reads_by_tma_only_where_the_target_has_it(target, t
 
 
 def test_gpu_seeds_of_rolled_rows_keep_them_in_l2_and_one_is_persistent_with_capped_registers():
-    """A rolled row is read once per stage: its seeds evict it last. One seed runs
-    several rolled rows a program on a persistent grid with `maxnreg`, where the
-    target has it."""
+    """A rolled row is read once per stage: its seeds evict it last (of whole rows, one
+    seed does). One seed runs several rolled rows a program on a persistent grid with
+    `maxnreg`, where the target has it."""
     from helion_mlir import frontend
     from helion_mlir.passes import pipelines
     from helion_mlir.tuner.seeds import seed_configs
@@ -435,8 +441,14 @@ def test_gpu_seeds_of_rolled_rows_keep_them_in_l2_and_one_is_persistent_with_cap
     spec = ConfigSpec.from_module(module)
     seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
     for s in seeds:
-        rolled = s["reduction_loops"][0] is not None
-        assert (s["load_eviction_policies"] == ["last"]) == rolled, s
+        if s["reduction_loops"][0] is not None:
+            assert s["load_eviction_policies"] == ["last"], s
+    whole_last = [
+        s
+        for s in seeds
+        if s["reduction_loops"] == [None] and s["load_eviction_policies"] == ["last"]
+    ]
+    assert len(whole_last) == 1
     capped = [s for s in seeds if s["maxnreg"] == 128]
     assert len(capped) == 1 and capped[0]["pid_type"] == "persistent_interleaved"
     assert capped[0]["block_sizes"] == [4] and capped[0]["reduction_loops"] == [4096]

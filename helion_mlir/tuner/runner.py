@@ -9,6 +9,7 @@ import contextlib
 import math
 import os
 import signal
+import statistics
 import sys
 import threading
 import time
@@ -87,7 +88,8 @@ def close_enough(got: Any, want: Any) -> bool:
 
 # milliseconds of runs do_bench times per config during the search, and per leader after it
 SEARCH_REP_MS = 20
-LEADER_REP_MS = 100
+LEADER_REP_MS = 120
+LEADER_ROUNDS = 3
 # how long the slowest compiles of a batch are waited for, against the batch's median
 STRAGGLER_FACTOR = 4.0
 STRAGGLER_MIN_S = 10.0
@@ -167,20 +169,22 @@ class Runner:
         return times
 
     def retime_leaders(self, count: int) -> tuple[Config, float] | None:
-        """Time the `count` fastest configs again, longer, and return the fastest: one
+        """Time the `count` fastest configs again, longer, and return the fastest. One
         short timing of each candidate leaves noise of a few percent, enough to misorder
-        the leaders. None when no config worked."""
+        near-ties; and a GPU drifts (clocks, temperature) over the seconds one timing
+        takes, so the leaders are timed in turn, LEADER_ROUNDS times, and each ranked by
+        its median. None when no config worked."""
         ranked = sorted((t, k) for k, t in self.timings.items() if t < math.inf)[:count]
         if not ranked:
             return None
         if not self.gpu or len(ranked) == 1:
             return self.configs[ranked[0][1]], ranked[0][0]
-        results = []
-        for _, key in ranked:
-            args = _clone(self.args)
-            fn = self.compile(self.configs[key])
-            results.append((self._time(fn, args, rep=LEADER_REP_MS), key))
-        best_time, key = min(results)
+        runs = [(key, self.compile(self.configs[key]), _clone(self.args)) for _, key in ranked]
+        rounds: dict[str, list[float]] = {key: [] for key, _, _ in runs}
+        for _ in range(LEADER_ROUNDS):
+            for key, fn, args in runs:
+                rounds[key].append(self._time(fn, args, rep=LEADER_REP_MS // LEADER_ROUNDS))
+        best_time, key = min((statistics.median(ts), key) for key, ts in rounds.items())
         return self.configs[key], best_time
 
     def _fail(self, kind: str, reason: str) -> float:
