@@ -253,6 +253,30 @@ def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatc
     assert waited < 5, waited
 
 
+def test_a_seed_slow_to_compile_is_waited_for_where_another_config_is_given_up(monkeypatch):
+    """Seeds are waited for to the compile timeout: on a busy host a seed's compile can
+    take several times the batch's median, and the seeds are the likeliest fast."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from helion_mlir.runtime.settings import Settings
+    from helion_mlir.tuner import runner
+
+    monkeypatch.setattr(runner, "STRAGGLER_MIN_S", 0.3)
+    r = runner.Runner.__new__(runner.Runner)
+    r.settings = Settings()
+    release = threading.Event()
+    with ThreadPoolExecutor(8) as pool:
+        jobs = {f"fast{i}": pool.submit(time.sleep, 0.05) for i in range(5)}
+        jobs["seed"] = pool.submit(time.sleep, 1.0)
+        jobs["slow"] = pool.submit(release.wait, 60)
+        start = time.monotonic()
+        given_up = r._wait(jobs, patient=frozenset({"seed"}))
+        waited = time.monotonic() - start
+        release.set()
+    assert given_up == ["slow"]
+    assert jobs["seed"].done() and 0.9 < waited < 5, waited
+
+
 def test_leaders_are_timed_in_turn_and_ranked_by_their_median():
     """On a GPU the fastest configs of the search are timed again, round after round in
     turn, so a drift of the card's speed during re-timing does not favour whichever
@@ -375,3 +399,20 @@ def test_compile_workers_start_without_rerunning_a_script_without_a_main_guard(t
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["top level ran", "worker True"]
+
+
+def test_a_failing_compile_in_a_worker_keeps_its_message_but_not_its_ir_dump(tmp_path, capfd):
+    """Triton writes a failing compile's IR to stderr, thousands of lines a config: the
+    compile worker drops that output and reports the error's message."""
+    from helion_mlir.tuner.runner import _compile_in_worker
+
+    module = tmp_path / "candidate.py"
+    module.write_text(
+        "import os\n"
+        "def launch():\n"
+        "    os.write(2, b'// a whole module of PTX\\n' * 1000)\n"
+        "    raise RuntimeError('PassManager::run failed')\n"
+    )
+    result = _compile_in_worker(str(module), "launch", [])
+    assert result is not None and "PassManager::run failed" in result
+    assert capfd.readouterr().err == ""

@@ -337,3 +337,30 @@ def test_a_row_written_in_its_last_stage_still_rolls(chunk):
     assert "reduction_loops" in bound.config_spec.keys
     got = bound.compile_config({"reduction_loops": [chunk]})(x)
     torch.testing.assert_close(got, want)
+
+
+@helion.kernel()
+def scaled_rows(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    out = torch.empty_like(x)
+    scale = torch.empty([x.size(0)], dtype=torch.float32, device=x.device)
+    for tm in hl.tile(x.size(0)):
+        row = x[tm, :]
+        inv = torch.rsqrt(torch.mean(row * row, dim=-1) + 1e-5)
+        out[tm, :] = row * inv[:, None]
+        scale[tm] = inv
+    return out, scale
+
+
+@pytest.mark.parametrize(("chunk", "reads"), [(None, 1), (16, 2)])
+def test_a_whole_row_is_read_once_though_a_statistic_is_stored_between_its_uses(chunk, reads):
+    """Rolling stores the per-row statistic in the reduction's stage, before the row's
+    second use; kept whole, the row is still read once (the store is to another
+    tensor), rolled it is read once per stage."""
+    x = torch.randn(4, 70)
+    bound = scaled_rows.bind((x,))
+    config = {"reduction_loops": [chunk]}
+    assert bound.to_triton_code(config).count("tl.load(") == reads
+    out, scale = bound.compile_config(config)(x)
+    want = torch.rsqrt(x.pow(2).mean(-1) + 1e-5)
+    torch.testing.assert_close(scale, want)
+    torch.testing.assert_close(out, x * want[:, None])

@@ -2,9 +2,16 @@
 
 Within a block, an op that repeats an earlier op (same name, operands, properties and
 result types) is replaced by it when the op has no side effects, or when it only
-reads memory and no op in between may write. Nested regions see the pure ops of the
-regions around them, not their loads. This is what removes the reloads that reduction
-rolling introduced once single-trip chunk loops are inlined.
+reads memory and no op in between may write the memref it reads. Nested regions see
+the pure ops of the regions around them, not their loads. This is what removes the
+reloads that reduction rolling introduced once single-trip chunk loops are inlined.
+
+Two loads alike carry the same `mem_id`: they are copies of one read of the kernel as
+written, which rolling duplicated into the stages after a reduction, and moved the
+writes of the reduction's stage (say a per-row statistic) before the copy. A write to
+another memref between them was so moved; merging the copies reads once, as the
+source does. A write to the same memref, or an op whose writes are not known, stops
+the merge.
 """
 
 from __future__ import annotations
@@ -17,9 +24,12 @@ from xdsl.ir import Block, Operation
 from xdsl.passes import ModulePass
 from xdsl.traits import MemoryReadEffect, MemoryWriteEffect, is_side_effect_free
 
-from helion_mlir.passes.ir_utils import erase
+from helion_mlir.dialects import mem, tile
+from helion_mlir.passes.ir_utils import erase, memory_of
 
 Key = tuple
+READS = (tile.LoadOp, mem.LoadOp)
+WRITES = (tile.StoreOp, tile.AtomicOp, mem.StoreOp, mem.AtomicOp)
 
 
 def _key(op: Operation) -> Key:
@@ -45,14 +55,14 @@ def _cse_block(block: Block, pure: dict[Key, Operation]) -> None:
                 _cse_block(inner, pure)
         if op.regions or not op.results:
             if not is_side_effect_free(op):
-                loads.clear()
+                _forget_written(loads, op)
             continue
         if is_side_effect_free(op):
             table = pure
         elif _only_reads(op):
             table = loads
         else:
-            loads.clear()
+            _forget_written(loads, op)
             continue
         key = _key(op)
         prior = table.get(key)
@@ -62,6 +72,18 @@ def _cse_block(block: Block, pure: dict[Key, Operation]) -> None:
         for a, b in zip(op.results, prior.results):
             a.replace_all_uses_with(b)
         erase(op)
+
+
+def _forget_written(loads: dict[Key, Operation], op: Operation) -> None:
+    """Drop the loads `op` may overwrite: those of the memref a store or atomic writes,
+    every load for any other op with effects."""
+    if op.regions or not isinstance(op, WRITES):
+        loads.clear()
+        return
+    written = memory_of(op)
+    for key, load in list(loads.items()):
+        if not isinstance(load, READS) or memory_of(load) == written:
+            del loads[key]
 
 
 @dataclass(frozen=True)

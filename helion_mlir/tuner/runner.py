@@ -114,6 +114,10 @@ class Runner:
         self.reasons: dict[str, str] = {}  # a sample message per kind of failure
         self.timings: dict[str, float] = {}
         self.configs: dict[str, Config] = {}  # the config of each key in `timings`
+        # compiles waited for to the compile timeout, never given up as stragglers: the
+        # seeds are chosen for being fast, and a host busy with other work (parallel
+        # tunes, torch.compile) can slow any compile past the batch's median
+        self.patient = frozenset(c.to_json() for c in fallbacks)
         self.baseline = self._reference(bound.config_spec.default_config(), fallbacks)
 
     def _reference(self, default: Config, fallbacks: Sequence[Config]) -> list[Any]:
@@ -240,7 +244,7 @@ class Runner:
                 pool, _compile_in_worker, str(path), self.bound.launcher_name, launch
             )
         failed: dict[str, tuple[str, str]] = {}
-        for key in self._wait(jobs):
+        for key in self._wait(jobs, self.patient):
             failed[key] = ("timeout", "compiling took far longer than the batch's other configs")
         for key, job in jobs.items():
             if key in failed:
@@ -256,25 +260,36 @@ class Runner:
                 failed[key] = (kind, reason)
         return failed
 
-    def _wait(self, jobs: dict[str, Future[str | None]]) -> list[str]:
+    def _wait(
+        self, jobs: dict[str, Future[str | None]], patient: frozenset[str] = frozenset()
+    ) -> list[str]:
         """Wait for a batch of compiles; the keys of those given up on. Once half the
         batch is in, the rest get `STRAGGLER_FACTOR` times the median compile time (at
         least `STRAGGLER_MIN_S`): a config whose compile takes minutes is rarely fast, and
-        waiting for it would stall the whole search. The given-up compiles run on in
-        their workers; the pool is replaced only when none is left free."""
+        waiting for it would stall the whole search. The `patient` keys get the whole
+        compile timeout. The given-up compiles run on in their workers; the pool is
+        replaced only when none is left free."""
         start = time.monotonic()
         hard_stop = start + self.settings.autotune_compile_timeout
         pending = set(jobs.values())
+        waited_for = {job for key, job in jobs.items() if key in patient}
+        given_up: set[Future[str | None]] = set()
         took: list[float] = []
         while pending:
             stop = hard_stop
-            if len(took) * 2 >= len(jobs):
+            stragglers = pending - waited_for
+            if stragglers and len(took) * 2 >= len(jobs):
                 typical = sorted(took)[len(took) // 2]
                 stop = min(stop, start + max(STRAGGLER_MIN_S, STRAGGLER_FACTOR * typical))
             done, pending = wait(pending, max(0.0, stop - time.monotonic()), FIRST_COMPLETED)
             if not done:
-                break
+                if stop == hard_stop:
+                    break
+                given_up |= stragglers
+                pending -= stragglers
+                continue
             took.extend(time.monotonic() - start for _ in done)
+        pending |= given_up
         _STUCK.difference_update({job for job in _STUCK if job.done()})
         _STUCK.update(pending)
         if len(_STUCK) >= _pool_size():
@@ -391,6 +406,21 @@ def _rebuild(arg: Any) -> Any:
     return t.zero_()
 
 
+@contextlib.contextmanager
+def _silenced_stderr() -> Iterator[None]:
+    """Triton's backends write a failing compile's whole IR to the process's stderr
+    (thousands of lines a config); the exception keeps the message that matters."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
 def _compile_in_worker(path: str, launcher: str, launch: list[Any]) -> str | None:
     """In a worker process: import a generated module and run its launcher once on
     zero-filled arguments of the right shapes, which makes Triton compile (and cache)
@@ -400,13 +430,14 @@ def _compile_in_worker(path: str, launcher: str, launch: list[Any]) -> str | Non
     import torch
 
     try:
-        spec = importlib.util.spec_from_file_location(f"_candidate_{os.getpid()}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        args = [_rebuild(a) for a in launch]
-        getattr(module, launcher)(*args)
-        torch.cuda.synchronize()
+        with _silenced_stderr():
+            spec = importlib.util.spec_from_file_location(f"_candidate_{os.getpid()}", path)
+            assert spec is not None and spec.loader is not None
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            args = [_rebuild(a) for a in launch]
+            getattr(module, launcher)(*args)
+            torch.cuda.synchronize()
     except Exception as e:
         kind = "compile" if _is_compile_error(e) else "error"
         return f"{kind}: {type(e).__name__}: {str(e)[:300]}"
