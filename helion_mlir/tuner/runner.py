@@ -177,7 +177,9 @@ class Runner:
         short timing of each candidate leaves noise of a few percent, enough to misorder
         near-ties; and a GPU drifts (clocks, temperature) over the seconds one timing
         takes, so the leaders are timed in turn, LEADER_ROUNDS times, and each ranked by
-        its median. None when no config worked."""
+        its mean: a config fast in one round and slow in the others (a kernel whose
+        time swings between runs) loses to one steadily fast. None when no config
+        worked."""
         ranked = sorted((t, k) for k, t in self.timings.items() if t < math.inf)[:count]
         if not ranked:
             return None
@@ -188,7 +190,7 @@ class Runner:
         for _ in range(LEADER_ROUNDS):
             for key, fn, args in runs:
                 rounds[key].append(self._time(fn, args, rep=LEADER_REP_MS // LEADER_ROUNDS))
-        best_time, key = min((statistics.median(ts), key) for key, ts in rounds.items())
+        best_time, key = min((statistics.fmean(ts), key) for key, ts in rounds.items())
         return self.configs[key], best_time
 
     def _fail(self, kind: str, reason: str) -> float:

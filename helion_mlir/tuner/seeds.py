@@ -48,8 +48,9 @@ STREAM_SHAPES = [
 
 # A kernel that reduces along a ':' dim reads the reduced dim in chunks
 # (`reduction_loops`); (rows of a grid tile, chunk, num_warps). A chunk of None keeps
-# the whole dim in registers, read once: the best for rows up to WHOLE_ROW_LIMIT
-# elements a program, past which the registers spill and a rolled loop wins.
+# the whole dim in registers, read once: the best while each thread holds at most
+# WHOLE_ROW_PER_THREAD elements of it, past which the registers spill and a rolled loop
+# wins.
 REDUCTION_SHAPES = [
     ((1, None), 8),
     ((1, None), 16),
@@ -60,7 +61,7 @@ REDUCTION_SHAPES = [
     ((1, 2048), 4),
     ((4, 4096), 16),
 ]
-WHOLE_ROW_LIMIT = 16384
+WHOLE_ROW_PER_THREAD = 64
 
 
 def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
@@ -150,7 +151,7 @@ def _reduction_seeds(
         for r in reductions:
             whole = r.domain.high.data  # type: ignore[attr-defined]
             size = whole if chunk is None else min(chunk, whole)
-            if rows * size > WHOLE_ROW_LIMIT:
+            if rows * size > WHOLE_ROW_PER_THREAD * 32 * warps:
                 break
             chunks.append(None if size >= whole else size)
         else:
