@@ -285,16 +285,13 @@ def copy_rows(x: torch.Tensor) -> torch.Tensor:
     return out
 
 
-@pytest.mark.parametrize(("blocks", "loads", "stores"), [([4, 256], 1, 1), ([1, 512], 0, 1)])
-def test_descriptor_blocks_past_a_tma_box_load_through_pointers(blocks, loads, stores):
-    """A TMA box spans at most 256 elements a dim: wider blocks are read through
-    pointers (measured faster), but may still be stored through a descriptor."""
+@pytest.mark.parametrize(("blocks", "descriptors"), [([4, 256], 2), ([1, 512], 0)])
+def test_descriptor_blocks_past_a_tma_box_keep_pointers(blocks, descriptors):
+    """A TMA box spans at most 256 elements a dim: wider blocks read through pointers."""
     x = torch.randn(8, 1024)
     bound = copy_rows.bind((x,))
     config = {"block_sizes": blocks, "indexing": "tensor_descriptor"}
-    code = bound.to_triton_code(config)
-    assert code.count("tl.make_tensor_descriptor") == loads + stores
-    assert code.count("_desc.load(") == loads and code.count("_desc.store(") == stores
+    assert bound.to_triton_code(config).count("tl.make_tensor_descriptor") == descriptors
     torch.testing.assert_close(bound.compile_config(config)(x), x)
 
 

@@ -788,7 +788,7 @@ class _Lowering:
                 return None
             if handles[-1].size * width < 16 or any(h.size > d for h, d in zip(handles, shape)):
                 return None
-            if isinstance(op, mem.LoadOp) and any(h.size > TMA_MAX_BOX for h in handles):
+            if any(h.size > TMA_MAX_BOX for h in handles):
                 return None
         return handles
 
@@ -1167,11 +1167,9 @@ def _constant_value(v: SSAValue) -> int | float | None:
 
 # element types a TMA reduction can add (cp.reduce.async.bulk.tensor .add)
 _TMA_ADD_TYPES = (f16, bf16, f32, i32)
-# A TMA copy moves a box of at most 256 elements a dim; loads through descriptors of
-# larger blocks measured slower than pointer loads (a [1, 8192] row of layer norm:
-# 0.055 against 0.038 ms on an H200), so those loads keep pointers. Stores of such
-# blocks keep the choice: softmax's [1, 8192] row stored through a descriptor
-# measured faster on an H100 (helion 1.5.1's tuned kernel, 0.0476 against 0.0499 ms).
+# A TMA copy moves a box of at most 256 elements a dim; descriptors of larger blocks
+# measured slower than pointer loads (a [1, 8192] row of layer norm: 0.055 against
+# 0.038 ms on an H200), so those accesses keep pointers.
 TMA_MAX_BOX = 256
 
 
