@@ -277,7 +277,7 @@ def test_a_seed_slow_to_compile_is_waited_for_where_another_config_is_given_up(m
     assert jobs["seed"].done() and 0.9 < waited < 5, waited
 
 
-def test_leaders_are_timed_in_turn_and_ranked_by_their_median():
+def test_leaders_are_timed_in_turn_and_ranked_by_their_mean():
     """On a GPU the fastest configs of the search are timed again, round after round in
     turn, so a drift of the card's speed during re-timing does not favour whichever
     leader went first, and ranked by their mean: one fast round does not make a leader
