@@ -230,32 +230,12 @@ def test_settings_reject_unknown_effort():
         make_add(autotune_effort="medium")
 
 
-def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatch):
+@pytest.mark.parametrize("seed_s", [None, 1.0])
+def test_a_batch_stops_waiting_for_a_compile_far_slower_than_the_rest(monkeypatch, seed_s):
     """Once half a batch has compiled, a straggler gets a few times the median compile
-    time; it is counted as a timeout and the batch goes on without it."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from helion_mlir.runtime.settings import Settings
-    from helion_mlir.tuner import runner
-
-    monkeypatch.setattr(runner, "STRAGGLER_MIN_S", 0.5)
-    r = runner.Runner.__new__(runner.Runner)
-    r.settings = Settings()
-    release = threading.Event()
-    with ThreadPoolExecutor(6) as pool:
-        jobs = {f"fast{i}": pool.submit(time.sleep, 0.05) for i in range(5)}
-        jobs["slow"] = pool.submit(release.wait, 60)
-        start = time.monotonic()
-        given_up = r._wait(jobs)
-        waited = time.monotonic() - start
-        release.set()
-    assert given_up == ["slow"]
-    assert waited < 5, waited
-
-
-def test_a_seed_slow_to_compile_is_waited_for_where_another_config_is_given_up(monkeypatch):
-    """Seeds are waited for to the compile timeout: on a busy host a seed's compile can
-    take several times the batch's median, and the seeds are the likeliest fast."""
+    time; it is counted as a timeout and the batch goes on without it. A seed is
+    waited for to the compile timeout: on a busy host its compile can take several
+    times the batch's median, and the seeds are the likeliest fast."""
     from concurrent.futures import ThreadPoolExecutor
 
     from helion_mlir.runtime.settings import Settings
@@ -267,14 +247,17 @@ def test_a_seed_slow_to_compile_is_waited_for_where_another_config_is_given_up(m
     release = threading.Event()
     with ThreadPoolExecutor(8) as pool:
         jobs = {f"fast{i}": pool.submit(time.sleep, 0.05) for i in range(5)}
-        jobs["seed"] = pool.submit(time.sleep, 1.0)
+        if seed_s is not None:
+            jobs["seed"] = pool.submit(time.sleep, seed_s)
         jobs["slow"] = pool.submit(release.wait, 60)
         start = time.monotonic()
         given_up = r._wait(jobs, patient=frozenset({"seed"}))
         waited = time.monotonic() - start
         release.set()
     assert given_up == ["slow"]
-    assert jobs["seed"].done() and 0.9 < waited < 5, waited
+    assert waited < 5, waited
+    if seed_s is not None:
+        assert jobs["seed"].done() and waited > 0.9 * seed_s
 
 
 def test_leaders_are_timed_in_turn_and_ranked_by_their_mean():
