@@ -30,6 +30,7 @@ test: pytest lit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bind_emit.py
+	$(BIN)/python benchmarks/dispatch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

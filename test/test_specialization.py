@@ -120,3 +120,25 @@ def test_bfloat16_matmul_on_the_cpu():
     x, y = torch.randn(32, 48, dtype=torch.bfloat16), torch.randn(48, 16, dtype=torch.bfloat16)
     want = (x.float() @ y.float()).bfloat16()
     torch.testing.assert_close(bf16_matmul(x, y), want, rtol=1e-2, atol=1e-2)
+
+
+@helion.kernel()
+def shifted(x: torch.Tensor, k: int, flag: bool) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size()):
+        out[t] = x[t] + k if flag else x[t] - k
+    return out
+
+
+def test_tensor_subclasses_share_a_specialization_and_ints_and_bools_keep_theirs():
+    """The rule for an argument's type is looked up once per type: a Parameter is a
+    tensor like any other; an int is specialized by value, a bool apart from an int."""
+    x = torch.ones(8)
+    shifted.reset()
+    assert shifted(x, 1, True)[0].item() == 2.0
+    assert shifted(torch.nn.Parameter(x, requires_grad=False), 1, True)[0].item() == 2.0
+    assert len(shifted._bound) == 1
+    assert shifted(x, 2, True)[0].item() == 3.0
+    assert shifted(x, 1, False)[0].item() == 0.0
+    assert shifted(x, True, True)[0].item() == 2.0  # True as k: a bool, not the int 1
+    assert len(shifted._bound) == 4

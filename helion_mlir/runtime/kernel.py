@@ -18,6 +18,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, overload
 
 from helion_mlir import exc
+from helion_mlir.language import constexpr
 from helion_mlir.runtime.config import Config
 from helion_mlir.runtime.errors import compiler_step, user_facing
 from helion_mlir.runtime.settings import Settings
@@ -38,8 +39,8 @@ def _captured_key(v: Any) -> Hashable:
 
 def _unwrap_constexpr(args: Sequence[Any]) -> tuple[Any, ...]:
     """Call-site `hl.constexpr(v)` wrappers as their values (specialized by value)."""
-    from helion_mlir.language import constexpr
-
+    if not any(isinstance(a, constexpr) for a in args):  # the usual call: nothing to do
+        return tuple(args)
     return tuple(a.value if isinstance(a, constexpr) else a for a in args)
 
 
@@ -51,27 +52,47 @@ def _cell(c: Any) -> Any:
 
 
 def _arg_key(a: Any) -> Hashable:
-    import torch
+    """What of an argument a compiled kernel is specialized on. Computed for every
+    argument of every call, so the rule for an argument's type is looked up once and
+    kept."""
+    key = _KEY_OF_TYPE.get(type(a))
+    if key is None:
+        key = _KEY_OF_TYPE[type(a)] = _key_rule(type(a))
+    return key(a)
 
-    if isinstance(a, torch.Tensor):
-        return ("tensor", a.dtype, tuple(a.shape), tuple(a.stride()), a.device.type)
-    if isinstance(a, bool):
-        return ("bool", a)
-    if isinstance(a, int):
-        return ("int", a)
-    if isinstance(a, float):
-        return ("float",)
-    if isinstance(a, types.FunctionType):
-        # inlined into the kernel: its code and what it captures decide the kernel; the
-        # captured tensors' data is read through the function at each call
-        cells = tuple(_captured_key(_cell(c)) for c in a.__closure__ or ())
-        defaults = tuple(_captured_key(d) for d in a.__defaults__ or ())
-        return ("fn", a.__code__, cells, defaults)
+
+def _key_rule(t: type) -> Callable[[Any], Hashable]:
+    torch = sys.modules.get("torch")  # no tensor exists before torch is imported
+    if torch is not None and issubclass(t, torch.Tensor):
+        return lambda a: ("tensor", a.dtype, a.shape, a.stride(), a.device.type)
+    if issubclass(t, bool):
+        return lambda a: ("bool", bool(a))
+    if issubclass(t, int):
+        return lambda a: ("int", int(a))
+    if issubclass(t, float):
+        return lambda a: ("float",)
+    if issubclass(t, types.FunctionType):
+        return _function_key
+    return _object_key
+
+
+def _function_key(a: types.FunctionType) -> Hashable:
+    # inlined into the kernel: its code and what it captures decide the kernel; the
+    # captured tensors' data is read through the function at each call
+    cells = tuple(_captured_key(_cell(c)) for c in a.__closure__ or ())
+    defaults = tuple(_captured_key(d) for d in a.__defaults__ or ())
+    return ("fn", a.__code__, cells, defaults)
+
+
+def _object_key(a: Any) -> Hashable:
     try:
         hash(a)
         return ("obj", type(a), a)
     except TypeError:
         return ("obj", type(a), id(a))
+
+
+_KEY_OF_TYPE: dict[type, Callable[[Any], Hashable]] = {}
 
 
 class Kernel:
@@ -105,6 +126,8 @@ class Kernel:
 
     def specialization_key(self, args: Sequence[Any]) -> Hashable:
         constexpr = self.source.constexpr_params
+        if not constexpr:  # computed at every call: the common case kept short
+            return tuple(map(_arg_key, args))
         return tuple(
             ("constexpr", a) if p in constexpr else _arg_key(a)
             for p, a in zip(self.source.params, args)
@@ -119,6 +142,10 @@ class Kernel:
             args = self.normalize_args(args, {})
         args = _unwrap_constexpr(args)
         self._check_arity(args)
+        return self._bind(args)
+
+    def _bind(self, args: tuple[Any, ...]) -> BoundKernel:
+        """`bind` of arguments already normalized and unwrapped."""
         key = self.specialization_key(args)
         bound = self._bound.get(key)
         if bound is None or not bound.guards.hold():  # a global or closure constant changed
@@ -163,7 +190,7 @@ class Kernel:
         if kwargs or len(args) != len(self.source.params):
             args = self.normalize_args(args, kwargs)
         args = _unwrap_constexpr(args)
-        return self.bind(args)(*args)
+        return self._bind(args)._call(args)
 
     @user_facing
     def autotune(self, args: Sequence[Any], *, force: bool = False) -> Config:
@@ -356,7 +383,10 @@ class BoundKernel:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.kernel.source.params):
             args = self.kernel.normalize_args(args, kwargs)
-        args = _unwrap_constexpr(args)
+        return self._call(_unwrap_constexpr(args))
+
+    def _call(self, args: tuple[Any, ...]) -> Any:
+        """A call with arguments already normalized and unwrapped."""
         run = self._run
         if run is None:  # the first call, or the config changed
             if self._config is None and self._should_tune():
