@@ -40,3 +40,16 @@ def test_run_smoke_checks_and_times_every_kernel(tmp_path):
         assert row["mlir"]["speedup_over_eager"] > 0
     assert results["geomean_speedup_over_eager"] > 0
     assert "geomean speedup of helion_mlir over eager" in proc.stdout
+
+
+def test_dispatch_benchmark_times_each_kernel_call():
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "dispatch.py")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [line.split() for line in proc.stdout.splitlines()[1:]]
+    assert [r[0] for r in rows] == ["softmax", "layer_norm", "matmul"]
+    assert all(0 < float(r[1]) < 1000 for r in rows), rows
