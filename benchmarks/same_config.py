@@ -8,7 +8,7 @@ eager, then both are timed in turn over several rounds (`do_bench` medians), and
 generated Triton sources are written out to read side by side.
 
     python benchmarks/same_config.py softmax '{"block_sizes": [1], "reduction_loops": [null], "num_warps": 8}' \\
-        [--rounds 5] [--out DIR] [--mlir '{...}'] [--helion '{...}']
+        [--out DIR] [--mlir '{...}'] [--helion '{...}']
 
 `--mlir` / `--helion` add keys for one side only (say `indexing`). Needs a GPU and
 helion 1.5.1 importable.
@@ -74,11 +74,16 @@ def main() -> None:
     pair = bound_pair(
         args.kernel, json.loads(args.config), json.loads(args.mlir), json.loads(args.helion)
     )
-    times = time_in_turn({side: p["call"] for side, p in pair.items()})
+    times, errors = time_in_turn({side: p["call"] for side, p in pair.items()})
+    if errors:
+        raise SystemExit(f"failed while timed: {errors}")
     medians = {side: statistics.median(ts) for side, ts in times.items()}
     print(torch.cuda.get_device_name(), args.kernel, args.config)
     for side, ms in medians.items():
-        print(f"  {side:7s} {ms:.4f} ms  rounds {[round(t, 4) for t in times[side]]}")
+        rounds = [round(t, 4) for t in times[side]]
+        print(
+            f"  {side:7s} {ms:.4f} ms  rounds {rounds}  error vs eager {pair[side]['rel_err']:.2g}"
+        )
     print(f"  helion ms / mlir ms: {medians['helion'] / medians['mlir']:.3f}")
     if args.out:
         out = Path(args.out)

@@ -49,16 +49,23 @@ def tune(kernel: Any, args: tuple[Any, ...], ref: Any) -> tuple[dict[str, Any], 
     return row, lambda: kernel(*args)
 
 
-def time_in_turn(calls: dict[str, Any]) -> dict[str, list[float]]:
-    """`do_bench` medians of each call, ROUNDS times with the calls in turn: a drift of
-    the card's speed over the run touches both sides alike."""
+def time_in_turn(calls: dict[str, Any]) -> tuple[dict[str, list[float]], dict[str, str]]:
+    """`do_bench` medians of each call, ROUNDS times with the calls in turn (a drift of
+    the card's speed over the run touches both sides alike), and why a side that failed
+    while timed stopped (the others go on)."""
     from triton.testing import do_bench
 
     times: dict[str, list[float]] = {side: [] for side in calls}
+    errors: dict[str, str] = {}
     for _ in range(ROUNDS):
         for side, call in calls.items():
-            times[side].append(float(do_bench(call, warmup=25, rep=100, return_mode="median")))
-    return times
+            if side in errors:
+                continue
+            try:
+                times[side].append(float(do_bench(call, warmup=25, rep=100, return_mode="median")))
+            except Exception as e:  # report it and time the other side on
+                errors[side] = f"{type(e).__name__}: {str(e)[:300]}"
+    return {side: ts for side, ts in times.items() if side not in errors}, errors
 
 
 def main() -> None:
@@ -90,12 +97,12 @@ def main() -> None:
             except Exception as e:  # report and go on to the next
                 row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
             print(name, side, row[side], flush=True)
-        try:
-            for side, times in time_in_turn(calls).items():
-                row[side].update(ms=statistics.median(times), rounds_ms=times)
-                print(name, side, "ms", row[side]["ms"], times, flush=True)
-        except Exception as e:  # a side that ran once can still fail when timed
-            row["timing_error"] = f"{type(e).__name__}: {str(e)[:300]}"
+        timed, errors = time_in_turn(calls)
+        for side, times in timed.items():
+            row[side].update(ms=statistics.median(times), rounds_ms=times)
+            print(name, side, "ms", row[side]["ms"], times, flush=True)
+        for side, error in errors.items():  # it ran once, then failed when timed
+            row[side]["timing_error"] = error
         results[name] = row
         if args.json:  # after each kernel: a run cut short keeps what it has
             Path(args.json).write_text(json.dumps(results, indent=1))

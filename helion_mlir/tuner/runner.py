@@ -185,10 +185,11 @@ class Runner:
             return None
         if not self.gpu or len(ranked) == 1:
             return self.configs[ranked[0][1]], ranked[0][0]
-        runs = [(key, self.compile(self.configs[key]), _clone(self.args)) for _, key in ranked]
-        rounds: dict[str, list[float]] = {key: [] for key, _, _ in runs}
+        runs = [(key, self.compile(self.configs[key])) for _, key in ranked]
+        rounds: dict[str, list[float]] = {key: [] for key, _ in runs}
         for _ in range(LEADER_ROUNDS):
-            for key, fn, args in runs:
+            for key, fn in runs:  # one copy of the arguments alive at a time
+                args = _clone(self.args)
                 rounds[key].append(self._time(fn, args, rep=LEADER_REP_MS // LEADER_ROUNDS))
         best_time, key = min((statistics.fmean(ts), key) for key, ts in rounds.items())
         return self.configs[key], best_time
@@ -291,7 +292,7 @@ class Runner:
                 pending -= stragglers
                 continue
             took.extend(time.monotonic() - start for _ in done)
-        pending |= given_up
+        pending |= {job for job in given_up if not job.done()}  # some finished meanwhile
         _STUCK.difference_update({job for job in _STUCK if job.done()})
         _STUCK.update(pending)
         if len(_STUCK) >= _pool_size():
