@@ -64,7 +64,7 @@ def _arg_key(a: Any) -> Hashable:
 def _key_rule(t: type) -> Callable[[Any], Hashable]:
     torch = sys.modules.get("torch")  # no tensor exists before torch is imported
     if torch is not None and issubclass(t, torch.Tensor):
-        return lambda a: ("tensor", a.dtype, a.shape, a.stride(), a.device.type)
+        return lambda a: ("tensor", a.dtype, a.shape, a.stride(), a.device)
     if issubclass(t, bool):
         return lambda a: ("bool", bool(a))
     if issubclass(t, int):
