@@ -88,7 +88,8 @@ def _forget_written(loads: dict[Key, Operation], op: Operation) -> None:
 
 @dataclass(frozen=True)
 class MemoryCsePass(ModulePass):
-    """Replaces repeated pure ops, and loads not separated by a write, by their first copy."""
+    """Replaces repeated pure ops, and loads not separated by a write to their memref,
+    by their first copy."""
 
     name = "memory-cse"
 

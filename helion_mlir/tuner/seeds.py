@@ -129,9 +129,10 @@ def _stream_seeds(spec: ConfigSpec, blocks: list[Slot]) -> list[dict[str, Any]]:
         out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": 1})
     if evict_last := _evicting_last(spec):
         # measured on an H200, adding a row to each of 8192 x 8192 bf16: 0.0700 ->
-        # 0.0676 ms at 2 x 8192 tiles and 32 warps when both loads evict last
-        out.append({**out[STREAM_SHAPES.index(((2, 8192), 32))], **evict_last})
-        out.append({**out[0], **evict_last})
+        # 0.0676 ms at 2 x 8192 tiles and 32 warps when both loads evict last; the
+        # first shape, the likeliest for other streams, gets the same hint
+        for shape in (((2, 8192), 32), STREAM_SHAPES[0]):
+            out.append({**out[STREAM_SHAPES.index(shape)], **evict_last})
     return out
 
 
@@ -165,11 +166,11 @@ def _reduction_seeds(
                 # each stage of a rolled row reads it again: keep it in L2 meanwhile
                 seed.update(evict_last)
             out.append(seed)
-    whole = [s for s in out if not any(s["reduction_loops"])]
-    if whole and evict_last:
+    whole_rows = [s for s in out if not any(s["reduction_loops"])]
+    if whole_rows and evict_last:
         # the likeliest whole-row config with its loads kept in L2: helion 1.5.1's best
         # for layer_norm on an H200 evicts its row last
-        out.append({**whole[0], **evict_last})
+        out.append({**whole_rows[0], **evict_last})
     rolled = [s for s in out if s["block_sizes"][0] > 1 and any(s["reduction_loops"])]
     if rolled and "maxnreg" in spec.keys:
         # several rolled rows a program, one program an SM, registers capped: the best
