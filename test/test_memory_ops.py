@@ -296,6 +296,75 @@ def test_descriptor_blocks_past_a_tma_box_keep_pointers(blocks, descriptors):
 
 
 @helion.kernel()
+def read_transposed(x: torch.Tensor) -> torch.Tensor:
+    xt = x.t()  # a view whose unit stride is its first dim
+    out = torch.empty([x.size(1), x.size(0)], dtype=x.dtype)
+    for tm, tn in hl.tile(out.size()):
+        out[tm, tn] = xt[tm, tn] * 2
+    return out
+
+
+@helion.kernel()
+def write_transposed(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(1), x.size(0)], dtype=x.dtype)
+    out_t = out.t()
+    for tm, tn in hl.tile(x.size()):
+        out_t[tm, tn] = x[tm, tn] * 2
+    return out
+
+
+@helion.kernel()
+def transpose_twice(x: torch.Tensor) -> torch.Tensor:
+    xt = x.t()
+    out = torch.empty([x.size(1), x.size(0)], dtype=x.dtype)
+    out_t = out.t()
+    for tm, tn in hl.tile(out.size()):
+        out_t[tn, tm] = (xt[tm, tn] * 2).t()
+    return out
+
+
+@pytest.mark.parametrize("blocks", [[16, 8], [8, 32]])
+@pytest.mark.parametrize(
+    ("kernel", "permutes"), [(read_transposed, 1), (write_transposed, 1), (transpose_twice, 1)]
+)
+def test_descriptors_of_transposed_views_read_and_write_along_memory_rows(
+    kernel, permutes, blocks
+):
+    """A tile of a transposed view goes through a descriptor of the memory's own dim
+    order (unit stride last), transposed in the kernel after a load or before a store;
+    a store's transpose cancels the user's own `.t()` of the value."""
+    x = torch.randn(32, 48)
+    bound = kernel.bind((x,))
+    config = {"block_sizes": blocks, "indexing": "tensor_descriptor"}
+    code = bound.to_triton_code(config)
+    assert code.count("tl.make_tensor_descriptor") == 2, code
+    assert "strides=[48, 1]" in code and "strides=[32, 1]" in code, code
+    assert code.count("tl.permute(") == permutes, code
+    torch.testing.assert_close(bound.compile_config(config)(x), x.t() * 2)
+
+
+@helion.kernel()
+def batched_dot_with_transposed_keys(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    kt = k.transpose(1, 2)
+    out = torch.empty([q.size(0), q.size(1), k.size(1)], dtype=q.dtype)
+    for tb, tm, tn in hl.tile(out.size()):
+        out[tb, tm, tn] = torch.bmm(q[tb, tm, :], kt[tb, :, tn])
+    return out
+
+
+def test_a_unit_batch_of_transposed_keys_is_squeezed_then_transposed():
+    """With a batch block of 1 the key tile is loaded as [1, n, d], squeezed to [n, d]
+    and transposed to the dot's [d, n] (the order Triton keeps in shared memory)."""
+    q, k = torch.randn(2, 32, 16), torch.randn(2, 64, 16)
+    bound = batched_dot_with_transposed_keys.bind((q, k))
+    config = {"block_sizes": [1, 16, 32], "indexing": "tensor_descriptor"}
+    code = bound.to_triton_code(config)
+    assert "block_shape=[1, 32, 16]" in code, code
+    assert "tl.permute(tl.reshape(" in code, code
+    torch.testing.assert_close(bound.compile_config(config)(q, k), q @ k.transpose(1, 2))
+
+
+@helion.kernel()
 def overwrite_then_use_old(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     out = torch.empty_like(x)
     for tm in hl.tile(x.size(0)):

@@ -123,7 +123,8 @@ class _Lowering:
         self.consts: dict[tuple[int, Attribute], SSAValue] = {}
         self.flattened: program_ids.Flattened | None = None
         self.persistent_body: Block | None = None
-        self.descriptors: dict[tuple[SSAValue, tuple[int, ...]], SSAValue] = {}
+        # (base, block, dim order) -> descriptor
+        self.descriptors: dict[tuple[SSAValue, tuple[int, ...], tuple[int, ...]], SSAValue] = {}
         self.uses_descriptors = False
         # grid blocks of size 1 that no tensor keeps as a dim (`_unit_blocks`)
         self.squeezed: set[int] = set()
@@ -719,8 +720,9 @@ class _Lowering:
             and op.value.type.element_type in _TMA_ADD_TYPES  # type: ignore[attr-defined]
         )
         handles = self._block_handles(op, form) if reducible else None
-        if handles is not None:
-            desc = self._descriptor(op, base, handles)
+        order = list(range(len(op.indices)))
+        if handles is not None and self._descriptor_order(op) == order:
+            desc = self._descriptor(op, base, handles, order)
             self.emit(tt.DescAtomicOp(op.kind, desc, [h.offset for h in handles], value))
             return
         offsets, mask = self.address(op.indices, op.strides, op.value.type)
@@ -780,13 +782,16 @@ class _Lowering:
                 return None
             handles.append(h)
         if form == "tensor_descriptor":
-            strides = [const_int(self.vmap[s]) for s in op.strides]
-            width = element_bytes(mt.element_type)
-            if not 2 <= len(shape) <= 5 or strides[-1] != 1:
+            order = self._descriptor_order(op)
+            if order is None or not 2 <= len(shape) <= 5:
                 return None
+            strides = [const_int(self.vmap[op.strides[d]]) for d in order]
+            width = element_bytes(mt.element_type)
             if any(s is None or s * width % 16 for s in strides[:-1]):
                 return None
-            if handles[-1].size * width < 16 or any(h.size > d for h, d in zip(handles, shape)):
+            if handles[order[-1]].size * width < 16:
+                return None
+            if any(h.size > d for h, d in zip(handles, shape)):
                 return None
             if any(h.size > TMA_MAX_BOX for h in handles):
                 return None
@@ -807,11 +812,17 @@ class _Lowering:
         if isinstance(op, mem.StoreOp):
             value = self._unsqueezed(self.vmap[op.value], op.value.type)
         if form == "tensor_descriptor":
-            desc = self._descriptor(op, base, handles)
+            order = self._descriptor_order(op)
+            assert order is not None  # _block_handles checked it
+            desc = self._descriptor(op, base, handles, order)
+            offsets = [offsets[d] for d in order]
             if isinstance(op, mem.LoadOp):
-                new = tt.DescLoadOp(desc, offsets, self.type(op.result.type, squeeze=False))
-                self.vmap[op.result] = self._squeezed_load(new, op)
+                full = self.type(op.result.type, squeeze=False)
+                new = tt.DescLoadOp(desc, offsets, _permuted(full, order))
+                self.vmap[op.result] = self._squeezed_load(new, op, order)
             else:
+                if order != sorted(order):
+                    value = self._unsqueezed(self.vmap[op.value], op.value.type, order)
                 self.emit(tt.DescStoreOp(desc, offsets, value))
             return
         consts = [const_int(s) for s in strides]
@@ -826,34 +837,86 @@ class _Lowering:
         else:
             self.emit(tt.BlockStoreOp(base, shape, strides, offsets, order, check, value))
 
-    def _squeezed_load(self, new: Operation, op: mem.LoadOp) -> SSAValue:
-        """A block load (whole-rank blocks) reshaped to its value's squeezed shape."""
-        loaded = self.emit(new, op.result.name_hint or "load")
+    def _squeezed_load(
+        self, new: Operation, op: mem.LoadOp, order: Sequence[int] | None = None
+    ) -> SSAValue:
+        """A block load (whole-rank blocks, its dims in `order`) reshaped to its value's
+        squeezed shape and dim order. The squeeze comes first so that a transposed
+        operand of a dot is the `reshape` then `permute` of a load, the form Triton
+        reads from shared memory as it is, transposed."""
+        name = op.result.name_hint or "load"
+        loaded = self.emit(new, name)
         want = self.type(op.result.type)
-        if loaded.type == want:
-            return loaded
-        return self.emit(tt.ReshapeOp(loaded, want), op.result.name_hint or "load")  # type: ignore[arg-type]
+        kept = self._kept_order(op.result.type, order)
+        if loaded.type != _permuted(want, kept):
+            loaded = self.emit(tt.ReshapeOp(loaded, _permuted(want, kept)), name)  # type: ignore[arg-type]
+        if kept != sorted(kept):
+            loaded = self.emit(tt.PermuteOp(loaded, _inverse(kept), want), name)
+        return loaded
 
-    def _unsqueezed(self, value: SSAValue, t: Attribute) -> SSAValue:
-        """`value` (of tile type `t`) with its squeezed unit dims back, for a block store."""
-        want = self.type(t, squeeze=False)
+    def _unsqueezed(
+        self, value: SSAValue, t: Attribute, order: Sequence[int] | None = None
+    ) -> SSAValue:
+        """`value` (of tile type `t`) with its squeezed unit dims back and its dims in
+        `order`, for a block store."""
+        kept = self._kept_order(t, order)
+        if kept != sorted(kept):
+            value = self._permute(value, kept, _permuted(self.type(t), kept))
+        want = _permuted(self.type(t, squeeze=False), order or range(len(tile.dims_of(t))))
         if value.type == want:
             return value
         return self.emit(tt.ReshapeOp(value, want))  # type: ignore[arg-type]
 
+    def _permute(self, value: SSAValue, perm: list[int], result_type: Attribute) -> SSAValue:
+        """`tl.permute(value, perm)`, or the source of `value`'s own permute when the
+        two cancel (a value transposed by the user, stored through a transposed view)."""
+        producer = value.owner
+        if isinstance(producer, tt.PermuteOp):
+            inner = list(producer.perm.get_values())
+            if [inner[p] for p in perm] == sorted(perm):
+                return producer.source
+        return self.emit(tt.PermuteOp(value, perm, result_type))
+
+    def _kept_order(self, t: Attribute, order: Sequence[int] | None) -> list[int]:
+        """`order` (of all dims of tile type `t`) over the dims a squeeze keeps, as
+        positions among those."""
+        dims = tile.dims_of(t)
+        kept = [d for d in range(len(dims)) if not self.is_squeezed(dims[d])]
+        return [kept.index(d) for d in (order or range(len(dims))) if d in kept]
+
+    def _descriptor_order(self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp) -> list[int] | None:
+        """The memref's dims in the order a tensor descriptor takes them, its one
+        unit-stride dim last: a tile of a transposed view (`w.t()`, attention's keys)
+        is read by TMA along the memory's rows and transposed in the kernel. None when
+        no dim has unit stride or several do."""
+        strides = [const_int(self.vmap[s]) for s in op.strides]
+        units = [d for d, s in enumerate(strides) if s == 1]
+        if strides and strides[-1] == 1:
+            return list(range(len(strides)))
+        if len(units) != 1:
+            return None
+        return [d for d in range(len(strides)) if d != units[0]] + units
+
     def _descriptor(
-        self, op: mem.LoadOp | mem.StoreOp | mem.AtomicOp, base: SSAValue, handles: list[_Handle]
+        self,
+        op: mem.LoadOp | mem.StoreOp | mem.AtomicOp,
+        base: SSAValue,
+        handles: list[_Handle],
+        order: Sequence[int],
     ) -> SSAValue:
-        """The kernel's one tensor descriptor of `op`'s tensor for blocks of these handles."""
-        block = tuple(h.size for h in handles)
-        desc = self.descriptors.get((base, block))
+        """The kernel's one tensor descriptor of `op`'s tensor, its dims in `order`, for
+        blocks of these handles."""
+        block = tuple(handles[d].size for d in order)
+        key = (base, block, tuple(order))
+        desc = self.descriptors.get(key)
         if desc is None:
-            shape = [self.const(d) for d in memory_of(op).type.get_shape()]  # type: ignore[attr-defined]
-            strides = [self.vmap[s] for s in op.strides]
+            dims = memory_of(op).type.get_shape()  # type: ignore[attr-defined]
+            shape = [self.const(dims[d]) for d in order]
+            strides = [self.vmap[op.strides[d]] for d in order]
             make = tt.MakeDescriptorOp(base, shape, strides, block)
             make.result.name_hint = f"{base.name_hint}_desc"
             self.entry.insert_op_before(make, self.program_start)
-            desc = self.descriptors[(base, block)] = make.result
+            desc = self.descriptors[key] = make.result
         self.uses_descriptors = True
         return desc
 
@@ -1079,6 +1142,17 @@ class _Lowering:
         if value.type != want:  # the reduction over a squeezed dim kept it as a 1
             value = self.emit(tt.ReshapeOp(value, want), op.result.name_hint)  # type: ignore[arg-type]
         self.vmap[op.result] = value
+
+
+def _permuted(t: Attribute, order: Sequence[int]) -> Attribute:
+    """Tensor type `t` with its dims in `order`."""
+    assert isinstance(t, TensorType)
+    shape = t.get_shape()
+    return TensorType(t.element_type, [shape[d] for d in order])
+
+
+def _inverse(order: Sequence[int]) -> list[int]:
+    return sorted(range(len(order)), key=lambda d: order[d])
 
 
 # tile ops whose triton twin takes the same operand and properties
