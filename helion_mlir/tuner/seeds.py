@@ -73,7 +73,7 @@ def seed_configs(spec: ConfigSpec, gpu: bool) -> list[dict[str, Any]]:
     dot = _dot_slots(blocks)
     reductions = spec.keys.get("reduction_loops")
     if dot:
-        out = _dot_seeds(blocks, dot)
+        out = _dot_seeds(spec, blocks, dot)
     elif reductions:
         out = _reduction_seeds(spec, blocks, reductions)
     else:
@@ -98,15 +98,30 @@ def _persistent(spec: ConfigSpec, first: dict[str, Any], dots: bool) -> dict[str
     }
 
 
-def _dot_seeds(blocks: list[Slot], dot: list[int]) -> list[dict[str, Any]]:
+def _dot_seeds(spec: ConfigSpec, blocks: list[Slot], dot: list[int]) -> list[dict[str, Any]]:
     out = []
-    shapes = ATTENTION_SHAPES if len(dot) == 2 else MATMUL_SHAPES
+    attention = len(dot) == 2
+    shapes = ATTENTION_SHAPES if attention else MATMUL_SHAPES
+    order = _query_rows_first(spec, blocks, dot[0]) if attention else {}
     for shape, warps, stages in shapes:
         sizes = [s.default for s in blocks]
         for slot, size in zip(dot, (*shape, *[shape[-1]] * len(dot))):
             sizes[slot] = size
-        out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": stages})
+        out.append({"block_sizes": sizes, "num_warps": warps, "num_stages": stages, **order})
     return out
+
+
+def _query_rows_first(spec: ConfigSpec, blocks: list[Slot], rows: int) -> dict[str, Any]:
+    """The loop order that runs the query-row tiles of one (batch, head) side by side:
+    they read the same keys and values, which then stay in L2. With the batch dim first
+    (a flat grid's default), the programs on the card at once each stream another
+    head's keys and values from memory (on an H100, attention went 0.648 -> 0.558 ms)."""
+    grid = [i for i, s in enumerate(blocks) if s.owner == blocks[rows].owner]
+    orders = spec.keys.get("loop_orders", [])
+    if len(orders) != 1 or len(grid) < 2 or rows not in grid:
+        return {}
+    first = grid.index(rows)
+    return {"loop_orders": [[first, *(d for d in range(len(grid)) if d != first)]]}
 
 
 def _dot_slots(blocks: list[Slot]) -> list[int]:
