@@ -411,7 +411,10 @@ def run_one(
         except Exception as e:  # report it and go on
             row[side] = {"error": f"{type(e).__name__}: {str(e)[:300]}"}
         print(name, side, row[side], flush=True)
-    row["same_size_copy_pct"] = same_size_copy_pct(torch, bench, args, time_it, ceil)
+    try:  # a side that broke the CUDA context leaves its row, not an exception
+        row["same_size_copy_pct"] = same_size_copy_pct(torch, bench, args, time_it, ceil)
+    except Exception as e:
+        row["same_size_copy_error"] = f"{type(e).__name__}: {str(e)[:300]}"
     eager_ms = row.get("eager", {}).get("ms")
     for side in sides:
         if eager_ms and "ms" in row[side]:

@@ -327,9 +327,7 @@ def transpose_twice(x: torch.Tensor) -> torch.Tensor:
 @pytest.mark.parametrize(
     ("kernel", "permutes"), [(read_transposed, 1), (write_transposed, 1), (transpose_twice, 1)]
 )
-def test_descriptors_of_transposed_views_read_and_write_along_memory_rows(
-    kernel, permutes, blocks
-):
+def test_descriptors_of_transposed_views_read_and_write_along_memory_rows(kernel, permutes, blocks):
     """A tile of a transposed view goes through a descriptor of the memory's own dim
     order (unit stride last), transposed in the kernel after a load or before a store;
     a store's transpose cancels the user's own `.t()` of the value."""

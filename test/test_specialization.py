@@ -142,3 +142,25 @@ def test_tensor_subclasses_share_a_specialization_and_ints_and_bools_keep_theirs
     assert shifted(x, 1, False)[0].item() == 0.0
     assert shifted(x, True, True)[0].item() == 2.0  # True as k: a bool, not the int 1
     assert len(shifted._bound) == 4
+
+
+def test_the_rule_cache_keeps_no_type_alive():
+    """Argument types made on the fly (a class per call) are not kept by the cache of
+    key rules: it drops a type with its last instance."""
+    import gc
+    import weakref
+
+    from helion_mlir.runtime import kernel
+
+    def tensor_type() -> type:
+        return type("OnTheFly", (torch.Tensor,), {})
+
+    made = tensor_type()
+    ref = weakref.ref(made)
+    x = torch.ones(8).as_subclass(made)
+    assert shifted(x, 1, True)[0].item() == 2.0
+    assert id(made) in kernel._KEY_OF_TYPE
+    key = id(made)
+    del made, x
+    gc.collect()
+    assert ref() is None and key not in kernel._KEY_OF_TYPE

@@ -13,6 +13,7 @@ import functools
 import inspect
 import sys
 import types
+import weakref
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, overload
@@ -55,9 +56,11 @@ def _arg_key(a: Any) -> Hashable:
     """What of an argument a compiled kernel is specialized on. Computed for every
     argument of every call, so the rule for an argument's type is looked up once and
     kept."""
-    key = _KEY_OF_TYPE.get(type(a))
+    key = _KEY_OF_TYPE.get(id(type(a)))
     if key is None:
-        key = _KEY_OF_TYPE[type(a)] = _key_rule(type(a))
+        t = type(a)
+        key = _KEY_OF_TYPE[id(t)] = _key_rule(t)
+        weakref.finalize(t, _KEY_OF_TYPE.pop, id(t), None)
     return key(a)
 
 
@@ -92,7 +95,9 @@ def _object_key(a: Any) -> Hashable:
         return ("obj", type(a), id(a))
 
 
-_KEY_OF_TYPE: dict[type, Callable[[Any], Hashable]] = {}
+# by the type's id, each entry dropped with its type: a type made on the fly (a class
+# per call) is not kept alive, and a lookup costs no weak reference
+_KEY_OF_TYPE: dict[int, Callable[[Any], Hashable]] = {}
 
 
 class Kernel:
