@@ -431,3 +431,25 @@ def test_a_whole_row_is_read_once_though_a_statistic_is_stored_between_its_uses(
     want = torch.rsqrt(x.pow(2).mean(-1) + 1e-5)
     torch.testing.assert_close(scale, want)
     torch.testing.assert_close(out, x * want[:, None])
+
+
+@helion.kernel()
+def add_row_vector(x: torch.Tensor, row: torch.Tensor) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for tm, tn in hl.tile(x.size()):
+        out[tm, tn] = x[tm, tn] + row[tm, tn]
+    return out
+
+
+def test_a_broadcast_view_reads_through_pointers_not_a_descriptor():
+    """A dim of stride 0 (an expanded tensor) is no layout a TMA copy describes: that
+    access keeps pointers while the others take descriptors."""
+    x = torch.randn(32, 16)
+    row = torch.randn(16).expand(32, 16)  # strides (0, 1)
+    col = torch.randn(32, 1).expand(32, 16)  # strides (1, 0): unit stride first
+    config = {"block_sizes": [8, 16], "indexing": "tensor_descriptor"}
+    for y in (row, col):
+        bound = add_row_vector.bind((x, y))
+        code = bound.to_triton_code(config)
+        assert code.count("tl.make_tensor_descriptor") == 2, code  # x and out
+        torch.testing.assert_close(bound.compile_config(config)(x, y), x + y)

@@ -14,6 +14,7 @@ import torch
 from conftest import load_example
 
 import helion_mlir as helion
+import helion_mlir.language as hl
 from helion_mlir import exc
 from helion_mlir.dialects import cfg
 from helion_mlir.tuner.config_spec import ConfigSpec, Slot
@@ -366,6 +367,34 @@ def test_gpu_seeds_fit_the_kernel_shape(example, fn, args, first_blocks):
         assert all(s["loop_orders"] == [[1, 0]] for s in seeds)
     else:
         assert all(s["loop_orders"] == spec.default_config()["loop_orders"] for s in seeds)
+
+
+@helion.kernel()
+def keys_by_registered_rows_of_a_fixed_head(q: torch.Tensor, k: torch.Tensor) -> torch.Tensor:
+    block_m = hl.register_block_size(q.size(1))  # block slot 0, though grid dim 2
+    out = torch.empty_like(q)
+    kt = k.transpose(1, 2)
+    grid = [q.size(0), 1, q.size(1)]
+    for tb, _head, tm in hl.tile(grid, block_size=[None, 1, block_m]):  # dim 1: no slot
+        acc = hl.zeros([tb, tm, q.size(2)], dtype=torch.float32)
+        for tn in hl.tile(k.size(1)):
+            s = torch.bmm(q[tb, tm, :], kt[tb, :, tn])
+            acc = torch.baddbmm(acc, s, k[tb, tn, :])
+        out[tb, tm, :] = acc
+    return out
+
+
+def test_attention_seeds_put_the_query_row_dim_first_whatever_the_slot_order():
+    """The loop order of attention's seeds names grid dims, not block slots: a
+    registered block size comes first among the slots, and a fixed block has none;
+    every seed stays legal (none is dropped by `normalize`)."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    q = torch.randn(2, 64, 16)
+    spec = keys_by_registered_rows_of_a_fixed_head.bind((q, q)).config_spec
+    raw = seed_configs(spec, gpu=True)
+    seeds = [spec.normalize(s) for s in raw]
+    assert raw and all(s["loop_orders"] == [[2, 0, 1]] for s in seeds)
 
 
 def test_gpu_seeds_of_streaming_kernels_read_long_runs():

@@ -6,9 +6,12 @@ launch options; `program_ids.py` maps programs to tiles (pid type, loop order, L
 grouping, flattening, persistence). Each handle gets its index vector
 (`offset + arange`) and, unless its tiles are provably full, a bounds mask. Each `mem`
 access takes its `indexing` form when legal for it (block pointers and tensor
-descriptors need whole-tile subscripts; descriptors also need an aligned, contiguous
-last dim and blocks of at most 256 a dim) and falls back to pointer arithmetic (`base + sum(indices_d * stride_d)`)
-otherwise, as do accesses with a kernel-given mask (ANDed into the bounds mask).
+descriptors need whole-tile subscripts; descriptors also need one unit-stride dim,
+other strides aligned and nonzero, and blocks of at most 256 a dim; a tile of a view
+whose unit stride is not last, a transposed one, goes through a descriptor of the
+memory's own dim order and is transposed in the kernel) and falls back to pointer
+arithmetic (`base + sum(indices_d * stride_d)`) otherwise, as do accesses with a
+kernel-given mask (ANDed into the bounds mask).
 Atomics become `tl.atomic_*` on pointers, or TMA reductions when `atomic_indexing`
 asks for a descriptor and the atomic is a relaxed add whose old values go unused;
 `tl.atomic_cas` has no mask, so the out-of-bounds lanes of a compare-and-swap are made
@@ -787,7 +790,8 @@ class _Lowering:
                 return None
             strides = [const_int(self.vmap[op.strides[d]]) for d in order]
             width = element_bytes(mt.element_type)
-            if any(s is None or s * width % 16 for s in strides[:-1]):
+            # a broadcast dim (stride 0) is no layout a TMA copy can describe
+            if any(s is None or s == 0 or s * width % 16 for s in strides[:-1]):
                 return None
             if handles[order[-1]].size * width < 16:
                 return None

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from xdsl.dialects.builtin import ModuleOp
 
 from helion_mlir import exc
-from helion_mlir.dialects import cfg
+from helion_mlir.dialects import cfg, loop
 from helion_mlir.passes.derive_config_space import collect_slots
 
 if TYPE_CHECKING:
@@ -26,6 +26,15 @@ Value = cfg.ConfigValue
 PERSISTENT = ("persistent_blocked", "persistent_interleaved")
 # keys that only apply to persistent kernels
 PERSISTENT_ONLY = ("num_sm_multiplier", "maxnreg")
+
+
+@dataclass(frozen=True)
+class Grid:
+    """One launch's grid: its `loop_orders` slot (None without one) and the
+    `block_sizes` slot of each of its dims, in dim order (None for a fixed block)."""
+
+    order: int | None
+    blocks: tuple[int | None, ...]
 
 
 @dataclass(frozen=True)
@@ -44,8 +53,9 @@ class Slot:
 class ConfigSpec:
     """The keys, domains and defaults of one kernel's configs."""
 
-    def __init__(self, slots: list[Slot]):
+    def __init__(self, slots: list[Slot], grids: tuple[Grid, ...] = ()):
         self.slots = slots
+        self.grids = grids
         self.keys: dict[str, list[Slot]] = {}
         for s in slots:
             self.keys.setdefault(s.key, []).append(s)
@@ -62,7 +72,8 @@ class ConfigSpec:
         else:
             pairs = collect_slots(module)
         return cls(
-            [Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner) for r, owner in pairs]
+            [Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner) for r, owner in pairs],
+            tuple(_grid(op) for op in module.walk() if isinstance(op, loop.LaunchOp)),
         )
 
     def with_tunables(self, tunables: Iterable[Tunable]) -> ConfigSpec:
@@ -81,7 +92,7 @@ class ConfigSpec:
                     "tunables as ints"
                 )
             extra.append(Slot(t.name, None, ref.domain, ref.default_value, "host code"))
-        return ConfigSpec(self.slots + extra) if extra else self
+        return ConfigSpec(self.slots + extra, self.grids) if extra else self
 
     def is_list(self, key: str) -> bool:
         return self.keys[key][0].index is not None
@@ -185,3 +196,16 @@ class ConfigSpec:
 
     def __repr__(self) -> str:
         return f"ConfigSpec({', '.join(s.name for s in self.slots)})"
+
+
+def _grid(launch: loop.LaunchOp) -> Grid:
+    def slot_of(attr: object, key: str) -> int | None:
+        if isinstance(attr, cfg.RefAttr) and attr.key.data == key:
+            return attr.slot[1]
+        return None
+
+    blocks = tuple(
+        slot_of(step.owner.slot, "block_sizes") if isinstance(step.owner, cfg.ParamOp) else None
+        for step in launch.steps
+    )
+    return Grid(slot_of(launch.loop_order, "loop_orders"), blocks)

@@ -102,7 +102,7 @@ def _dot_seeds(spec: ConfigSpec, blocks: list[Slot], dot: list[int]) -> list[dic
     out = []
     attention = len(dot) == 2
     shapes = ATTENTION_SHAPES if attention else MATMUL_SHAPES
-    order = _query_rows_first(spec, blocks, dot[0]) if attention else {}
+    order = _query_rows_first(spec, dot[0]) if attention else {}
     for shape, warps, stages in shapes:
         sizes = [s.default for s in blocks]
         for slot, size in zip(dot, (*shape, *[shape[-1]] * len(dot))):
@@ -111,17 +111,20 @@ def _dot_seeds(spec: ConfigSpec, blocks: list[Slot], dot: list[int]) -> list[dic
     return out
 
 
-def _query_rows_first(spec: ConfigSpec, blocks: list[Slot], rows: int) -> dict[str, Any]:
+def _query_rows_first(spec: ConfigSpec, rows: int) -> dict[str, Any]:
     """The loop order that runs the query-row tiles of one (batch, head) side by side:
     they read the same keys and values, which then stay in L2. With the batch dim first
     (a flat grid's default), the programs on the card at once each stream another
-    head's keys and values from memory (on an H100, attention went 0.648 -> 0.558 ms)."""
-    grid = [i for i, s in enumerate(blocks) if s.owner == blocks[rows].owner]
-    orders = spec.keys.get("loop_orders", [])
-    if len(orders) != 1 or len(grid) < 2 or rows not in grid:
-        return {}
-    first = grid.index(rows)
-    return {"loop_orders": [[first, *(d for d in range(len(grid)) if d != first)]]}
+    head's keys and values from memory (on an H100, attention went 0.6088 -> 0.5486
+    ms at 256 x 64 tiles)."""
+    for grid in spec.grids:
+        if grid.order is None or rows not in grid.blocks:
+            continue
+        first = grid.blocks.index(rows)
+        orders = [list(s.default) for s in spec.keys["loop_orders"]]  # type: ignore[arg-type]
+        orders[grid.order] = [first, *(d for d in range(len(grid.blocks)) if d != first)]
+        return {"loop_orders": orders}
+    return {}
 
 
 def _dot_slots(blocks: list[Slot]) -> list[int]:
