@@ -6,6 +6,7 @@ rows are merged."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,25 @@ def test_dispatch_benchmark_times_each_kernel_call():
     rows = [line.split() for line in proc.stdout.splitlines()[1:]]
     assert [r[0] for r in rows] == ["softmax", "layer_norm", "matmul"]
     assert all(0 < float(r[1]) < 1000 for r in rows), rows
+
+
+def test_handwritten_attention_anchor_matches_sdpa_on_the_interpreter():
+    """The hand-written flash attention that `handwritten_attention.py` times against
+    ours computes attention (float32 here: the interpreter's bf16 dots are wrong), at
+    shapes of its grid whose tiles differ in rows, columns and warps. In a child
+    process: the interpreter must be chosen before Triton is imported."""
+    script = """
+import torch, torch.nn.functional as F, handwritten_attention as H
+torch.manual_seed(0)
+q, k, v = (torch.randn(2, 2, 128, 32) for _ in range(3))
+want = F.scaled_dot_product_attention(q, k, v)
+for shape in [(64, 64, 4, 2), (128, 64, 8, 3), (64, 128, 4, 3)]:
+    assert shape in H.GRID, shape
+    torch.testing.assert_close(H.handwritten(q, k, v, shape)(), want, rtol=1e-4, atol=1e-4)
+print("ok")
+"""
+    env = {**os.environ, "TRITON_INTERPRET": "1", "PYTHONPATH": str(ROOT / "benchmarks")}
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600
+    )
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]
