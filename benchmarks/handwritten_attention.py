@@ -115,18 +115,18 @@ def main() -> None:
     result: dict[str, Any] = {"device": torch.cuda.get_device_name(), "tflop": flops / 1e12}
 
     # the hand-written kernel, tuned by a sweep of its grid (each shape checked first)
-    sweep: dict[str, float] = {}
+    sweep: dict[tuple[int, int, int, int], float] = {}
     start = time.monotonic()
     for shape in GRID:
         try:
             call = handwritten(q, k, v, shape)
             check(f"handwritten {shape}", call(), want, 1)
-            sweep[str(shape)] = float(do_bench(call, warmup=25, rep=100, return_mode="median"))
+            sweep[shape] = float(do_bench(call, warmup=25, rep=100, return_mode="median"))
         except Exception as e:  # shared memory overflow and the like: next shape
             print("handwritten", shape, type(e).__name__, str(e)[:120], flush=True)
     best = min(sweep, key=sweep.__getitem__)
-    result["handwritten"] = {"sweep_s": round(time.monotonic() - start, 1), "best": best}
-    print("handwritten sweep", json.dumps(sweep), flush=True)
+    result["handwritten"] = {"sweep_s": round(time.monotonic() - start, 1), "best": list(best)}
+    print("handwritten sweep", json.dumps({str(k): t for k, t in sweep.items()}), flush=True)
 
     kernel = load("attention", False).attention.bind((q, k, v))
     start = time.monotonic()
@@ -140,7 +140,7 @@ def main() -> None:
 
     calls: dict[str, Any] = {
         "helion_mlir": lambda: kernel(q, k, v),
-        "handwritten triton": handwritten(q, k, v, eval(best)),
+        "handwritten triton": handwritten(q, k, v, best),
         "sdpa (default)": lambda: F.scaled_dot_product_attention(q, k, v),
     }
     for backend in (

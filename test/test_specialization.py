@@ -152,15 +152,11 @@ def test_the_rule_cache_keeps_no_type_alive():
 
     from helion_mlir.runtime import kernel
 
-    def tensor_type() -> type:
-        return type("OnTheFly", (torch.Tensor,), {})
-
-    made = tensor_type()
-    ref = weakref.ref(made)
+    made = type("OnTheFly", (torch.Tensor,), {})
+    ref, key = weakref.ref(made), id(made)
     x = torch.ones(8).as_subclass(made)
     assert shifted(x, 1, True)[0].item() == 2.0
-    assert id(made) in kernel._KEY_OF_TYPE
-    key = id(made)
+    assert key in kernel._KEY_OF_TYPE
     del made, x
     gc.collect()
     assert ref() is None and key not in kernel._KEY_OF_TYPE

@@ -809,12 +809,7 @@ class _Lowering:
         base: SSAValue,
         eviction: str,
     ) -> None:
-        source = memory_of(op)
-        shape = [self.const(d) for d in source.type.get_shape()]  # type: ignore[attr-defined]
-        strides = [self.vmap[s] for s in op.strides]
         offsets = [h.offset for h in handles]
-        if isinstance(op, mem.StoreOp):
-            value = self._unsqueezed(self.vmap[op.value], op.value.type)
         if form == "tensor_descriptor":
             order = self._descriptor_order(op)
             assert order is not None  # _block_handles checked it
@@ -825,10 +820,13 @@ class _Lowering:
                 new = tt.DescLoadOp(desc, offsets, _permuted(full, order))
                 self.vmap[op.result] = self._squeezed_load(new, op, order)
             else:
-                if order != sorted(order):
-                    value = self._unsqueezed(self.vmap[op.value], op.value.type, order)
+                value = self._unsqueezed(self.vmap[op.value], op.value.type, order)
                 self.emit(tt.DescStoreOp(desc, offsets, value))
             return
+        shape = [self.const(d) for d in memory_of(op).type.get_shape()]  # type: ignore[attr-defined]
+        strides = [self.vmap[s] for s in op.strides]
+        if isinstance(op, mem.StoreOp):
+            value = self._unsqueezed(self.vmap[op.value], op.value.type)
         consts = [const_int(s) for s in strides]
         order = sorted(range(len(handles)), key=lambda d: consts[d] if consts[d] is not None else 0)
         check = [d for d, h in enumerate(handles) if not h.full]
@@ -894,9 +892,9 @@ class _Lowering:
         is read by TMA along the memory's rows and transposed in the kernel. None when
         no dim has unit stride or several do."""
         strides = [const_int(self.vmap[s]) for s in op.strides]
-        units = [d for d, s in enumerate(strides) if s == 1]
         if strides and strides[-1] == 1:
             return list(range(len(strides)))
+        units = [d for d, s in enumerate(strides) if s == 1]
         if len(units) != 1:
             return None
         return [d for d in range(len(strides)) if d != units[0]] + units
