@@ -148,3 +148,101 @@ def test_reduction_over_a_tile_loop(block_sizes):
     x = torch.randn(70, 45)
     out = column_sum.bind((x,)).compile_config({"block_sizes": block_sizes})(x)
     torch.testing.assert_close(out, x.sum(0), rtol=1e-5, atol=1e-5)
+
+
+@helion.kernel()
+def column_sums_of_row_blocks(x: torch.Tensor) -> torch.Tensor:
+    """Each block of rows sums its columns in a full-width accumulator made with
+    `torch.zeros([n])`, carried across a loop over the block's rows."""
+    m, n = x.size()
+    block = hl.register_block_size(m)
+    out = torch.empty([helion.cdiv(m, block), n], dtype=torch.float32, device=x.device)
+    for tb in hl.tile(m, block_size=block):
+        acc = torch.zeros([n], dtype=torch.float32, device=x.device)
+        for tm in hl.tile(tb.begin, tb.end):
+            acc = acc + x[tm, :].sum(0)
+        out[tb.id, :] = acc
+    return out
+
+
+@pytest.mark.parametrize("n", [16, 12])  # a `:` dim of a power-of-two size, and padded
+@pytest.mark.parametrize("block_sizes", [[4, 2], [8, 8], [2, 1]])
+def test_int_sized_creation_is_the_full_dim_of_that_size(n, block_sizes):
+    x = torch.randn(10, n)
+    got = column_sums_of_row_blocks.bind((x,)).compile_config(
+        helion.Config(block_sizes=block_sizes)
+    )(x)
+    block = block_sizes[0]
+    want = torch.stack([x[i : i + block].sum(0) for i in range(0, 10, block)])
+    torch.testing.assert_close(got, want)
+
+
+CREATIONS = {
+    "torch.zeros": "torch.zeros([tm, n], dtype=torch.float32, device=x.device)",
+    "torch.ones": "torch.ones(tm, n, device=x.device) - 1",
+    "torch.full": "torch.full([tm, n], 2.0, device=x.device) - 2",
+    "torch.empty": "torch.empty([tm, n], device=x.device) * 0",
+    "host new_zeros": "x.new_zeros([tm, n])",
+    "device new_full": "row.new_full([tm, 1], 3) - 3",
+    "device new_ones of [n]": "row.new_ones(n) - 1",
+    "torch.full of a runtime scalar": "torch.full([tm, n], s, device=x.device) - s",
+}
+
+
+@pytest.mark.parametrize("name", CREATIONS)
+def test_torch_creation_in_device_code(name, tmp_path):
+    src = f"""
+import torch
+import helion_mlir as helion
+import helion_mlir.language as hl
+
+@helion.kernel()
+def k(x: torch.Tensor, s: float) -> torch.Tensor:
+    m, n = x.size()
+    out = torch.empty_like(x)
+    for tm in hl.tile(m):
+        row = x[tm, :]
+        out[tm, :] = row + {CREATIONS[name]}
+    return out
+"""
+    path = tmp_path / "creation_kernel.py"
+    path.write_text(src)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("creation_kernel", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    x = torch.randn(6, 12)
+    torch.testing.assert_close(module.k(x, 0.5), x)
+
+
+def test_creation_dtypes_follow_torch():
+    @helion.kernel()
+    def k(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty([x.size(0), 4], dtype=torch.float32, device=x.device)
+        for tm in hl.tile(x.size(0)):
+            made = (
+                torch.full([tm], 2, device=x.device),  # int64, as torch makes it
+                x[tm].new_ones([tm]),  # the receiver's dtype
+                torch.zeros([tm], dtype=torch.int32, device=x.device),
+                torch.full([tm], True, device=x.device),
+            )
+            wanted = (torch.int64, torch.float16, torch.int32, torch.bool)
+            for i, (t, dtype) in enumerate(zip(made, wanted)):
+                out[tm, i] = t.to(torch.float32) + (0.0 if t.dtype == dtype else 100.0)
+        return out
+
+    got = k(torch.randn(5, dtype=torch.float16))
+    torch.testing.assert_close(got, torch.tensor([2.0, 1.0, 0.0, 1.0]).expand(5, 4))
+
+
+def test_creation_rejects_unknown_keywords():
+    @helion.kernel()
+    def k(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for tm in hl.tile(x.size(0)):
+            out[tm] = x[tm] + torch.zeros([tm], names=None)
+        return out
+
+    with pytest.raises(helion.exc.TypeMismatch, match=r"torch.zeros\(\) in device code.*names"):
+        k(torch.randn(4))

@@ -446,6 +446,45 @@ def test_gpu_seeds_of_row_reductions_keep_rows_whole_when_they_fit():
     assert seed_configs(spec, gpu=False) == []
 
 
+def test_rolled_seeds_evict_streamed_rows_first_and_the_rest_last():
+    """Cross entropy streams each row of logits once through an online softmax: its
+    rolled seeds evict the logits first; its labels (neighbouring programs share their
+    cache lines) and the gathered target logits stay last. Layer norm re-reads its row
+    in each stage: all last."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    args = (torch.randn(8, 32768), torch.randint(0, 32768, (8,)))
+    spec = load_example("cross_entropy").cross_entropy.bind(args).config_spec
+    assert spec.streamed == {2}
+    rolled = [spec.normalize(s) for s in seed_configs(spec, gpu=True) if any(s["reduction_loops"])]
+    assert {16384, 8192} <= {s["reduction_loops"][0] for s in rolled}
+    assert all(s["load_eviction_policies"] == ["last", "last", "first"] for s in rolled)
+    x = torch.randn(8, 32768)
+    spec = load_example("layer_norm").layer_norm.bind((x, x[0], x[0], 1e-5)).config_spec
+    assert spec.streamed == frozenset()
+    rolled = [s for s in seed_configs(spec, gpu=True) if any(s["reduction_loops"])]
+    assert rolled and all(set(s["load_eviction_policies"]) == {"last"} for s in rolled)
+
+
+def test_loops_over_whole_rows_get_few_rows_a_tile():
+    """RMSNorm backward's loop over the rows of a block holds whole rows of 8192: its
+    tiles are at most 8 rows (64 elements a thread at 32 warps), it starts at one, and
+    the seeds read a row or two at a time from blocks of 16 to 32 rows, some with the
+    row loop's loads pipelined three deep."""
+    from helion_mlir.tuner.seeds import seed_configs
+
+    x = torch.empty(256, 8192)
+    args = (torch.empty_like(x), x, torch.empty(8192), torch.empty(256))
+    spec = load_example("rms_norm_bwd").rms_norm_bwd.bind(args).config_spec
+    outer, inner = spec.keys["block_sizes"]
+    assert (inner.domain.high.data, inner.default) == (8, 1)
+    assert spec.row_elements == {1: 8192}
+    seeds = [spec.normalize(s) for s in seed_configs(spec, gpu=True)]
+    assert all(s["block_sizes"][1] <= 2 for s in seeds)
+    rows = {(tuple(s["block_sizes"]), s["num_warps"], s["range_num_stages"][1]) for s in seeds}
+    assert {((32, 2), 16, 0), ((32, 1), 16, 3), ((16, 2), 32, 0)} <= rows
+
+
 @pytest.mark.parametrize(("target", "tma"), [("cuda:80:108", False), ("cuda:90:132", True)])
 def test_persistent_dot_seed_reads_by_tma_only_where_the_target_has_it(target, tma):
     """Every seed fits the space of the target it is tuned on: before Hopper a

@@ -35,7 +35,7 @@ from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
-from helion_mlir.frontend import hl_calls
+from helion_mlir.frontend import creation, hl_calls
 from helion_mlir.frontend.builder import Builder
 from helion_mlir.frontend.control import ControlMixin
 from helion_mlir.frontend.dtypes import to_xdsl
@@ -587,6 +587,8 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 return getattr(base.meta, attr)
             if attr in ("size", "stride", "dim", "numel"):
                 return getattr(base.meta, attr)
+            if attr in creation.NEW_METHODS:
+                return BoundMethod(base, attr)
             raise self.error(
                 exc.InvalidIndex,
                 f"index host tensor {base.name!r} before using .{attr} on it",
@@ -781,7 +783,15 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             raise self.error(
                 exc.UnsupportedSyntax, "hl.tile() must be the iterable of a for loop", e
             )
+        if fn in creation.TORCH_CREATORS:
+            name = f"torch.{fn.__name__}"
+            return creation.create(self, name, creation.TORCH_CREATORS[fn], args, kwargs, None, e)
         if isinstance(fn, BoundMethod):
+            if fn.name in creation.NEW_METHODS:
+                receiver = fn.receiver
+                dtype = receiver.meta.dtype if isinstance(receiver, HostTensor) else receiver.dtype
+                value = creation.NEW_METHODS[fn.name]
+                return creation.create(self, fn.name, value, args, kwargs, dtype, e)
             if fn.name in ("matmul", "mm", "bmm", "__matmul__"):
                 return self.matmul(fn.receiver, args[0], None, e)
             if fn.name in ("addmm", "baddbmm"):

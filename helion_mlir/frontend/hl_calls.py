@@ -20,6 +20,7 @@ from xdsl.ir import Block, Region
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
+from helion_mlir.frontend import creation
 from helion_mlir.frontend.builder import scalar_attr
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.values import DScalar, DTensor, HostTensor, TileValue
@@ -64,18 +65,7 @@ def call(
 
 @_handles(hl.zeros, hl.full)
 def _full(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> DTensor:
-    dtype = p["dtype"] or torch.float32
-    value = p.get("value", 0)
-    if not isinstance(dtype, torch.dtype):
-        raise dc.error(exc.TypeMismatch, f"dtype must be a torch.dtype, got {dtype!r}", node)
-    dims = dc.shape(p["shape"], node)
-    if isinstance(value, DScalar):
-        return dc.b.cast(dc.b.splat(value, dims), dtype, explicit=True)
-    if not isinstance(value, bool | int | float):
-        raise dc.error(
-            exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node
-        )
-    return dc.b.full(value, dims, dtype)
+    return creation.fill(dc, p["shape"], p.get("value", 0), p["dtype"] or torch.float32, node)
 
 
 @_handles(hl.dot)

@@ -123,6 +123,9 @@ class _Lowering:
         self.block_handles: dict[int, _Handle] = {}
         # new offset value -> (lb, ub, step) of the loop producing it, when constant
         self.ranges: dict[SSAValue, tuple[int, int, int]] = {}
+        # offsets of loops with runtime bounds a constant apart (a loop over the rows of
+        # an enclosing tile): offset -> (upper bound, its distance from the lower, step)
+        self.spans: dict[SSAValue, tuple[SSAValue, int, int]] = {}
         self.consts: dict[tuple[int, Attribute], SSAValue] = {}
         self.flattened: program_ids.Flattened | None = None
         self.persistent_body: Block | None = None
@@ -493,6 +496,8 @@ class _Lowering:
         bounds = (const_int(lb), const_int(ub), const_int(step))
         if None not in bounds:
             self.ranges[body.args[0]] = bounds  # type: ignore[assignment]
+        elif bounds[2] is not None and (span := _distance(lb, ub)) is not None:
+            self.spans[body.args[0]] = (ub, span, bounds[2])
         outer = self.block
         self.block = body
         self.lower_block(op.body.block)
@@ -625,6 +630,9 @@ class _Lowering:
         cend = const_int(end)
         if size == 1 and offset in self.ranges:
             return True
+        if offset in self.spans:
+            ub, span, step = self.spans[offset]
+            return end is ub and step == size and span % step == 0
         if cend is None:
             return False
         coff = const_int(offset)
@@ -781,7 +789,7 @@ class _Lowering:
             if not isinstance(index.type, tile.TileType):
                 return None
             h = self.handles[index]
-            if h.flat or const_int(h.end) != size:
+            if h.flat or (not h.full and const_int(h.end) != size):
                 return None
             handles.append(h)
         if form == "tensor_descriptor":
@@ -1232,10 +1240,22 @@ def _keyed(op: tile.SortOp | tile.TopkOp) -> bool:
     return smallest or (op.indices is not None and bool(op.indices.uses))
 
 
+def _distance(lb: SSAValue, ub: SSAValue) -> int | None:
+    """`ub - lb` when `ub` is `lb` plus a constant."""
+    op = ub.owner
+    if isinstance(op, arith.AddiOp):
+        for a, b in ((op.lhs, op.rhs), (op.rhs, op.lhs)):
+            if a is lb and (c := const_int(b)) is not None:
+                return c
+    return None
+
+
 def _constant_value(v: SSAValue) -> int | float | None:
     """The number a lowered constant (scalar or filled tensor) holds, if it is one."""
     op = v.owner
     attr = op.value if isinstance(op, arith.ConstantOp | tt.FullOp) else None
+    if isinstance(attr, IntegerAttr) and attr.type == i1:
+        return attr.value.data & 1  # a signless i1 holds true as -1
     if isinstance(attr, IntegerAttr | FloatAttr):
         return attr.value.data
     return None

@@ -32,11 +32,21 @@ from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
 from helion_mlir.dialects import cfg, loop, tile
-from helion_mlir.passes.ir_utils import const_int, erase, index_constant, kernels, next_pow2
+from helion_mlir.passes.ir_utils import (
+    const_int,
+    erase,
+    fixed_elements,
+    index_constant,
+    kernels,
+    next_pow2,
+)
 from helion_mlir.target import TargetInfo
 
 DOT_MIN_BLOCK = 16
 ELEMENTWISE_BUDGET = 1024
+# The most elements a register tile worth searching holds (64 a thread at 32 warps): a
+# loop whose tiles carry whole rows of `n` elements gets blocks of at most this / n.
+TILE_ELEMENT_LIMIT = 1 << 16
 
 
 def _dot_blocks(kernel: tile.KernelOp) -> set[int]:
@@ -83,10 +93,18 @@ def default_block_size(
 
 
 def _block_param(
-    index: int, block: int, extent: int | None, in_dot: bool, dims: int, reduces: bool, gpu: bool
+    index: int,
+    block: int,
+    extent: int | None,
+    in_dot: bool,
+    dims: int,
+    reduces: bool,
+    gpu: bool,
+    fixed: int,
 ) -> cfg.ParamOp:
     low = DOT_MIN_BLOCK if in_dot else 1
-    high = max(low, next_pow2(extent)) if extent is not None else 1024
+    high = next_pow2(extent) if extent is not None else 1024
+    high = max(low, min(high, TILE_ELEMENT_LIMIT // fixed))
     default = max(low, default_block_size(extent, in_dot, dims, reduces, gpu))
     slot = cfg.RefAttr("block_sizes", index, cfg.Pow2Attr(low, high), default)
     param = cfg.ParamOp(slot)
@@ -209,9 +227,17 @@ class _Converter:
                 self.sizes[block] = const.result
                 continue
             extent = _extent(lp.lbs[dim], lp.ubs[dim])
-            reduces = isinstance(lp, tile.GridOp) and _has_rdim(lp)
+            fixed = fixed_elements(lp)
+            reduces = fixed > 1 or (isinstance(lp, tile.GridOp) and _has_rdim(lp))
             param = _block_param(
-                index, block, extent, block in dot_blocks, _scope_dims(lp), reduces, self.gpu
+                index,
+                block,
+                extent,
+                block in dot_blocks,
+                _scope_dims(lp),
+                reduces,
+                self.gpu,
+                fixed,
             )
             index += 1
             params.append(param)

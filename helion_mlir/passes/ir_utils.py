@@ -15,7 +15,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
-from helion_mlir.dialects import mem, tile
+from helion_mlir.dialects import loop, mem, tile
 
 
 def next_pow2(n: int) -> int:
@@ -28,6 +28,28 @@ def const_int(value: SSAValue) -> int | None:
     if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
         return op.value.value.data
     return None
+
+
+def fixed_elements(lp: Operation) -> int:
+    """The most elements a tensor in `lp`'s body has along dims of a fixed size (static
+    dims, whole `:` dims kept in registers, blocks of a constant size): what each
+    index of a loop over rows carries."""
+    kernel = lp
+    while not isinstance(kernel, tile.KernelOp) and kernel.parent_op() is not None:
+        kernel = kernel.parent_op()
+    sizes = {
+        tile.block_of(t.result): size
+        for t in kernel.walk()
+        if isinstance(t, loop.TileOp) and (size := const_int(t.size)) is not None
+    }
+    most = 1
+    for op in lp.walk():
+        for v in op.results:
+            n = 1
+            for d in tile.dims_of(v.type):
+                n *= sizes.get(d.id, 1) if isinstance(d, tile.Blk) else d
+            most = max(most, n)
+    return most
 
 
 def index_constant(value: int) -> arith.ConstantOp:

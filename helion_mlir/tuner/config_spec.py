@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from xdsl.dialects.builtin import ModuleOp
+from xdsl.ir import BlockArgument, SSAValue
 
 from helion_mlir import exc
-from helion_mlir.dialects import cfg, loop
+from helion_mlir.dialects import cfg, loop, mem
 from helion_mlir.passes.derive_config_space import collect_slots
+from helion_mlir.passes.ir_utils import fixed_elements
 
 if TYPE_CHECKING:
     from helion_mlir.language import Tunable
@@ -53,9 +55,21 @@ class Slot:
 class ConfigSpec:
     """The keys, domains and defaults of one kernel's configs."""
 
-    def __init__(self, slots: list[Slot], grids: tuple[Grid, ...] = ()):
+    def __init__(
+        self,
+        slots: list[Slot],
+        grids: tuple[Grid, ...] = (),
+        row_elements: Mapping[int, int] | None = None,
+        streamed: Iterable[int] = (),
+    ):
         self.slots = slots
         self.grids = grids
+        # block slot -> elements each index of its serial loop carries in whole rows,
+        # for loops over rows that keep them in registers (none: 1)
+        self.row_elements = dict(row_elements or {})
+        # `load_eviction_policies` slots of loads that read their program's own rows
+        # once: nothing reads that data again, so it need not stay in L2
+        self.streamed = frozenset(streamed)
         self.keys: dict[str, list[Slot]] = {}
         for s in slots:
             self.keys.setdefault(s.key, []).append(s)
@@ -74,6 +88,8 @@ class ConfigSpec:
         return cls(
             [Slot(r.key.data, r.slot[1], r.domain, r.default_value, owner) for r, owner in pairs],
             tuple(_grid(op) for op in module.walk() if isinstance(op, loop.LaunchOp)),
+            _row_elements(module),
+            _streamed(module),
         )
 
     def with_tunables(self, tunables: Iterable[Tunable]) -> ConfigSpec:
@@ -92,7 +108,11 @@ class ConfigSpec:
                     "tunables as ints"
                 )
             extra.append(Slot(t.name, None, ref.domain, ref.default_value, "host code"))
-        return ConfigSpec(self.slots + extra, self.grids) if extra else self
+        return (
+            ConfigSpec(self.slots + extra, self.grids, self.row_elements, self.streamed)
+            if extra
+            else self
+        )
 
     def is_list(self, key: str) -> bool:
         return self.keys[key][0].index is not None
@@ -198,14 +218,53 @@ class ConfigSpec:
         return f"ConfigSpec({', '.join(s.name for s in self.slots)})"
 
 
-def _grid(launch: loop.LaunchOp) -> Grid:
-    def slot_of(attr: object, key: str) -> int | None:
-        if isinstance(attr, cfg.RefAttr) and attr.key.data == key:
-            return attr.slot[1]
-        return None
+def _slot_of(attr: object, key: str) -> int | None:
+    if isinstance(attr, cfg.RefAttr) and attr.key.data == key:
+        return attr.slot[1]
+    return None
 
-    blocks = tuple(
-        slot_of(step.owner.slot, "block_sizes") if isinstance(step.owner, cfg.ParamOp) else None
-        for step in launch.steps
-    )
-    return Grid(slot_of(launch.loop_order, "loop_orders"), blocks)
+
+def _block_slot(step: SSAValue) -> int | None:
+    owner = step.owner
+    return _slot_of(owner.slot, "block_sizes") if isinstance(owner, cfg.ParamOp) else None
+
+
+def _grid(launch: loop.LaunchOp) -> Grid:
+    blocks = tuple(_block_slot(step) for step in launch.steps)
+    return Grid(_slot_of(launch.loop_order, "loop_orders"), blocks)
+
+
+def _streamed(module: ModuleOp) -> set[int]:
+    """The eviction slots of loads that stream rows of their program's own (a grid
+    tile, along a `:` dim), read once: not re-read by a later stage of a rolled
+    reduction."""
+    reads: dict[int, list[mem.LoadOp]] = {}
+    for op in module.walk():
+        if isinstance(op, mem.LoadOp):
+            slot = _slot_of(op.eviction_policy, "load_eviction_policies")
+            if slot is not None:
+                reads.setdefault(slot, []).append(op)
+    return {slot for slot, ops in reads.items() if len(ops) == 1 and _streams_rows(ops[0])}
+
+
+def _streams_rows(load: mem.LoadOp) -> bool:
+    """Whether a load reads a tile of a grid dim along an inner dim: its program's own
+    rows, which other programs share no cache lines of (unlike a label per row)."""
+    grid = inner = False
+    for index in load.indices:
+        if isinstance(tile_op := index.owner, loop.TileOp):
+            offset = tile_op.offset
+            launched = isinstance(offset, BlockArgument) and isinstance(
+                offset.owner.parent_op(), loop.LaunchOp
+            )
+            grid, inner = grid or launched, inner or not launched
+    return grid and inner
+
+
+def _row_elements(module: ModuleOp) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for op in module.walk():
+        if isinstance(op, loop.ForOp) and (slot := _block_slot(op.step)) is not None:
+            if (n := fixed_elements(op)) > 1:
+                out[slot] = max(out.get(slot, 1), n)
+    return out
