@@ -76,3 +76,17 @@ print("ok")
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=600
     )
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-3000:]
+
+
+def test_tune_compare_gives_each_side_its_own_inputs():
+    """Timed in turn on shared inputs, a side whose loads evict last keeps them in L2
+    for the other side: each side gets copies, equal in value, sharing no storage."""
+    import torch
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from tune_compare import own_copy
+
+    x, n = torch.randn(4, 8), 3
+    copy = own_copy((x, n))
+    assert copy[1] == n and torch.equal(copy[0], x)
+    assert copy[0].untyped_storage().data_ptr() != x.untyped_storage().data_ptr()

@@ -141,8 +141,8 @@ def _dot_slots(blocks: list[Slot]) -> list[int]:
 # backward summing the weight gradient of its block in registers): (rows of the grid
 # tile, rows of the inner tile, num_warps, the row loop's pipeline depth); about a wave
 # of programs, a row or two at a time. On an H100, rms_norm backward (4096 x 8192
-# bf16) ran 0.0964 ms at 32 x 1 rows and 16 warps, 0.0870 with the row loop's loads
-# three stages deep (0.1015 at two).
+# bf16) ran 0.0964 ms at 32 x 1 rows and 16 warps, 0.0877 with the row loop's loads
+# three stages deep (0.0899 at four).
 ROW_LOOP_SHAPES = [
     ((32, 2), 16, 0),
     ((32, 1), 16, 3),
