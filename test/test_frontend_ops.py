@@ -186,6 +186,8 @@ CREATIONS = {
     "device new_full": "row.new_full([tm, 1], 3) - 3",
     "device new_ones of [n]": "row.new_ones(n) - 1",
     "torch.full of a runtime scalar": "torch.full([tm, n], s, device=x.device) - s",
+    "torch.empty_like": "torch.empty_like(row) * 0",
+    "torch.full_like": "torch.full_like(row, 2.0) - 2",
 }
 
 

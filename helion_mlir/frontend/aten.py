@@ -263,6 +263,10 @@ def lower_full(ctx: NodeCtx, size: Any, value: Any, **kwargs: Any) -> DTensor:
     return ctx.tensor(value, ctx.out_dtype)
 
 
+def lower_empty(ctx: NodeCtx, size: Any, **kwargs: Any) -> DTensor:
+    return ctx.tensor(0, ctx.out_dtype)  # uninitialized in torch; zeros here
+
+
 def lower_scalar_tensor(ctx: NodeCtx, value: Any, **kwargs: Any) -> Any:
     return value
 
@@ -680,6 +684,7 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
     aten.alias.default: lower_cast,
     aten.lift_fresh_copy.default: lower_cast,
     aten.full.default: lower_full,
+    aten.empty.memory_format: lower_empty,
     aten.scalar_tensor.default: lower_scalar_tensor,
     aten.view.default: lower_view,
     aten.reshape.default: lower_view,
