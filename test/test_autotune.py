@@ -404,3 +404,30 @@ def test_a_failing_compile_in_a_worker_keeps_its_message_but_not_its_ir_dump(tmp
     assert capfd.readouterr().err == ""
     os.write(2, b"after the compile\n")  # the worker's own stderr is back
     assert capfd.readouterr().err == "after the compile\n"
+
+
+def test_candidates_that_can_only_spill_are_skipped_uncompiled(monkeypatch):
+    """A candidate whose register tile puts more than 256 elements on a thread is
+    counted as a compile failure without compiling (such compiles can take minutes);
+    a seed is compiled whatever its tile."""
+    from helion_mlir.runtime.settings import Settings
+    from helion_mlir.tuner import runner
+
+    x = torch.randn(128, 128)
+    bound = make_add().bind((x, x))
+    spec = bound.config_spec
+    big = helion.Config(**spec.normalize({"block_sizes": [128, 128], "num_warps": 1}))
+    ok = helion.Config(**spec.normalize({"block_sizes": [128, 128], "num_warps": 16}))
+    assert (bound.elements_per_thread(big), bound.elements_per_thread(ok)) == (512, 32)
+    r = runner.Runner.__new__(runner.Runner)
+    r.bound, r.settings, r.patient = bound, Settings(), frozenset()
+    r._launch_args, r._workers = (lambda: []), (lambda: None)
+    submitted = []
+    monkeypatch.setattr(
+        runner, "_submit", lambda pool, fn, *a: submitted.append(a) or runner._done(None)
+    )
+    reason = "a register tile of 512 elements a thread can only spill; not compiled"
+    assert r.precompile([big, ok]) == {big.to_json(): ("compile", reason)}
+    assert len(submitted) == 1
+    r.patient = frozenset({big.to_json()})
+    assert r.precompile([big]) == {} and len(submitted) == 2

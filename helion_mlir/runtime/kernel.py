@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import math
 import sys
 import types
 import weakref
@@ -242,6 +243,7 @@ class BoundKernel:
             self.config_spec = self.config_spec.with_tunables(self._host_tunables.values())
         self._compiled: dict[str, Callable[..., Any]] = {}
         self._sources_by_config: dict[str, str] = {}
+        self._per_thread_by_config: dict[str, float] = {}
         self._config: Config | None = None
         self._run: Callable[..., Any] | None = None  # the host function of `_config`
 
@@ -331,6 +333,13 @@ class BoundKernel:
         """The kernel's host code around `launcher` in place of the launch."""
         return self._host.wrapper(self._sources)(launcher)
 
+    def elements_per_thread(self, config: Config) -> float:
+        """The most elements a thread holds of one register tile of a normalized
+        config: past a few hundred, the kernel can only spill (and its compile can take
+        minutes), which the tuner uses to skip it."""
+        self._kernel_source(config)
+        return self._per_thread_by_config[config.to_json()]
+
     def _kernel_source(self, config: Config) -> str:
         from helion_mlir.backends.triton.emitter import emit_module
 
@@ -338,7 +347,10 @@ class BoundKernel:
         source = self._sources_by_config.get(key)
         if source is None:
             with compiler_step("generating Triton code"):
-                source = self._sources_by_config[key] = emit_module(self._bind(config))
+                bound = self._bind(config)
+                source = self._sources_by_config[key] = emit_module(bound)
+            threads = 32 * int(config.get("num_warps", 4))
+            self._per_thread_by_config[key] = _largest_tile(bound) / threads
         return source
 
     @user_facing
@@ -532,3 +544,18 @@ def kernel(
 
 
 jit = kernel
+
+
+def _largest_tile(module: Any) -> int:
+    """The most elements of one tensor value in a bound (`triton` stage) module."""
+    from xdsl.dialects.builtin import TensorType
+
+    return max(
+        (
+            math.prod(r.type.get_shape())
+            for op in module.walk()
+            for r in op.results
+            if isinstance(r.type, TensorType)
+        ),
+        default=1,
+    )
