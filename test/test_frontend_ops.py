@@ -248,3 +248,16 @@ def test_creation_rejects_unknown_keywords():
 
     with pytest.raises(helion.exc.TypeMismatch, match=r"torch.zeros\(\) in device code.*names"):
         k(torch.randn(4))
+
+
+def test_creation_filled_with_a_tensor_is_an_error_at_its_line():
+    @helion.kernel()
+    def k(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for tm in hl.tile(x.size(0)):
+            out[tm] = torch.full([tm], x[tm])
+        return out
+
+    with pytest.raises(helion.exc.TypeMismatch, match="got a tensor") as info:
+        k(torch.randn(4))
+    assert "out[tm] = torch.full([tm], x[tm])" in str(info.value)

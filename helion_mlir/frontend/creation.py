@@ -46,8 +46,12 @@ def fill(dc: DeviceCompiler, shape: Any, value: Any, dtype: Any, node: ast.AST) 
     if isinstance(value, DScalar):
         return dc.b.cast(dc.b.splat(value, dims), dtype, explicit=True)
     if not isinstance(value, bool | int | float):
+        what = "a tensor" if isinstance(value, DTensor) else type(value).__name__
         raise dc.error(
-            exc.TypeMismatch, f"fill value must be a number, got {type(value).__name__}", node
+            exc.TypeMismatch,
+            f"fill value must be a number or a scalar, got {what}; to copy a tensor, use it "
+            "directly (or torch.zeros_like(t) + t)",
+            node,
         )
     return dc.b.full(value, dims, dtype)
 

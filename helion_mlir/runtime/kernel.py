@@ -349,7 +349,7 @@ class BoundKernel:
             with compiler_step("generating Triton code"):
                 bound = self._bind(config)
                 source = self._sources_by_config[key] = emit_module(bound)
-            threads = 32 * int(config.get("num_warps", 4))
+            threads = 32 * int(config["num_warps"])
             self._per_thread_by_config[key] = _largest_tile(bound) / threads
         return source
 

@@ -169,8 +169,8 @@ def _stream_seeds(spec: ConfigSpec, blocks: list[Slot]) -> list[dict[str, Any]]:
         loop_owners = {blocks[i].owner for i in row_loops}
         for (rows, inner_rows), warps, depth in ROW_LOOP_SHAPES:
             sizes = [rows] * len(blocks)
-            for i in inner:
-                sizes[i] = inner_rows if i in row_loops else sizes[i]
+            for i in row_loops:
+                sizes[i] = inner_rows
             seed = {"block_sizes": sizes, "num_warps": warps, "num_stages": 1}
             if depth and "range_num_stages" in spec.keys:
                 seed["range_num_stages"] = [
