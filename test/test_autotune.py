@@ -75,7 +75,10 @@ def test_planted_failures_are_skipped_and_counted(capsys):
     torch.testing.assert_close(bound(x, y), x + y)
     assert list(bound.config["block_sizes"]) in [c["block_sizes"] for c in GOOD]
     err = capsys.readouterr().err
-    assert "after searching 7 configs (1 compile, 1 error, 1 timeout, 1 mismatch failed)" in err
+    assert (
+        "after searching 7 configs (1 failed to compile, 1 raised an error, 1 timed out, "
+        "1 gave a wrong result)" in err
+    )
     assert "a compile failure: CompilationError: planted: does not compile" in err
     assert "a mismatch failure:" in err
     assert "@helion.kernel(config=helion.Config(" in err
@@ -427,7 +430,7 @@ def test_candidates_that_can_only_spill_are_skipped_uncompiled(monkeypatch):
         runner, "_submit", lambda pool, fn, *a: submitted.append(a) or runner._done(None)
     )
     reason = "a register tile of 512 elements a thread can only spill; not compiled"
-    assert r.precompile([big, ok]) == {big.to_json(): ("compile", reason)}
+    assert r.precompile([big, ok]) == {big.to_json(): ("spill", reason)}
     assert len(submitted) == 1
     r.patient = frozenset({big.to_json()})
     assert r.precompile([big]) == {} and len(submitted) == 2

@@ -95,3 +95,29 @@ def test_tune_compare_gives_each_side_its_own_inputs(monkeypatch):
     copy = own_copy((x, n))
     assert copy[1] == n and torch.equal(copy[0], x)
     assert copy[0].untyped_storage().data_ptr() != x.untyped_storage().data_ptr()
+
+
+def test_host_epilogue_benchmark_splits_each_example_into_kernel_and_epilogue(monkeypatch):
+    """The shortened example runs the same device code, and its epilogue applied to
+    that output gives the example's own result."""
+    import torch
+
+    for name in ("HELION_AUTOTUNE_EFFORT", "HELION_AUTOTUNE_BENCHMARK_SUBPROCESS"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    from example_loading import load
+    from host_epilogue import EPILOGUES, without_epilogue
+    from run import benches
+
+    import helion_mlir
+
+    for name, (_, _, epilogue) in EPILOGUES.items():
+        bench = benches()[name]
+        torch.manual_seed(0)
+        args = bench.args(torch, True)
+        written = getattr(load(bench.example, False), bench.fn).bind(args)
+        shortened = without_epilogue(bench.example, bench.fn).bind(args)
+        for bound in (written, shortened):
+            bound.set_config(helion_mlir.Config(num_warps=4))
+        torch.testing.assert_close(epilogue(shortened(*args)), written(*args))

@@ -143,7 +143,7 @@ def search(bound: BoundKernel, args: Sequence[Any], settings: Settings) -> Confi
     failed = runner.failure_summary()
     print(
         f"Autotuning complete in {elapsed:.1f}s after searching {evaluated} configs"
-        + (f" ({failed} failed)" if failed else "")
+        + (f" ({failed})" if failed else "")
         + f"; best {best_time:.4f} ms (seed {seed}).\n"
         + "".join(f"  a {kind} failure: {why[:200]}\n" for kind, why in runner.reasons.items())
         + "One can hardcode the best config and skip autotuning with:\n"

@@ -25,7 +25,14 @@ if TYPE_CHECKING:
     from helion_mlir.runtime.kernel import BoundKernel
     from helion_mlir.runtime.settings import Settings
 
-FAILURES = ("compile", "error", "timeout", "mismatch")
+# the kinds of failed candidates, as the end-of-tuning summary counts them
+FAILURES = {
+    "compile": "failed to compile",
+    "spill": "would spill (not compiled)",
+    "error": "raised an error",
+    "timeout": "timed out",
+    "mismatch": "gave a wrong result",
+}
 
 
 class RunTimeout(Exception):
@@ -251,7 +258,7 @@ class Runner:
             per_thread = self.bound.elements_per_thread(config)
             if per_thread > MAX_ELEMENTS_PER_THREAD and key not in self.patient:
                 jobs[key] = _done(
-                    f"compile: a register tile of {per_thread:.0f} elements a thread can "
+                    f"spill: a register tile of {per_thread:.0f} elements a thread can "
                     "only spill; not compiled"
                 )
                 continue
@@ -336,7 +343,7 @@ class Runner:
         to start); `atexit` ends them."""
 
     def failure_summary(self) -> str:
-        parts = [f"{self.failures[k]} {k}" for k in FAILURES if self.failures[k]]
+        parts = [f"{self.failures[k]} {words}" for k, words in FAILURES.items() if self.failures[k]]
         return ", ".join(parts)
 
 
