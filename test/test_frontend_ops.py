@@ -261,3 +261,116 @@ def test_creation_filled_with_a_tensor_is_an_error_at_its_line():
     with pytest.raises(helion.exc.TypeMismatch, match="got a tensor") as info:
         k(torch.randn(4))
     assert "out[tm] = torch.full([tm], x[tm])" in str(info.value)
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def optional_bias(x: torch.Tensor, bias: torch.Tensor | None, mode: str) -> torch.Tensor:
+    out = torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        v = x[t]
+        if bias is not None:
+            v = v + bias[t]
+        if mode in ("double", "twice"):
+            v = v * 2
+        if mode not in ("double",) and bias is None:
+            v = v - 1
+        out[t] = v
+    return out
+
+
+def test_identity_and_membership_are_decided_while_compiling():
+    """`is`, `is not`, `in` and `not in` on compile-time values (None arguments,
+    strings) choose the code, each choice its own specialization."""
+    x, bias = torch.randn(8), torch.randn(8)
+    for b, mode, want in (
+        (None, "double", x * 2),
+        (bias, "double", (x + bias) * 2),
+        (None, "none", x - 1),
+        (bias, "twice", (x + bias) * 2),
+    ):
+        torch.testing.assert_close(optional_bias(x, b, mode), want)
+
+
+def _line_of(info: pytest.ExceptionInfo[Exception], text: str) -> None:
+    assert text in str(info.value), str(info.value)
+
+
+def test_identity_of_device_values_is_an_error_at_its_line():
+    @helion.kernel(config=helion.Config(block_sizes=[4]))
+    def same(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for t in hl.tile(x.size(0)):
+            v = x[t]
+            out[t] = v if v is v else v
+        return out
+
+    with pytest.raises(helion.exc.UnsupportedSyntax, match="compare device values with ==") as info:
+        same(torch.randn(8))
+    _line_of(info, "out[t] = v if v is v else v")
+
+
+def test_python_containers_cannot_be_indexed_by_device_values():
+    coef = [1.0, 2.0, 3.0, 4.0]
+
+    @helion.kernel(config=helion.Config())
+    def scale(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for i in hl.grid(x.size(0)):
+            out[i] = x[i] * coef[i]
+        return out
+
+    @helion.kernel(config=helion.Config(block_sizes=[4]))
+    def add_list(x: torch.Tensor, ys: list[torch.Tensor]) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for t in hl.tile(x.size(0)):
+            out[t] = x[t] + ys[0][t]
+        return out
+
+    with pytest.raises(helion.exc.InvalidIndex, match="put the values in a tensor") as info:
+        scale(torch.randn(4))
+    _line_of(info, "coef[i]")
+    with pytest.raises(helion.exc.InvalidArgument, match="not a kernel argument") as info:
+        add_list(torch.randn(8), [torch.randn(8)])
+    _line_of(info, "ys[0][t]")
+
+
+@pytest.mark.parametrize("dtype", [torch.int32, torch.int64])
+def test_matmul_of_wide_ints_is_an_error_before_triton(dtype):
+    @helion.kernel(config=helion.Config(block_sizes=[16, 16]))
+    def mm(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        out = torch.empty([x.size(0), y.size(1)], dtype=x.dtype)
+        for tm, tn in hl.tile([x.size(0), y.size(1)]):
+            out[tm, tn] = x[tm, :] @ y[:, tn]
+        return out
+
+    x = torch.randint(-3, 3, (16, 16), dtype=dtype)
+    with pytest.raises(helion.exc.TypeMismatch, match="cast the operands first") as info:
+        mm(x, x)
+    _line_of(info, "x[tm, :] @ y[:, tn]")
+
+
+def test_constant_tensors_in_device_code_are_an_error():
+    @helion.kernel(config=helion.Config(block_sizes=[4]))
+    def scale(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        for t in hl.tile(x.size(0)):
+            out[t] = x[t] * torch.tensor(2.0)
+        return out
+
+    with pytest.raises(helion.exc.TorchOpError, match="use a Python number"):
+        scale(torch.randn(8))
+
+
+def test_hl_calls_run_as_python_say_where_they_belong():
+    @helion.kernel(config=helion.Config(block_sizes=[4]))
+    def early_barrier(x: torch.Tensor) -> torch.Tensor:
+        out = torch.empty_like(x)
+        hl.barrier()
+        for t in hl.tile(x.size(0)):
+            out[t] = x[t]
+        return out
+
+    with pytest.raises(helion.exc.NotInsideKernel, match="between two top-level device loops"):
+        early_barrier(torch.randn(8))
+    with pytest.raises(helion.exc.NotInsideKernel, match="inside an hl.tile or hl.grid loop"):
+        hl.zeros([4])

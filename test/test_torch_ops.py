@@ -342,3 +342,55 @@ def test_max_and_min_keep_nan_as_torch_does(chunk):
     code = bound.to_triton_code(config)
     assert "tl.max(" not in code and "tl.min(" not in code
     assert code.count("propagate_nan=tl.PropagateNan.ALL") >= 4
+
+
+@helion.kernel()
+def divisions(x: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    o0, o1, o2 = torch.empty_like(x), torch.empty_like(x), torch.empty_like(x)
+    o3, o4, o5 = torch.empty_like(x), torch.empty_like(x), torch.empty_like(x)
+    for t in hl.tile(x.size(0)):
+        a, b = x[t], y[t]
+        o0[t] = a // b
+        o1[t] = a % b
+        o2[t] = torch.div(a, b, rounding_mode="trunc")
+        o3[t] = torch.div(a, b, rounding_mode="floor")
+        o4[t] = torch.floor_divide(a, 3)
+        o5[t] = torch.remainder(a, -3)
+    return o0, o1, o2, o3, o4, o5
+
+
+def _division_operands(dtype: torch.dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    if not dtype.is_floating_point:
+        x = torch.arange(-20, 20, dtype=dtype)
+        return x, torch.tensor([-7, -3, -2, -1, 1, 2, 3, 7], dtype=dtype).repeat(5)
+    # multiples of 0.1 over 0.1: quotients a float32 division rounds up to the integer
+    # above the true one (1.0 / 0.1 is 10 in float32, 1.0 // 0.1 is 9), signs mixed,
+    # zero divisors (inf and nan, as torch gives them) and random values
+    tenths = torch.arange(-12, 12, dtype=dtype) / 10
+    x = torch.cat([tenths, torch.randn(24, dtype=dtype) * 5, torch.tensor([1.0, -1.0, 0.0, -0.0])])
+    y = torch.cat(
+        [
+            torch.full((24,), 0.1, dtype=dtype) * torch.tensor([1.0, -1.0]).repeat(12),
+            torch.randn(24, dtype=dtype),
+            torch.tensor([0.0, 0.0, 0.0, 3.0]),
+        ]
+    ).to(dtype)
+    return x, y
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int32, torch.int64])
+def test_divisions_round_as_torch_does(dtype):
+    """`//`, `%`, `torch.div`'s rounding modes, floor_divide and remainder, to the bit:
+    truncating divisions used to floor, and float floor division was floor(a / b)."""
+    x, y = _division_operands(dtype)
+    got = divisions.bind((x, y)).compile_config({"block_sizes": [16]})(x, y)
+    want = [
+        x // y,
+        x % y,
+        torch.div(x, y, rounding_mode="trunc"),
+        torch.div(x, y, rounding_mode="floor"),
+        torch.floor_divide(x, 3),
+        torch.remainder(x, -3),
+    ]
+    for g, w in zip(got, want, strict=True):
+        torch.testing.assert_close(g, w, rtol=0, atol=0, equal_nan=True)

@@ -18,7 +18,7 @@ import torch
 from xdsl.dialects import arith
 from xdsl.dialects import math as mathd
 from xdsl.dialects.builtin import UnitAttr, i64
-from xdsl.ir import Operation
+from xdsl.ir import Operation, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.dialects import tile
@@ -86,6 +86,7 @@ _INT_BINARY = {
     "maximum": arith.MaxSIOp,
     "minimum": arith.MinSIOp,
     "floordiv": arith.FloorDivSIOp,
+    "truncdiv": arith.DivSIOp,
     "shl": arith.ShLIOp,
     "shr": arith.ShRSIOp,
     "and": arith.AndIOp,
@@ -131,6 +132,7 @@ _UNARY_MATH = {
     "cos": mathd.CosOp,
     "floor": mathd.FloorOp,
     "ceil": mathd.CeilOp,
+    "trunc": mathd.TruncOp,
 }
 
 
@@ -583,23 +585,105 @@ def lower_remainder(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
     """Python's `%`: the result takes the divisor's sign."""
     dtype = _compute_dtype(ctx.out_dtype)
     x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
-    if dtype.is_floating_point:  # a - floor(a / b) * b
-        q = ctx.b.emit(mathd.FloorOp(ctx.b.emit(arith.DivfOp(x.value, y.value)).results[0]))
-        prod = ctx.b.emit(arith.MulfOp(q.results[0], y.value)).results[0]
-        return ctx.b.cast(ctx.emit(arith.SubfOp(x.value, prod), dtype), ctx.out_dtype)
-    r = ctx.emit(arith.RemSIOp(x.value, y.value), dtype)
+    if dtype.is_floating_point:
+        r = _fmod(ctx, x, y)
+    else:
+        r = ctx.emit(arith.RemSIOp(x.value, y.value), dtype)
     zero = ctx.tensor(0, dtype)
     if isinstance(b, int | float) and b > 0:  # the common case: only negative remainders move
         fix = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
     else:
-        nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
-        r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
-        y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
-        differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
-        fix = ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
+        fix = _signs_differ(ctx, r, y)
     add_op = arith.AddfOp if dtype.is_floating_point else arith.AddiOp
     shifted = ctx.b.emit(add_op(r.value, y.value)).results[0]
     out = ctx.emit(tile.WhereOp(fix, shifted, r.value), dtype)
+    return ctx.b.cast(out, ctx.out_dtype)
+
+
+def _signs_differ(ctx: NodeCtx, r: DTensor, y: DTensor) -> SSAValue:
+    """`r != 0 and (r < 0) != (y < 0)`: where a remainder must move by one `y`."""
+    zero = ctx.tensor(0, r.dtype)
+    nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
+    r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
+    y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
+    differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
+    return ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
+
+
+def _fmod(ctx: NodeCtx, x: DTensor, y: DTensor) -> DTensor:
+    """C's fmod (the dividend's sign) to the bit, as torch computes it: `x - t * y` for
+    t the quotient's integer part, in float64 with the product kept exact (Dekker), and
+    `y` added back where a quotient rounded up to the next integer left `x - t * y`
+    with the wrong sign. Exact for quotients below 2**52."""
+    wide = torch.float64
+    xw, yw = ctx.b.cast(x, wide), ctx.b.cast(y, wide)
+
+    def op(cls: type[Operation], *args: DTensor) -> DTensor:
+        return ctx.emit(cls(*(v.value for v in args)), wide)
+
+    t = op(mathd.TruncOp, op(arith.DivfOp, xw, yw))
+    product, error = _two_product(ctx, t, yw)
+    r = op(arith.SubfOp, op(arith.SubfOp, xw, product), error)
+    zero = ctx.tensor(0.0, wide)
+    x_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, xw.value, zero.value)).results[0]
+    y_abs = op(mathd.AbsFOp, yw)
+    toward_x = ctx.emit(tile.WhereOp(x_neg, op(arith.NegfOp, y_abs).value, y_abs.value), wide)
+    r = ctx.emit(
+        tile.WhereOp(_signs_differ(ctx, r, xw), op(arith.AddfOp, r, toward_x).value, r.value), wide
+    )
+    return ctx.b.cast(r, x.dtype)
+
+
+def _two_product(ctx: NodeCtx, a: DTensor, b: DTensor) -> tuple[DTensor, DTensor]:
+    """`a * b` as a float64 sum `p + e` with no rounding error (Dekker's product of
+    Veltkamp halves); an FMA would do it in one step, but Triton's interpreter rounds
+    its product."""
+
+    def op(cls: type[Operation], *args: DTensor) -> DTensor:
+        return ctx.emit(cls(*(v.value for v in args)), torch.float64)
+
+    def halves(v: DTensor) -> tuple[DTensor, DTensor]:
+        c = op(arith.MulfOp, ctx.tensor(2.0**27 + 1, torch.float64), v)
+        hi = op(arith.SubfOp, c, op(arith.SubfOp, c, v))
+        return hi, op(arith.SubfOp, v, hi)
+
+    p = op(arith.MulfOp, a, b)
+    (a_hi, a_lo), (b_hi, b_lo) = halves(a), halves(b)
+    e = op(arith.SubfOp, op(arith.MulfOp, a_hi, b_hi), p)
+    e = op(arith.AddfOp, e, op(arith.MulfOp, a_hi, b_lo))
+    e = op(arith.AddfOp, e, op(arith.MulfOp, a_lo, b_hi))
+    return p, op(arith.AddfOp, e, op(arith.MulfOp, a_lo, b_lo))
+
+
+def _float_floor_div(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
+    """Floor division of floats as torch rounds it: from the exact remainder, so that
+    `1.0 // 0.1` is 9, not `floor(1.0 / 0.1)` = 10; a zero divisor gives `a / b`."""
+    dtype = _compute_dtype(ctx.out_dtype)
+    x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
+
+    def op(cls: type[Operation], *args: DTensor) -> DTensor:
+        return ctx.emit(cls(*(v.value for v in args)), dtype)
+
+    def where(cond: SSAValue, then: DTensor, other: DTensor) -> DTensor:
+        return ctx.emit(tile.WhereOp(cond, then.value, other.value), dtype)
+
+    def cmp(pred: tile.Predicate, u: DTensor, v: DTensor) -> SSAValue:
+        return ctx.b.emit(tile.CmpOp(pred, u.value, v.value)).results[0]
+
+    zero, one, half = (ctx.tensor(v, dtype) for v in (0.0, 1.0, 0.5))
+    mod = _fmod(ctx, x, y)
+    div = op(arith.DivfOp, op(arith.SubfOp, x, mod), y)
+    div = where(_signs_differ(ctx, mod, y), op(arith.SubfOp, div, one), div)
+    floor = op(mathd.FloorOp, div)
+    floor = where(
+        cmp(tile.Predicate.GT, op(arith.SubfOp, div, floor), half),
+        op(arith.AddfOp, floor, one),
+        floor,
+    )
+    quotient = op(arith.DivfOp, x, y)
+    signed_zero = op(arith.MulfOp, quotient, zero)  # copysign(0, x / y)
+    out = where(cmp(tile.Predicate.EQ, div, zero), signed_zero, floor)
+    out = where(cmp(tile.Predicate.EQ, y, zero), quotient, out)
     return ctx.b.cast(out, ctx.out_dtype)
 
 
@@ -731,11 +815,22 @@ LOWERINGS: dict[Any, Callable[..., Any]] = {
 }
 for _name in _UNARY_MATH:
     LOWERINGS[getattr(aten, _name).default] = unary_math(_name)
-LOWERINGS[aten.div.Tensor_mode] = lambda ctx, a, b, rounding_mode=None: (
-    binary("floordiv")(ctx, a, b)
-    if not _compute_dtype(ctx.out_dtype).is_floating_point
-    else unary_math("floor")(ctx, binary("div")(ctx, a, b))
-)
+
+
+def lower_div_mode(ctx: NodeCtx, a: Any, b: Any, rounding_mode: str | None = None) -> DTensor:
+    """`torch.div` with a rounding mode: "trunc" rounds toward zero, "floor" down."""
+    if rounding_mode is None:
+        return binary("div")(ctx, a, b)
+    if not _compute_dtype(ctx.out_dtype).is_floating_point:
+        return binary("truncdiv" if rounding_mode == "trunc" else "floordiv")(ctx, a, b)
+    if rounding_mode == "trunc":
+        return unary_math("trunc")(ctx, binary("div")(ctx, a, b))
+    return _float_floor_div(ctx, a, b)
+
+
+LOWERINGS[aten.div.Tensor_mode] = lower_div_mode
+LOWERINGS[aten.div.Scalar_mode] = lower_div_mode
+LOWERINGS[aten.floor_divide.default] = lambda ctx, a, b: lower_div_mode(ctx, a, b, "floor")
 for _cmp in _PREDICATES:
     LOWERINGS[getattr(aten, _cmp).Tensor] = compare(_cmp)
     LOWERINGS[getattr(aten, _cmp).Scalar] = compare(_cmp)

@@ -84,6 +84,13 @@ _CMPOPS: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,
 }
+# identity and membership: answered at compile time, on compile-time values only
+_STATIC_CMPOPS: dict[type[ast.cmpop], tuple[str, Callable[[Any, Any], Any]]] = {
+    ast.Is: ("is", operator.is_),
+    ast.IsNot: ("is not", operator.is_not),
+    ast.In: ("in", lambda a, b: a in b),
+    ast.NotIn: ("not in", lambda a, b: a not in b),
+}
 _MATMULS = (
     torch.matmul,
     torch.mm,
@@ -550,7 +557,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                     )
                 return _UNARYOPS[type(op)](v)
             case ast.Compare(left=l, ops=[op], comparators=[r]):
-                return self.binop(_CMPOPS[type(op)], self.expr(l), self.expr(r), e)
+                return self.compare(op, self.expr(l), self.expr(r), e)
             case ast.BoolOp(op=op, values=values):
                 vals = [self.expr(v) for v in values]
                 if any(_is_device(v) for v in vals):
@@ -580,6 +587,20 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                     f"`{type(e).__name__}` expressions are not supported in device code",
                     e,
                 )
+
+    def compare(self, op: ast.cmpop, a: Any, b: Any, node: ast.AST) -> Any:
+        if type(op) in _CMPOPS:
+            return self.binop(_CMPOPS[type(op)], a, b, node)
+        text, fn = _STATIC_CMPOPS[type(op)]
+        members = b if isinstance(b, list | tuple | set | frozenset) else ()
+        if _is_device(a) or _is_device(b) or any(_is_device(m) for m in members):
+            raise self.error(
+                exc.UnsupportedSyntax,
+                f"`{text}` is decided while compiling, on compile-time values (None, ints, "
+                "strings, host tensors); compare device values with == or torch.isin",
+                node,
+            )
+        return fn(a, b)
 
     def attribute(self, base: Any, attr: str, node: ast.AST) -> Any:
         if isinstance(base, HostTensor):
@@ -657,7 +678,24 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             )
         if _is_device(base):
             raise self.error(exc.InvalidIndex, f"cannot subscript a {type(base).__name__}", node)
-        return base[self.expr(index) if not isinstance(index, ast.Slice) else self.slice(index)]
+        if isinstance(base, torch.Tensor):
+            raise self.error(
+                exc.InvalidArgument,
+                "this tensor is not a kernel argument (a tensor inside a list, tuple or "
+                "other object): pass each tensor the device code reads as an argument of "
+                "its own",
+                node,
+            )
+        key = self.expr(index) if not isinstance(index, ast.Slice) else self.slice(index)
+        if _is_device(key):
+            raise self.error(
+                exc.InvalidIndex,
+                f"a Python {type(base).__name__} is indexed while compiling, by an int; a "
+                "device value (a tile or a grid index) cannot pick its element: put the "
+                "values in a tensor argument and index that",
+                node,
+            )
+        return base[key]
 
     def binop(self, fn: Callable[[Any, Any], Any], a: Any, b: Any, node: ast.AST) -> Any:
         if isinstance(a, HostTensor) or isinstance(b, HostTensor):
@@ -928,6 +966,14 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                 node,
             )
         dtype = torch.promote_types(a.dtype, b.dtype)
+        if not dtype.is_floating_point and dtype != torch.int8:
+            raise self.error(
+                exc.TypeMismatch,
+                f"matmul of {dtype} tiles: Triton's dot takes floats, or int8 (summed in "
+                "int32); cast the operands first, e.g. .to(torch.float32), exact for "
+                "integers below 2**24",
+                node,
+            )
         a, b = self.b.cast(a, dtype), self.b.cast(b, dtype)
         out_dims = (*a.dims[:-1], b.dims[-1])
         if acc is not None:

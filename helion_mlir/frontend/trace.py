@@ -151,6 +151,11 @@ def _replay(
             env[node] = lowering(NodeCtx(b, dims, dtype, extent), *args, **kwargs)
         elif node.op == "output":
             return tree_map(lambda a: env[a] if isinstance(a, torch.fx.Node) else a, node.args[0])
+        elif node.op == "get_attr":  # a constant tensor the call made, as torch.tensor does
+            raise exc.TorchOpError(
+                "this call makes a tensor from values (torch.tensor and the like), which "
+                "device code cannot hold; use a Python number, or hl.full for a tile"
+            )
         else:
             raise exc.InternalError(f"unexpected {node.op} node in a traced torch call")
     raise exc.InternalError("traced graph has no output")

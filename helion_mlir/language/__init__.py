@@ -16,10 +16,14 @@ from typing import Any
 from helion_mlir.exc import InvalidArgument, NotInsideKernel
 
 
-def _outside(name: str) -> NotInsideKernel:
+def _outside(
+    name: str, belongs: str = "in device code: inside an hl.tile or hl.grid loop"
+) -> NotInsideKernel:
+    # reached only when Python itself runs the call: in host code (the statements of a
+    # kernel around its device loops), or outside any kernel
     return NotInsideKernel(
-        f"hl.{name}() only works inside a @helion_mlir.kernel function; "
-        "call the kernel instead of running its body directly"
+        f"hl.{name}() ran as plain Python; it belongs {belongs} of a @helion_mlir.kernel "
+        "function (host code around the loops and code outside kernels run as Python)"
     )
 
 
@@ -100,7 +104,7 @@ def join(a: Any, b: Any) -> Any:
 def barrier() -> None:
     """Between two top-level device loops: everything the first writes is visible to the
     second (each top-level loop is its own launch, run in order, so this always holds)."""
-    raise _outside("barrier")
+    raise _outside("barrier", "between two top-level device loops")
 
 
 def rand(shape: Any, seed: Any, offsets: Any = None) -> Any:

@@ -92,6 +92,7 @@ _UNARY_FORMULAS: dict[type[Operation], Callable[[str], str]] = {
     mathd.TanhOp: lambda x: f"2 * tl.sigmoid(2 * {x}) - 1",
     mathd.Log1pOp: lambda x: f"tl.log(1 + {x})",
     mathd.ExpM1Op: lambda x: f"tl.exp({x}) - 1",
+    mathd.TruncOp: lambda x: f"tl.where({x} < 0, tl.ceil({x}), tl.floor({x}))",
 }
 
 # Python's floor division on ints; Triton's `//` truncates toward zero
