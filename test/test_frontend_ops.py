@@ -374,3 +374,18 @@ def test_hl_calls_run_as_python_say_where_they_belong():
         early_barrier(torch.randn(8))
     with pytest.raises(helion.exc.NotInsideKernel, match="inside an hl.tile or hl.grid loop"):
         hl.zeros([4])
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def unicode_names(α: torch.Tensor) -> torch.Tensor:
+    β = torch.empty_like(α)
+    for τ in hl.tile(α.size(0)):
+        γ = α[τ] * 2
+        β[τ] = γ
+    return β
+
+
+def test_unicode_names_outside_ascii_compile():
+    """Python identifiers may be any letters; xDSL's value names take ASCII only."""
+    x = torch.randn(8)
+    torch.testing.assert_close(unicode_names(x), x * 2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,16 @@ from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.values import DScalar, DTensor
+
+_NOT_IN_NAMES = re.compile(r"[^A-Za-z0-9_$.-]")
+
+
+def name_hint(name: str | None) -> str | None:
+    """A Python name as xDSL takes a value's name (ASCII letters, digits and `_$.-`):
+    other characters become their code points, so `α` names its value `u3b1`."""
+    if name is None:
+        return None
+    return _NOT_IN_NAMES.sub(lambda m: f"u{ord(m.group()):x}", name)
 
 
 def scalar_attr(value: Any, dtype: torch.dtype) -> FloatAttr | IntegerAttr:
@@ -87,7 +98,7 @@ class Builder:
                 StringAttr(self.filename), IntAttr(self.line), IntAttr(self.column)
             )
         if name and op.results:
-            op.results[0].name_hint = name
+            op.results[0].name_hint = name_hint(name)
         return op
 
     def index(self, value: int) -> SSAValue:

@@ -18,6 +18,7 @@ from xdsl.ir import Block, Region, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.dialects import tile
+from helion_mlir.frontend.builder import name_hint
 from helion_mlir.frontend.host import names_written
 from helion_mlir.frontend.values import DScalar, DTensor, TileValue
 
@@ -170,7 +171,7 @@ class ControlMixin:
         op = tile.WhileOp([v.value for v in inits], Region(before), Region(after))
         self.b.emit(op)
         for n, init, r in zip(carried, inits, op.res):
-            r.name_hint = n
+            r.name_hint = name_hint(n)
             self.scope[n] = type(init)(r, *_rest(init))
         for n in assigned - set(carried):
             self.scope.pop(n, None)
@@ -236,7 +237,7 @@ class ControlMixin:
         )
         self.b.emit(op)
         for n, (a, _), r in zip(results, unified, op.res):
-            r.name_hint = n
+            r.name_hint = name_hint(n)
             self.scope[n] = type(a)(r, *_rest(a))
 
     def _unify(
@@ -354,7 +355,7 @@ def _names_read(node: ast.AST) -> set[str]:
 def _bind_args(names: list[str], inits: list[Any], block: Block) -> dict[str, Any]:
     out = {}
     for n, init, arg in zip(names, inits, block.args):
-        arg.name_hint = n
+        arg.name_hint = name_hint(n)
         out[n] = type(init)(arg, *_rest(init))
     return out
 

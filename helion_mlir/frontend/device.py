@@ -36,7 +36,7 @@ from helion_mlir import language as hl
 from helion_mlir.dialects import tile
 from helion_mlir.dialects.tile import Blk, Dim
 from helion_mlir.frontend import creation, hl_calls
-from helion_mlir.frontend.builder import Builder
+from helion_mlir.frontend.builder import Builder, name_hint
 from helion_mlir.frontend.control import ControlMixin
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.guards import Guards
@@ -174,7 +174,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
 
     def _new_arg(self, name: str, type_: Any, source: str) -> SSAValue:
         arg = self.entry.insert_arg(type_, len(self.entry.args))
-        arg.name_hint = name
+        arg.name_hint = name_hint(name)
         self.sources.append(source)
         self.kernel.properties["sources"] = tile.ArrayAttr(tile.StringAttr(s) for s in self.sources)
         return arg
@@ -288,7 +288,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
                         node,
                     )
                 if isinstance(value, DTensor) and value.value.name_hint is None:
-                    value.value.name_hint = name
+                    value.value.name_hint = name_hint(name)
                 self.scope[name] = value
             case ast.Tuple(elts=elts) | ast.List(elts=elts):
                 values = list(value) if isinstance(value, tuple | list) else None

@@ -21,7 +21,7 @@ from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
 from helion_mlir.frontend import creation
-from helion_mlir.frontend.builder import scalar_attr
+from helion_mlir.frontend.builder import name_hint, scalar_attr
 from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.values import DScalar, DTensor, HostTensor, TileValue
 
@@ -230,7 +230,7 @@ def _combine(dc: DeviceCompiler, p: dict[str, Any], node: ast.AST) -> Any:
     scalars = [tile.tile_tensor(to_xdsl(t.dtype), ()) for t in inputs]
     block = Block(arg_types=scalars + scalars)
     for arg, name in zip(block.args, _param_names(p["combine_fn"], 2 * len(inputs))):
-        arg.name_hint = name
+        arg.name_hint = name_hint(name)
     saved = dc.b.block
     dc.b.block = block
     try:

@@ -21,6 +21,7 @@ from xdsl.ir import Block, Region, SSAValue
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import tile
+from helion_mlir.frontend.builder import name_hint
 from helion_mlir.frontend.control import BROKE, Promote, _rest, jump_free_loop
 from helion_mlir.frontend.host import names_written
 from helion_mlir.frontend.values import DScalar, DTensor, TileValue, is_index_dtype
@@ -276,7 +277,7 @@ class LoopsMixin:
         names = [target] if isinstance(target, ast.Name) else getattr(target, "elts", [])
         for n, a in zip(names, args):
             if isinstance(n, ast.Name):
-                a.name_hint = n.id
+                a.name_hint = name_hint(n.id)
 
     def device_for(self, loop: ast.For) -> None:
         body, guard = jump_free_loop(loop.body, loop)
@@ -309,7 +310,7 @@ class LoopsMixin:
         try:
             self._bind_target(loop.target, self._loop_values(handles, spec), spec.multi)
             for name, arg, init in zip(carried, body.args[len(blocks) :], inits):
-                arg.name_hint = name
+                arg.name_hint = name_hint(name)
                 self.scope[name] = type(init)(arg, *_rest(init))
             self.stmts(loop.body)
             self.check_numbers_unchanged(assigned - set(carried), outer_scope)
@@ -329,7 +330,7 @@ class LoopsMixin:
         spec.attach(op)
         self.b.emit(op)
         for name, init, res in zip(carried, inits, op.res):
-            res.name_hint = name
+            res.name_hint = name_hint(name)
             self.scope[name] = type(init)(res, *_rest(init))
         for name in assigned - set(carried):
             self.scope.pop(name, None)

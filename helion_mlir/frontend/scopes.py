@@ -19,6 +19,7 @@ from xdsl.dialects.builtin import (
 from helion_mlir import exc
 from helion_mlir import language as hl
 from helion_mlir.dialects import cfg
+from helion_mlir.frontend.builder import name_hint
 from helion_mlir.frontend.control import ConditionallyDefined
 from helion_mlir.frontend.source import FunctionSource, KernelSource
 from helion_mlir.frontend.values import DScalar
@@ -77,7 +78,7 @@ class ScopesMixin:
                     node,
                 )
             param = cfg.ParamOp(slot)
-            param.result.name_hint = t.name
+            param.result.name_hint = name_hint(t.name)
             first = self.entry.first_op
             if first is None:
                 self.entry.add_op(param)
