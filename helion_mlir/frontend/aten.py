@@ -355,7 +355,9 @@ def lower_mean(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False, **
     red = _dims(x, dims)
     dtype = _compute_dtype(ctx.out_dtype)
     total = _reduce(ctx, tile.ReduceKind.SUM, x, red, keepdim, dtype)
-    n = ctx.b.full(1.0 / _count(ctx, x, red), total.dims, dtype)
+    count = _count(ctx, x, red)
+    # torch's mean of no elements is 0 / 0
+    n = ctx.b.full(1.0 / count if count else float("nan"), total.dims, dtype)
     out = ctx.b.emit(arith.MulfOp(total.value, n.value))
     return ctx.b.cast(DTensor(out.results[0], total.dims, dtype), ctx.out_dtype)
 
@@ -367,16 +369,18 @@ def _var(
     x = ctx.b.cast(x, dtype)
     n = _count(ctx, x, red)
     total = _reduce(ctx, tile.ReduceKind.SUM, x, red, True, dtype)
-    mean = ctx.b.emit(arith.MulfOp(total.value, ctx.b.full(1.0 / n, total.dims, dtype).value))
+    inverse = 1.0 / n if n else float("nan")  # torch's mean of no elements is 0 / 0
+    mean = ctx.b.emit(arith.MulfOp(total.value, ctx.b.full(inverse, total.dims, dtype).value))
     mean_t = DTensor(mean.results[0], total.dims, dtype)
     d = ctx.b.emit(arith.SubfOp(x.value, ctx.b.broadcast(mean_t, x.dims).value))
     sq = ctx.b.emit(arith.MulfOp(d.results[0], d.results[0]))
     ss = _reduce(
         ctx, tile.ReduceKind.SUM, DTensor(sq.results[0], x.dims, dtype), red, keepdim, dtype
     )
-    var = ctx.b.emit(
-        arith.MulfOp(ss.value, ctx.b.full(1.0 / max(n - correction, 0), ss.dims, dtype).value)
-    )
+    # as torch: a sum of squares over no degrees of freedom is divided by 0
+    dof = n - correction
+    factor = ctx.b.full(1.0 / dof if dof > 0 else float("inf"), ss.dims, dtype)
+    var = ctx.b.emit(arith.MulfOp(ss.value, factor.value))
     if not keepdim:
         mean_t = ctx.b.reshape(mean_t, ss.dims)
     return DTensor(var.results[0], ss.dims, dtype), mean_t

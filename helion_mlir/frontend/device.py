@@ -42,6 +42,7 @@ from helion_mlir.frontend.dtypes import to_xdsl
 from helion_mlir.frontend.guards import Guards
 from helion_mlir.frontend.host import HostProgram
 from helion_mlir.frontend.loops import BlockInfo, LoopsMixin
+from helion_mlir.frontend.races import check_store_races
 from helion_mlir.frontend.scopes import DeviceLambda, Frame, ScopesMixin, _is_user_function, _Return
 from helion_mlir.frontend.source import KernelSource
 from helion_mlir.frontend.trace import call_torch
@@ -161,6 +162,7 @@ class DeviceCompiler(LoopsMixin, ScopesMixin, ControlMixin):
             module.verify()
         except Exception as e:
             raise exc.InternalError(f"the frontend built invalid IR: {e}") from e
+        check_store_races(module)
         return module
 
     def at(self, node: ast.AST) -> None:

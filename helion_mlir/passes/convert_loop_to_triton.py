@@ -58,7 +58,7 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import cfg, loop, mem, tile
 from helion_mlir.passes import program_ids
-from helion_mlir.passes.ir_utils import const_int, erase, kernels, memory_of
+from helion_mlir.passes.ir_utils import const_int, erase, kernels, memory_of, require_lowered
 
 _INDEX = IndexType()
 
@@ -1303,6 +1303,7 @@ class ConvertLoopToTritonPass(ModulePass):
     name = "convert-loop-to-triton"
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
+        require_lowered(op, self.name)
         for kernel in list(kernels(op)):
             new_ops = lower_kernel(kernel)
             block = op.body.block

@@ -8,17 +8,15 @@ defines the space: a choice that is not in the IR is not in the space.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import FileLineColLoc, ModuleOp
-from xdsl.ir import Operation
+from xdsl.dialects.builtin import ModuleOp
 from xdsl.passes import ModulePass
 from xdsl.utils.exceptions import VerifyException
 
 from helion_mlir.dialects import cfg
-from helion_mlir.passes.ir_utils import erase
+from helion_mlir.passes.ir_utils import describe_owner, erase
 
 # The order Helion's Config lists its keys in; unknown keys (user tunables) go last.
 KEY_ORDER = (
@@ -48,14 +46,6 @@ def slot_order(ref: cfg.RefAttr) -> tuple[int, str, int]:
     key, index = ref.slot
     rank = KEY_ORDER.index(key) if key in KEY_ORDER else len(KEY_ORDER)
     return rank, key, -1 if index is None else index
-
-
-def describe_owner(op: Operation) -> str:
-    """The op's name and, when known, the file and line it comes from."""
-    loc = op.location
-    if not isinstance(loc, FileLineColLoc):
-        return op.name
-    return f"{op.name} ({os.path.basename(loc.filename.data)}:{loc.line.data})"
 
 
 def _owner(param: cfg.ParamOp) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 from xdsl.dialects import arith
 from xdsl.dialects.builtin import (
+    FileLineColLoc,
     FloatAttr,
     IndexType,
     IntegerAttr,
@@ -15,6 +17,7 @@ from xdsl.dialects.builtin import (
 )
 from xdsl.ir import Attribute, Operation, SSAValue
 
+from helion_mlir import exc
 from helion_mlir.dialects import loop, mem, tile
 
 
@@ -60,6 +63,66 @@ def kernels(module: ModuleOp) -> Iterator[tile.KernelOp]:
     for op in module.ops:
         if isinstance(op, tile.KernelOp):
             yield op
+
+
+# The passes that take a frontend-stage kernel to a bound one, in pipeline order.
+_TO_BOUND = (
+    "tile-insert-masks",
+    "tile-prune-masks",
+    "roll-reductions",
+    "convert-tile-to-loop",
+    "materialize-addressing",
+    "derive-config-space",
+    "bind-config",
+)
+
+# Op -> the first pass of _TO_BOUND still to run while the op is in a kernel. Only that
+# pass lowers the op; a later pass skips it (convert-loop-to-triton lowers launches, so
+# a kernel still in a tile.grid would vanish). Masks go in only before rolling, and
+# inserting them again is harmless, so a kernel with tile loops starts over.
+_PENDING_FROM: dict[type[Operation], str] = {
+    tile.GridOp: "tile-insert-masks",
+    tile.ForOp: "tile-insert-masks",
+    tile.RDimOp: "roll-reductions",
+    tile.LoadOp: "materialize-addressing",
+    tile.StoreOp: "materialize-addressing",
+    tile.AtomicOp: "materialize-addressing",
+}
+
+
+def require_lowered(module: ModuleOp, pass_name: str) -> None:
+    """Raise if `module` holds an op that a pass before `pass_name` lowers: passes run
+    out of order, which would drop or misread it."""
+    pending = [
+        (_TO_BOUND.index(_PENDING_FROM[type(op)]), op)
+        for op in module.walk()
+        if type(op) in _PENDING_FROM
+    ]
+    if not pending:
+        return
+    first, op = min(pending, key=lambda p: p[0])
+    raise exc.CompileError(
+        f"{pass_name} expects a kernel at the mem stage with its config bound, but the "
+        f"module still has {describe_owner(op)}, which earlier passes lower: run -p "
+        f"{','.join(_TO_BOUND[first:])},{pass_name} (or -t triton without -p, which "
+        "lowers a module at any stage)"
+    )
+
+
+def describe_owner(op: Operation) -> str:
+    """The op's name and, when known, the file and line it comes from."""
+    loc = op.location
+    if not isinstance(loc, FileLineColLoc):
+        return op.name
+    return f"{op.name} ({os.path.basename(loc.filename.data)}:{loc.line.data})"
+
+
+def source_location(op: Operation) -> exc.SourceLocation | None:
+    """Where in the user's kernel `op` comes from, if known."""
+    loc = op.location
+    if not isinstance(loc, FileLineColLoc):
+        return None
+    return exc.SourceLocation(loc.filename.data, loc.line.data, loc.column.data)
 
 
 def handle_defs(kernel: Operation) -> dict[int, list[SSAValue]]:

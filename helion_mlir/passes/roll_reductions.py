@@ -14,13 +14,14 @@ and sum, and the sum so far is rescaled by `exp(old max - new max)`. With the ch
 at least the padded extent (`reduction_loops = None`) each loop runs once, and
 `fold-single-trip-loops` plus `memory-cse` give back the persistent kernel.
 
-A dimension is rolled only when everything that spans it sits directly in one
-`tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it with a static
-size, no atomic over it has its old values used (recomputing them would repeat the
+A dimension is rolled only when it is not empty, everything that spans it sits
+directly in one `tile.grid` body, no `tile.dot` uses it, no `tile.relabel` equates it
+with a static size, no atomic over it has its old values used (recomputing them would repeat the
 atomic), no arg-reduction, scan, flip or sort runs along it, and the stages, run one
 after another, read and write each tensor in the kernel's order (a row read, then
 overwritten, then used after a reduction would be read again too late); otherwise it
-stays persistent, a single `loop.tile` of the padded extent.
+stays persistent, a single `loop.tile` of the padded extent. A max, min or
+arg-reduction over an empty dimension that the kernel reads is an error, as in torch.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from helion_mlir.passes.ir_utils import (
     kernels,
     memory_of,
     next_pow2,
+    source_location,
 )
 
 _COMBINE: dict[tuple[tile.ReduceKind, bool], type[Operation]] = {
@@ -111,7 +113,9 @@ def rollable(rdim: tile.RDimOp) -> bool:
     block = tile.block_of(rdim.result)
     home = rdim.parent_block()
     grid = rdim.parent_op()
-    if const_int(rdim.extent) is None or not isinstance(grid, tile.GridOp):
+    # An empty dim has no chunks: its rolled loop would run no times and fold away with
+    # the only size of its block, so it stays one (fully masked) persistent tile.
+    if const_int(rdim.extent) in (None, 0) or not isinstance(grid, tile.GridOp):
         return False
     for op in grid.walk():
         if op is grid or not _spans(op, rdim.result, block):
@@ -432,6 +436,45 @@ def _nan_where_max_is_neg_inf(
     return fixed.result
 
 
+def _picks_over(op: Operation, block: int) -> bool:
+    """A max, min or arg-reduction over `block`: reductions with no value for no lanes."""
+    if isinstance(op, tile.ArgReduceOp):
+        return tile.dims_of(op.source.type)[op.axis] == tile.Blk(block)
+    return _reduces_over(op, block) and op.kind.data in (tile.ReduceKind.MAX, tile.ReduceKind.MIN)
+
+
+def _read_outside(value: SSAValue, block: int) -> bool:
+    """Whether something computed from `value` is read other than as part of a tensor
+    over `block`: when the block is empty such tensors have no elements to read."""
+    seen, work = {value}, [value]
+    while work:
+        for use in work.pop().uses:
+            if not use.operation.results:  # a store, an atomic or a yield reads it
+                return True
+            for r in use.operation.results:
+                if tile.Blk(block) not in tile.dims_of(r.type) and r not in seen:
+                    seen.add(r)
+                    work.append(r)
+    return False
+
+
+def _check_empty_dim(rdim: tile.RDimOp) -> None:
+    """Raise where a kernel reads a max, min or arg-reduction over an empty `:` dim,
+    as torch does; inside a softmax such a max only meets the empty dim again."""
+    block = tile.block_of(rdim.result)
+    grid = rdim.parent_op()
+    assert grid is not None
+    for op in grid.walk():
+        if _picks_over(op, block) and _read_outside(op.results[0], block):
+            what = "an argmax or argmin" if isinstance(op, tile.ArgReduceOp) else "a max or min"
+            raise exc.CompileError(
+                f"{what} over a ':' dimension of size 0 has no value (torch raises here "
+                "too): skip the call for empty inputs, or reduce with sum or prod, which "
+                "give their identity for no elements",
+                source_location(op),
+            )
+
+
 @dataclass(frozen=True)
 class RollReductionsPass(ModulePass):
     """Rewrites each `tile.rdim` into `loop.reduce_for` chunk loops (or one persistent tile)."""
@@ -449,6 +492,8 @@ class RollReductionsPass(ModulePass):
                         "a ':' dimension needs a constant extent (dynamic shapes are not "
                         "supported yet)"
                     )
+                if extent == 0:
+                    _check_empty_dim(rdim)
                 padded = next_pow2(extent)
                 roller = _Roller(rdim) if rollable(rdim) else None
                 if roller is not None and roller.keeps_memory_order():

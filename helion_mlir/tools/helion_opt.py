@@ -7,18 +7,20 @@ xdsl-opt with our dialects, passes and the `triton` target, plus:
   when the input still has config slots (the default config otherwise);
 * `--print-config-space` prints the search space as a table instead of IR;
 * malformed input or a failing pass ends with a diagnostic naming line and column (or
-  the op) and exit status 1, never a Python traceback.
+  the op) and exit status 1, never a Python traceback; so does a bad `-p` pipeline
+  (unknown pass or option, malformed spec) or `--device`, whatever the input.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import re
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from typing import IO
 
 from xdsl.context import Context
@@ -27,7 +29,13 @@ from xdsl.ir import Operation
 from xdsl.parser import Parser
 from xdsl.passes import ModulePass, PassPipeline
 from xdsl.printer import Printer
-from xdsl.utils.exceptions import DiagnosticException, ParseError, VerifyException
+from xdsl.utils.arg_spec import ArgSpec, parse_pipeline
+from xdsl.utils.exceptions import (
+    ArgSpecParseError,
+    DiagnosticException,
+    ParseError,
+    VerifyException,
+)
 from xdsl.utils.mlir_lexer import MLIRLexer
 from xdsl.utils.target import Target
 from xdsl.xdsl_opt_main import xDSLOptMain
@@ -35,6 +43,7 @@ from xdsl.xdsl_opt_main import xDSLOptMain
 from helion_mlir import exc
 from helion_mlir.dialects import get_all_dialects
 from helion_mlir.passes import get_all_passes
+from helion_mlir.target import TargetInfo
 
 
 class HelionOptMain(xDSLOptMain):
@@ -126,6 +135,10 @@ class HelionOptMain(xDSLOptMain):
         )
 
     def setup_pipeline(self) -> None:
+        # xDSL runs this from __init__, before run()'s error handling: bad flags are
+        # reported here, whether or not this input would ever read them
+        _check_device(self.args.device)
+        _check_pipeline(self.args.passes, self.available_passes)
         super().setup_pipeline()
         if self.args.print_config_space:
             self.args.target = "config-space"
@@ -229,6 +242,48 @@ class ConfigSpaceTarget(Target):
         module = module.clone()
         pipelines.lower_to_mem(module, self.device)
         output.write(ConfigSpec.from_module(module).table() + "\n")
+
+
+def _check_device(device: str) -> None:
+    try:
+        TargetInfo.parse(device)
+    except exc.InvalidArgument as e:
+        _fail(str(e))
+
+
+def _check_pipeline(spec: str, passes: dict[str, Callable[[], type[ModulePass]]]) -> None:
+    """Fail on a `-p` pipeline xDSL would reject with a traceback."""
+    try:
+        specs = list(parse_pipeline(spec))
+    except ArgSpecParseError as e:
+        where = str(e).removeprefix("Error parsing pass pipeline specification:\n").rstrip()
+        _fail(
+            f"malformed pass pipeline at {where}\nwrite passes separated by commas, each "
+            "as name or name{option=value ...}, quoting a value that is not a plain word "
+            'or number, e.g. convert-tile-to-loop{target="cuda:90:132"}'
+        )
+    for pass_spec in specs:
+        if pass_spec.name not in passes:
+            _fail(_unknown_pass(pass_spec.name, passes))
+        _check_options(passes[pass_spec.name](), pass_spec)
+
+
+def _unknown_pass(name: str, passes: dict[str, Callable[[], type[ModulePass]]]) -> str:
+    close = difflib.get_close_matches(name, passes, n=3)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"unknown pass '{name}'; {hint}helion-opt --help lists every pass (under -p)"
+
+
+def _check_options(pass_type: type[ModulePass], pass_spec: ArgSpec) -> None:
+    known = [f.name for f in fields(pass_type) if f.init]
+    takes = f"its options are {', '.join(known)}" if known else "it takes no options"
+    for option in pass_spec.normalize_parameter_names().parameters:
+        if option not in known:
+            _fail(f"pass {pass_type.name} has no option '{option}'; {takes}")
+    try:
+        pass_type.from_pass_spec(pass_spec)
+    except ValueError as e:
+        _fail(f"pass {pass_type.name}: bad option value ({e}); {takes}")
 
 
 def _fail(message: str) -> None:
