@@ -9,6 +9,7 @@ Nothing here imports torch, xdsl or triton until a kernel is first bound.
 
 from __future__ import annotations
 
+import ast
 import functools
 import inspect
 import math
@@ -155,7 +156,7 @@ class Kernel:
         key = self.specialization_key(args)
         bound = self._bound.get(key)
         if bound is None or not bound.guards.hold():  # a global or closure constant changed
-            bound = self._bound[key] = BoundKernel(self, args)
+            bound = self._bound[key] = BoundKernel(self, args, key)
             if not self.settings.static_shapes:
                 bound.adopt(self._tuned.get(self.bucket_key(args)))
         return bound
@@ -212,14 +213,16 @@ class Kernel:
 class BoundKernel:
     """A kernel specialized to one set of argument shapes, dtypes and devices."""
 
-    def __init__(self, kernel: Kernel, args: Sequence[Any]):
+    def __init__(self, kernel: Kernel, args: Sequence[Any], key: Hashable):
         from helion_mlir import frontend, target
         from helion_mlir.passes import pipelines
         from helion_mlir.runtime import loader
         from helion_mlir.tuner.config_spec import ConfigSpec
 
         self.kernel = kernel
-        self.device = _device_of(args)
+        self._key = key  # `kernel.specialization_key(args)`
+        self._tensor_device = _device_of(args)
+        self.device = self._tensor_device.type
         loader.use_triton(interpret=self.device == "cpu")
         with compiler_step("compiling the kernel"):
             fe = frontend.build(kernel.source, args)
@@ -375,40 +378,125 @@ class BoundKernel:
     def compile_config(
         self, config: Config | Mapping[str, Any] | None = None
     ) -> Callable[..., Any]:
-        """The host function running the kernel with `config` (compiled once per config;
-        None: the config this kernel runs)."""
+        """The host function running the kernel with `config` on arguments of this
+        specialization (compiled once per config; None: the config this kernel runs)."""
+        return self._host_functions(self._resolve(config))[1]
+
+    def _host_functions(self, config: Config) -> tuple[Callable[..., Any], Callable[..., Any]]:
+        """The host function of a normalized config: as is, for calls whose arguments
+        are known to be of this specialization, and checking that they are."""
         from helion_mlir.runtime import loader
 
-        config = self._resolve(config)
         key = config.to_json()
-        fn = self._compiled.get(key)
-        if fn is None:
+        fns = self._compiled.get(key)
+        if fns is None:
             source = self._kernel_source(config)
             if self.kernel.settings.print_output_code:
                 print(source, file=sys.stderr)
             loader.use_triton(interpret=self.device == "cpu")
             module = loader.load(source)
-            fn = self._host.wrapper(self._sources)(getattr(module, self._launcher_name))
+            launcher = self._checking_devices(getattr(module, self._launcher_name))
+            fn = self._host.wrapper(self._sources)(launcher)
             if self._block_size_vars:  # host code reads the config's block sizes
                 fn = _with_block_sizes(fn, list(config["block_sizes"][: self._block_size_vars]))
             if self._host_tunables:  # and computes with the config's tunables
                 fn = _with_tunables(fn, {name: config[name] for name in self._host_tunables})
-            self._compiled[key] = fn
-        return fn
+            fns = self._compiled[key] = (fn, self._checking_args(fn))
+        return fns
+
+    def _checking_args(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        """`fn` refusing arguments of another specialization."""
+
+        params = len(self.kernel.source.params)
+
+        @user_facing
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if kwargs or len(args) != params:  # defaults and keywords, as a call takes them
+                args = self.kernel.normalize_args(args, kwargs)
+            args = _unwrap_constexpr(args)
+            self._check_specialization(args)
+            return fn(*args)
+
+        return run
+
+    def _check_specialization(self, args: tuple[Any, ...]) -> None:
+        """The code has this specialization's sizes (and dtypes, strides, constants)
+        built in: run on other arguments, it would compute part of the output, or
+        garbage, without a word."""
+        self.kernel._check_arity(args)
+        key = self.kernel.specialization_key(args)
+        if key != self._key:
+            param, bound, got = next(
+                (p, b, g) for p, b, g in zip(self.kernel.source.params, self._key, key) if b != g
+            )
+            raise exc.InvalidArgument(
+                f"{self.kernel.source.name}() was bound to {param} = {_describe(bound)}, but "
+                f"is called with {_describe(got)}; its code only fits the arguments it was "
+                "bound to: bind these arguments (`kernel.bind(args)`), or call the kernel "
+                "itself, which picks the specialization of each call"
+            )
+        if not self.guards.hold():
+            raise exc.InvalidArgument(
+                f"a global or closure constant {self.kernel.source.name}() reads changed "
+                "since it was bound, and the code has the old value built in: bind the "
+                "arguments again, or call the kernel itself, which recompiles"
+            )
+
+    def _checking_devices(self, launcher: Callable[..., Any]) -> Callable[..., Any]:
+        """`launcher` refusing tensors the host code made on another device than the
+        arguments' (`torch.empty(n)`, on the CPU, for a CUDA kernel), on which Triton
+        fails with an unrelated error or reads through a pointer of the wrong device."""
+        made = self._host_made()
+        if not made:
+            return launcher
+        device = self._tensor_device
+
+        def launch(*values: Any) -> Any:
+            for i in made:
+                if getattr(values[i], "device", device) != device:
+                    raise self._wrong_device(self._sources[i], values[i].device)
+            return launcher(*values)
+
+        return launch
+
+    def _host_made(self) -> tuple[int, ...]:
+        """The positions of the launcher's arguments other than the call's own (whose
+        devices the specialization key has matched): a parameter stays the call's own
+        unless the host code assigns it."""
+        assigned = {
+            node.id
+            for stmt in self._host.prefix
+            for node in ast.walk(stmt)
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        }
+        own = set(self.kernel.source.params) - assigned
+        return tuple(i for i, source in enumerate(self._sources) if source not in own)
+
+    def _wrong_device(self, source: str, device: Any) -> exc.InvalidArgument:
+        name = self.kernel.source.name
+        return exc.InvalidArgument(
+            f"the tensor `{source}`, which the device code of {name}() uses, is on {device}, "
+            f"but {name}() runs on {self._tensor_device}, its tensor arguments' device: "
+            "create it there (`device=x.device` for an argument x, or `torch.empty_like(x)`)",
+            self.kernel.source.location(self._host.loops[0]),
+        )
 
     @user_facing
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs or len(args) != len(self.kernel.source.params):
             args = self.kernel.normalize_args(args, kwargs)
-        return self._call(_unwrap_constexpr(args))
+        args = _unwrap_constexpr(args)
+        self._check_specialization(args)
+        return self._call(args)
 
     def _call(self, args: tuple[Any, ...]) -> Any:
-        """A call with arguments already normalized and unwrapped."""
+        """A call with arguments already normalized, unwrapped and of this
+        specialization."""
         run = self._run
         if run is None:  # the first call, or the config changed
             if self._config is None and self._should_tune():
                 self.autotune(args)
-            run = self._run = self.compile_config(self.config)
+            run = self._run = self._host_functions(self.config)[0]
         return run(*args)
 
     # -- tuning -----------------------------------------------------------------------
@@ -428,6 +516,7 @@ class BoundKernel:
         if force:
             settings = settings.replace(force_autotune=True)
         args = _unwrap_constexpr(tuple(args))
+        self._check_specialization(args)
         config = self._use(autotune(self, args, settings))
         if not settings.static_shapes:
             self.kernel._tuned[self.kernel.bucket_key(args)] = config
@@ -473,26 +562,42 @@ def _while_set(
     return run
 
 
+def _describe(key: Hashable) -> str:
+    """An argument's specialization key (`_arg_key`) in words."""
+    kind, *facts = key  # type: ignore[misc]
+    if kind == "tensor":
+        dtype, shape, stride, device = facts
+        return f"a {dtype} tensor of shape {list(shape)} (strides {list(stride)}) on {device}"
+    if kind == "fn":
+        return f"function {facts[0].co_name} with the values it captures"
+    if kind == "float":
+        return "a float"
+    if kind == "obj":
+        return f"a {facts[0].__name__}"
+    return repr(facts[0])  # a value specialized on: int, bool, constexpr
+
+
 def _meta(arg: Any) -> Any:
     import torch
 
     return arg.to("meta") if isinstance(arg, torch.Tensor) else arg
 
 
-def _device_of(args: Sequence[Any]) -> str:
+def _device_of(args: Sequence[Any]) -> Any:
+    """The one device (`torch.device`, with its index) of the tensor arguments."""
     import torch
 
-    devices = {a.device.type for a in args if isinstance(a, torch.Tensor)}
+    devices = {a.device for a in args if isinstance(a, torch.Tensor)}
     if not devices:
         raise exc.InvalidArgument("a kernel needs at least one tensor argument")
     if len(devices) > 1:
         raise exc.InvalidArgument(
-            f"all tensor arguments must be on one device, got {', '.join(sorted(devices))}"
+            f"all tensor arguments must be on one device, got {', '.join(sorted(map(str, devices)))}"
         )
     device = devices.pop()
-    if device not in ("cpu", "cuda"):
-        raise exc.InvalidArgument(f"tensors on {device!r} are not supported; use cuda or cpu")
-    if device == "cuda" and not torch.cuda.is_available():
+    if device.type not in ("cpu", "cuda"):
+        raise exc.InvalidArgument(f"tensors on {device.type!r} are not supported; use cuda or cpu")
+    if device.type == "cuda" and not torch.cuda.is_available():
         raise exc.InvalidArgument(
             "the tensors are on cuda, but this PyTorch sees no CUDA device; pass CPU tensors "
             "(they run through Triton's interpreter) or use a machine with a GPU"

@@ -3,27 +3,47 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from helion_mlir import exc
 
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _env(name: str, default: Any, parse: Callable[[str], Any], expected: str) -> Any:
+    """`name`'s value parsed; unset or empty: `default`. A malformed value is the user's
+    mistake, so it is an error naming the variable, not a bare `ValueError` (or, for a
+    flag, a silent False)."""
+    v = os.environ.get(name, "").strip()
+    if not v:
+        return default
+    try:
+        return parse(v)
+    except ValueError:
+        raise exc.InvalidArgument(
+            f"the environment variable {name} must be {expected}, got {v!r}; correct or unset it"
+        ) from None
+
+
+def _parse_bool(v: str) -> bool:
+    if v.lower() not in _TRUE + _FALSE:
+        raise ValueError(v)
+    return v.lower() in _TRUE
+
 
 def _env_bool(name: str, default: bool) -> bool:
-    v = os.environ.get(name)
-    if v is None:
-        return default
-    return v.strip().lower() in ("1", "true", "yes", "on")
+    return _env(name, default, _parse_bool, f"a flag ({', '.join(_TRUE + _FALSE)})")
 
 
 def _env_float(name: str, default: float | None) -> float | None:
-    v = os.environ.get(name)
-    return float(v) if v not in (None, "") else default
+    return _env(name, default, float, "a number")
 
 
 def _env_int(name: str, default: int | None) -> int | None:
-    v = os.environ.get(name)
-    return int(v) if v not in (None, "") else default
+    return _env(name, default, int, "an integer")
 
 
 EFFORTS = ("none", "quick", "full")

@@ -73,9 +73,24 @@ def _tensors(value: Any) -> list[Any]:
 
 
 def _clone(args: Sequence[Any]) -> list[Any]:
+    """Copies of the tensor arguments with their strides: the kernel is specialized to
+    them, and an expanded or sliced argument's `clone()` would be contiguous."""
     import torch
 
-    return [a.clone() if isinstance(a, torch.Tensor) else a for a in args]
+    return [_strided_copy(a) if isinstance(a, torch.Tensor) else a for a in args]
+
+
+def _strided_copy(t: Any) -> Any:
+    import torch
+
+    if t.is_contiguous():
+        return t.clone()
+    # copy the stretch of memory the view reads, and view the copy the same way
+    span = (
+        1 + sum((n - 1) * s for n, s in zip(t.shape, t.stride(), strict=True)) if t.numel() else 0
+    )
+    memory = torch.as_strided(t, (span,), (1,), t.storage_offset()).clone()
+    return memory.as_strided(t.shape, t.stride())
 
 
 def close_enough(got: Any, want: Any) -> bool:
