@@ -28,7 +28,6 @@ import argparse
 import json
 import math
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -418,9 +417,9 @@ def main() -> None:
     # the CPU test importing this module must not leave behind
     import torch
     import torch.nn.functional as F
+    from handwritten_attention import time_and_report
     from run import benches, check
     from torch.nn.attention import SDPBackend, sdpa_kernel
-    from tune_compare import time_in_turn
 
     device = torch.cuda.get_device_name()
     print(device, "torch", torch.__version__, "triton", triton.__version__, flush=True)
@@ -464,14 +463,7 @@ def main() -> None:
         enter("helion_mlir", lambda: _mlir_call(q, k, v, mlir))
     result.update(configs={_name(c): list(c) for c in CONFIGS}, mlir_config=mlir)
 
-    times, errors = time_in_turn(calls)
-    result["ms"] = {name: statistics.median(ts) for name, ts in times.items()}
-    result["rounds_ms"] = times
-    result["errors"] = {**failed, **errors}
-    for name, ms in sorted(result["ms"].items(), key=lambda kv: kv[1]):
-        print(f"{name:28s} {ms:.4f} ms  {flops / ms / 1e9:6.0f} TFLOP/s", flush=True)
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1))
+    time_and_report(calls, result, flops, args.json, failed)
 
 
 if __name__ == "__main__":

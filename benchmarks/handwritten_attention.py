@@ -158,14 +158,23 @@ def main() -> None:
             calls[f"sdpa {backend.name}"] = sdpa
         except Exception as e:  # a backend this build or card lacks
             print("sdpa", backend.name, type(e).__name__, str(e)[:120], flush=True)
+    time_and_report(calls, result, flops, args.json)
+
+
+def time_and_report(
+    calls: dict[str, Any], result: dict[str, Any], flops: float, json_path: str | None,
+    failed: dict[str, str] | None = None,
+) -> None:  # fmt: skip
+    """Time `calls` in turn; add their medians, rounds and failures (those before timing
+    in `failed`) to `result`; print ms and TFLOP/s, fastest first; write the JSON."""
     times, errors = time_in_turn(calls)
     result["ms"] = {name: statistics.median(ts) for name, ts in times.items()}
     result["rounds_ms"] = times
-    result["errors"] = errors
+    result["errors"] = {**(failed or {}), **errors}
     for name, ms in sorted(result["ms"].items(), key=lambda kv: kv[1]):
         print(f"{name:28s} {ms:.4f} ms  {flops / ms / 1e9:6.0f} TFLOP/s", flush=True)
-    if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=1))
+    if json_path:
+        Path(json_path).write_text(json.dumps(result, indent=1))
 
 
 if __name__ == "__main__":
