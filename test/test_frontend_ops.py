@@ -389,3 +389,41 @@ def test_unicode_names_outside_ascii_compile():
     """Python identifiers may be any letters; xDSL's value names take ASCII only."""
     x = torch.randn(8)
     torch.testing.assert_close(unicode_names(x), x * 2)
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def cat_rows(x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(0), 2 * x.size(1)])
+    for tm in hl.tile(x.size(0)):
+        out[tm, :] = torch.cat([x[tm, :], y[tm, :]], dim=-1)
+    return out
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def reshape_rows(x: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([x.size(0)])
+    for tm in hl.tile(x.size(0)):
+        out[tm] = x[tm, :].reshape(-1, 4, 4).sum(-1).sum(-1)
+    return out
+
+
+def test_messages_about_block_dims_say_what_the_dim_is():
+    """torch.cat along a ':' dim, and a reshape merging block dims: the messages name
+    the dim's kind, and the traced stand-in sizes, rather than contradict themselves."""
+    x = torch.randn(8, 16)
+    with pytest.raises(helion.exc.TorchOpError, match="is a tile or ':' dim"):
+        cat_rows(x, x)
+    with pytest.raises(helion.exc.TorchOpError, match="stand-in sizes for the block dims"):
+        reshape_rows(x)
+
+
+def test_tensors_inside_a_list_argument_are_named_as_such():
+    @helion.kernel(config=helion.Config(block_sizes=[4]))
+    def add_pair(xs: list[torch.Tensor]) -> torch.Tensor:
+        out = torch.empty_like(xs[0])
+        for t in hl.tile(out.size(0)):
+            out[t] = xs[0][t] + xs[1][t]
+        return out
+
+    with pytest.raises(helion.exc.InvalidArgument, match="pass each tensor as an argument"):
+        add_pair([torch.randn(8), torch.randn(8)])

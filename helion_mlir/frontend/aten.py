@@ -563,11 +563,17 @@ def lower_cat(ctx: NodeCtx, tensors: Sequence[Any], dim: int = 0) -> DTensor:
     first = parts[0]
     axis = dim % first.rank
     n = len(parts)
-    if n & (n - 1) or any(p.dims != first.dims for p in parts) or isinstance(first.dims[axis], Blk):
+    if n & (n - 1) or any(p.dims != first.dims for p in parts):
         raise exc.TorchOpError(
-            "torch.cat/stack in device code joins 2, 4, 8... tiles of the same shape along a "
-            f"dim of static size; got {n} tiles of shapes "
-            + ", ".join(show_dims(p.dims) for p in parts)
+            "torch.cat/stack in device code joins 2, 4, 8... tiles of the same shape; got "
+            f"{n} tiles of shapes " + ", ".join(show_dims(p.dims) for p in parts)
+        )
+    if isinstance(first.dims[axis], Blk):
+        raise exc.TorchOpError(
+            f"torch.cat/stack in device code joins along a dim of static size, and dim "
+            f"{dim} of {show_dims(first.dims)} is a tile or ':' dim (its block size is the "
+            "config's or padded): join along a new dim (torch.stack) or a size-1 dim "
+            "instead, or store the parts to their own slices of the output"
         )
     while len(parts) > 1:
         parts = [_cat2(ctx, a, b, axis) for a, b in zip(parts[::2], parts[1::2])]

@@ -10,6 +10,7 @@ replayed through `aten.LOWERINGS` into `tile` IR.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -102,9 +103,7 @@ def call_torch(
         except exc.HelionError:
             raise
         except Exception as e:  # torch's own message says what is wrong with the call
-            message = str(e)
-            for blk, size in sizes.items():
-                message = message.replace(str(size), dim_name(blk))
+            message = _with_dim_names(str(e), sizes, dim_name)
             raise exc.TorchOpError(f"{_describe(key)} failed on tiles: {message}") from None
         cached = _CACHE[cache_key] = (graph, result_types[0])
     graph, result_type = cached
@@ -113,6 +112,21 @@ def call_torch(
     if result_type.__module__ == "torch.return_types":  # e.g. (values, indices) of max
         return result_type(out)
     return out
+
+
+def _with_dim_names(message: str, sizes: dict[Blk, int], dim_name: Callable[[Blk], str]) -> str:
+    """Torch's message about the traced call, its stand-in sizes named as dims; a
+    number they only divide (an element count) gets the stand-ins explained."""
+    for blk, size in sizes.items():
+        message = re.sub(rf"\b{size}\b", dim_name(blk), message)
+    counts = [int(n) for n in re.findall(r"\d{4,}", message)]
+    if any(n % size == 0 for n in counts for size in sizes.values()):
+        stand_ins = ", ".join(f"{dim_name(b)} as {s}" for b, s in sizes.items())
+        message += (
+            f" (the call was traced with stand-in sizes for the block dims, {stand_ins}, "
+            "so this count is theirs: a reshape or view cannot split or merge a block dim)"
+        )
+    return message
 
 
 def _placeholder(sizes: dict[Blk, int], d: Blk) -> int:

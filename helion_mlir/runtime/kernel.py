@@ -589,7 +589,16 @@ def _device_of(args: Sequence[Any]) -> Any:
 
     devices = {a.device for a in args if isinstance(a, torch.Tensor)}
     if not devices:
-        raise exc.InvalidArgument("a kernel needs at least one tensor argument")
+        nested = any(
+            isinstance(a, list | tuple) and any(isinstance(t, torch.Tensor) for t in a)
+            for a in args
+        )
+        raise exc.InvalidArgument(
+            "tensors inside a list or tuple argument are not kernel arguments; pass each "
+            "tensor as an argument of its own"
+            if nested
+            else "a kernel needs at least one tensor argument"
+        )
     if len(devices) > 1:
         raise exc.InvalidArgument(
             f"all tensor arguments must be on one device, got {', '.join(sorted(map(str, devices)))}"
