@@ -355,11 +355,14 @@ def lower_mean(ctx: NodeCtx, a: Any, dims: Any = None, keepdim: bool = False, **
     red = _dims(x, dims)
     dtype = _compute_dtype(ctx.out_dtype)
     total = _reduce(ctx, tile.ReduceKind.SUM, x, red, keepdim, dtype)
-    count = _count(ctx, x, red)
-    # torch's mean of no elements is 0 / 0
-    n = ctx.b.full(1.0 / count if count else float("nan"), total.dims, dtype)
+    n = ctx.b.full(_inverse_count(_count(ctx, x, red)), total.dims, dtype)
     out = ctx.b.emit(arith.MulfOp(total.value, n.value))
     return ctx.b.cast(DTensor(out.results[0], total.dims, dtype), ctx.out_dtype)
+
+
+def _inverse_count(n: int) -> float:
+    """The factor of a mean over `n` elements: torch's mean of none is 0 / 0."""
+    return 1.0 / n if n else float("nan")
 
 
 def _var(
@@ -369,8 +372,9 @@ def _var(
     x = ctx.b.cast(x, dtype)
     n = _count(ctx, x, red)
     total = _reduce(ctx, tile.ReduceKind.SUM, x, red, True, dtype)
-    inverse = 1.0 / n if n else float("nan")  # torch's mean of no elements is 0 / 0
-    mean = ctx.b.emit(arith.MulfOp(total.value, ctx.b.full(inverse, total.dims, dtype).value))
+    mean = ctx.b.emit(
+        arith.MulfOp(total.value, ctx.b.full(_inverse_count(n), total.dims, dtype).value)
+    )
     mean_t = DTensor(mean.results[0], total.dims, dtype)
     d = ctx.b.emit(arith.SubfOp(x.value, ctx.b.broadcast(mean_t, x.dims).value))
     sq = ctx.b.emit(arith.MulfOp(d.results[0], d.results[0]))
@@ -601,21 +605,32 @@ def lower_remainder(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
         r = ctx.emit(arith.RemSIOp(x.value, y.value), dtype)
     zero = ctx.tensor(0, dtype)
     if isinstance(b, int | float) and b > 0:  # the common case: only negative remainders move
-        fix = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
+        fix = _test(ctx, tile.Predicate.LT, r, zero)
     else:
         fix = _signs_differ(ctx, r, y)
-    add_op = arith.AddfOp if dtype.is_floating_point else arith.AddiOp
-    shifted = ctx.b.emit(add_op(r.value, y.value)).results[0]
-    out = ctx.emit(tile.WhereOp(fix, shifted, r.value), dtype)
-    return ctx.b.cast(out, ctx.out_dtype)
+    shifted = _op(ctx, arith.AddfOp if dtype.is_floating_point else arith.AddiOp, r, y)
+    return ctx.b.cast(_where(ctx, fix, shifted, r), ctx.out_dtype)
+
+
+def _op(ctx: NodeCtx, cls: type[Operation], *args: DTensor) -> DTensor:
+    """`cls` over tiles of one dtype, its result of that dtype."""
+    return ctx.emit(cls(*(v.value for v in args)), args[0].dtype)
+
+
+def _test(ctx: NodeCtx, pred: tile.Predicate, u: DTensor, v: DTensor) -> SSAValue:
+    """`u <pred> v` elementwise, a tile of i1."""
+    return ctx.b.emit(tile.CmpOp(pred, u.value, v.value)).results[0]
+
+
+def _where(ctx: NodeCtx, cond: SSAValue, then: DTensor, other: DTensor) -> DTensor:
+    return ctx.emit(tile.WhereOp(cond, then.value, other.value), then.dtype)
 
 
 def _signs_differ(ctx: NodeCtx, r: DTensor, y: DTensor) -> SSAValue:
     """`r != 0 and (r < 0) != (y < 0)`: where a remainder must move by one `y`."""
     zero = ctx.tensor(0, r.dtype)
-    nonzero = ctx.b.emit(tile.CmpOp(tile.Predicate.NE, r.value, zero.value)).results[0]
-    r_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, r.value, zero.value)).results[0]
-    y_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, y.value, zero.value)).results[0]
+    nonzero = _test(ctx, tile.Predicate.NE, r, zero)
+    r_neg, y_neg = _test(ctx, tile.Predicate.LT, r, zero), _test(ctx, tile.Predicate.LT, y, zero)
     differ = ctx.b.emit(arith.XOrIOp(r_neg, y_neg)).results[0]
     return ctx.b.emit(arith.AndIOp(nonzero, differ)).results[0]
 
@@ -625,44 +640,33 @@ def _fmod(ctx: NodeCtx, x: DTensor, y: DTensor) -> DTensor:
     t the quotient's integer part, in float64 with the product kept exact (Dekker), and
     `y` added back where a quotient rounded up to the next integer left `x - t * y`
     with the wrong sign. Exact for quotients below 2**52."""
-    wide = torch.float64
-    xw, yw = ctx.b.cast(x, wide), ctx.b.cast(y, wide)
-
-    def op(cls: type[Operation], *args: DTensor) -> DTensor:
-        return ctx.emit(cls(*(v.value for v in args)), wide)
-
-    t = op(mathd.TruncOp, op(arith.DivfOp, xw, yw))
+    xw, yw = ctx.b.cast(x, torch.float64), ctx.b.cast(y, torch.float64)
+    t = _op(ctx, mathd.TruncOp, _op(ctx, arith.DivfOp, xw, yw))
     product, error = _two_product(ctx, t, yw)
-    r = op(arith.SubfOp, op(arith.SubfOp, xw, product), error)
-    zero = ctx.tensor(0.0, wide)
-    x_neg = ctx.b.emit(tile.CmpOp(tile.Predicate.LT, xw.value, zero.value)).results[0]
-    y_abs = op(mathd.AbsFOp, yw)
-    toward_x = ctx.emit(tile.WhereOp(x_neg, op(arith.NegfOp, y_abs).value, y_abs.value), wide)
-    r = ctx.emit(
-        tile.WhereOp(_signs_differ(ctx, r, xw), op(arith.AddfOp, r, toward_x).value, r.value), wide
-    )
+    r = _op(ctx, arith.SubfOp, _op(ctx, arith.SubfOp, xw, product), error)
+    y_abs = _op(ctx, mathd.AbsFOp, yw)
+    x_neg = _test(ctx, tile.Predicate.LT, xw, ctx.tensor(0.0, torch.float64))
+    toward_x = _where(ctx, x_neg, _op(ctx, arith.NegfOp, y_abs), y_abs)
+    r = _where(ctx, _signs_differ(ctx, r, xw), _op(ctx, arith.AddfOp, r, toward_x), r)
     return ctx.b.cast(r, x.dtype)
 
 
 def _two_product(ctx: NodeCtx, a: DTensor, b: DTensor) -> tuple[DTensor, DTensor]:
-    """`a * b` as a float64 sum `p + e` with no rounding error (Dekker's product of
+    """`a * b` (float64) as a sum `p + e` with no rounding error (Dekker's product of
     Veltkamp halves); an FMA would do it in one step, but Triton's interpreter rounds
     its product."""
 
-    def op(cls: type[Operation], *args: DTensor) -> DTensor:
-        return ctx.emit(cls(*(v.value for v in args)), torch.float64)
-
     def halves(v: DTensor) -> tuple[DTensor, DTensor]:
-        c = op(arith.MulfOp, ctx.tensor(2.0**27 + 1, torch.float64), v)
-        hi = op(arith.SubfOp, c, op(arith.SubfOp, c, v))
-        return hi, op(arith.SubfOp, v, hi)
+        c = _op(ctx, arith.MulfOp, ctx.tensor(2.0**27 + 1, v.dtype), v)
+        hi = _op(ctx, arith.SubfOp, c, _op(ctx, arith.SubfOp, c, v))
+        return hi, _op(ctx, arith.SubfOp, v, hi)
 
-    p = op(arith.MulfOp, a, b)
+    p = _op(ctx, arith.MulfOp, a, b)
     (a_hi, a_lo), (b_hi, b_lo) = halves(a), halves(b)
-    e = op(arith.SubfOp, op(arith.MulfOp, a_hi, b_hi), p)
-    e = op(arith.AddfOp, e, op(arith.MulfOp, a_hi, b_lo))
-    e = op(arith.AddfOp, e, op(arith.MulfOp, a_lo, b_hi))
-    return p, op(arith.AddfOp, e, op(arith.MulfOp, a_lo, b_lo))
+    e = _op(ctx, arith.SubfOp, _op(ctx, arith.MulfOp, a_hi, b_hi), p)
+    for u, v in ((a_hi, b_lo), (a_lo, b_hi), (a_lo, b_lo)):
+        e = _op(ctx, arith.AddfOp, e, _op(ctx, arith.MulfOp, u, v))
+    return p, e
 
 
 def _float_floor_div(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
@@ -670,30 +674,17 @@ def _float_floor_div(ctx: NodeCtx, a: Any, b: Any) -> DTensor:
     `1.0 // 0.1` is 9, not `floor(1.0 / 0.1)` = 10; a zero divisor gives `a / b`."""
     dtype = _compute_dtype(ctx.out_dtype)
     x, y = ctx.tensor(a, dtype), ctx.tensor(b, dtype)
-
-    def op(cls: type[Operation], *args: DTensor) -> DTensor:
-        return ctx.emit(cls(*(v.value for v in args)), dtype)
-
-    def where(cond: SSAValue, then: DTensor, other: DTensor) -> DTensor:
-        return ctx.emit(tile.WhereOp(cond, then.value, other.value), dtype)
-
-    def cmp(pred: tile.Predicate, u: DTensor, v: DTensor) -> SSAValue:
-        return ctx.b.emit(tile.CmpOp(pred, u.value, v.value)).results[0]
-
     zero, one, half = (ctx.tensor(v, dtype) for v in (0.0, 1.0, 0.5))
     mod = _fmod(ctx, x, y)
-    div = op(arith.DivfOp, op(arith.SubfOp, x, mod), y)
-    div = where(_signs_differ(ctx, mod, y), op(arith.SubfOp, div, one), div)
-    floor = op(mathd.FloorOp, div)
-    floor = where(
-        cmp(tile.Predicate.GT, op(arith.SubfOp, div, floor), half),
-        op(arith.AddfOp, floor, one),
-        floor,
-    )
-    quotient = op(arith.DivfOp, x, y)
-    signed_zero = op(arith.MulfOp, quotient, zero)  # copysign(0, x / y)
-    out = where(cmp(tile.Predicate.EQ, div, zero), signed_zero, floor)
-    out = where(cmp(tile.Predicate.EQ, y, zero), quotient, out)
+    div = _op(ctx, arith.DivfOp, _op(ctx, arith.SubfOp, x, mod), y)
+    div = _where(ctx, _signs_differ(ctx, mod, y), _op(ctx, arith.SubfOp, div, one), div)
+    floor = _op(ctx, mathd.FloorOp, div)
+    above_half = _test(ctx, tile.Predicate.GT, _op(ctx, arith.SubfOp, div, floor), half)
+    floor = _where(ctx, above_half, _op(ctx, arith.AddfOp, floor, one), floor)
+    quotient = _op(ctx, arith.DivfOp, x, y)
+    signed_zero = _op(ctx, arith.MulfOp, quotient, zero)  # copysign(0, x / y)
+    out = _where(ctx, _test(ctx, tile.Predicate.EQ, div, zero), signed_zero, floor)
+    out = _where(ctx, _test(ctx, tile.Predicate.EQ, y, zero), quotient, out)
     return ctx.b.cast(out, ctx.out_dtype)
 
 

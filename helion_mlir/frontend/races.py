@@ -11,6 +11,8 @@ Atomics are the intended way to combine programs and are not checked.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from xdsl.dialects.builtin import ModuleOp
 from xdsl.ir import Operation, Region, SSAValue
 from xdsl.traits import IsTerminator
@@ -39,16 +41,17 @@ def _check_grid(grid: tile.GridOp) -> None:
             continue
         indexed = _union(deps, op.indices)
         guarded = _guards(op, grid, deps)
-        racing = _union(deps, [op.value]) - indexed - guarded
+        racing = sorted(_union(deps, [op.value]) - indexed - guarded)
         if racing:
-            names = ", ".join(grid.handles[d].name_hint or f"grid dim {d}" for d in sorted(racing))
+            named = [grid.handles[d].name_hint or f"grid dim {d}" for d in racing]
+            names = ", ".join(named)
             raise exc.InvalidIndex(
                 f"every program along {names} writes the same elements here, each with "
                 f"its own value (the stored value depends on {names}, the indices do not): "
                 f"the programs overwrite one another and the result depends on the config. "
                 f"Index the store by {names} too, reduce over it inside the program (an "
                 "inner hl.tile loop), combine with hl.atomic_add, or store from one "
-                f"program only (e.g. under `if {names.split(', ')[0]}.id == 0:`)",
+                f"program only (e.g. under `if {named[0]}.id == 0:`)",
                 source_location(op),
             )
 
@@ -57,13 +60,13 @@ def _propagate(region: Region, deps: Deps) -> bool:
     """One pass of dependence on grid dims through `region`; whether anything grew."""
     grew = False
     for op in region.ops:
-        inputs = _union(deps, op.operands)
+        inputs = _union(deps, op.operands) | _carried(op, deps)
         for inner in op.regions:
             for block in inner.blocks:
                 for arg in block.args:  # handles, induction and carried values
-                    grew |= _add(deps, arg, inputs | _carried(op, deps))
+                    grew |= _add(deps, arg, inputs)
             grew |= _propagate(inner, deps)
-        outputs = inputs | _carried(op, deps)
+        outputs = inputs | _carried(op, deps)  # what the regions now yield
         for r in op.results:
             grew |= _add(deps, r, outputs)
     return grew
@@ -80,10 +83,10 @@ def _carried(op: Operation, deps: Deps) -> frozenset[int]:
     return out
 
 
-def _guards(op: Operation, grid: tile.GridOp, deps: Deps) -> frozenset[int]:
+def _guards(op: tile.StoreOp, grid: tile.GridOp, deps: Deps) -> frozenset[int]:
     """Grid dims a store's execution or its lanes depend on: its mask, and the
     conditions of the branches and while loops around it."""
-    guarded = _union(deps, [op.mask]) if isinstance(op, tile.StoreOp) and op.mask else frozenset()
+    guarded = _union(deps, [op.mask])
     parent = op.parent_op()
     while parent is not None and parent is not grid:
         if isinstance(parent, tile.IfOp | tile.WhileOp):
@@ -94,10 +97,11 @@ def _guards(op: Operation, grid: tile.GridOp, deps: Deps) -> frozenset[int]:
     return guarded
 
 
-def _union(deps: Deps, values: object) -> frozenset[int]:
+def _union(deps: Deps, values: Iterable[SSAValue | None]) -> frozenset[int]:
     out: frozenset[int] = frozenset()
-    for v in values:  # type: ignore[attr-defined]
-        out |= deps.get(v, frozenset())
+    for v in values:
+        if v is not None:
+            out |= deps.get(v, frozenset())
     return out
 
 

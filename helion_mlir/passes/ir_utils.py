@@ -65,22 +65,11 @@ def kernels(module: ModuleOp) -> Iterator[tile.KernelOp]:
             yield op
 
 
-# The passes that take a frontend-stage kernel to a bound one, in pipeline order.
-_TO_BOUND = (
-    "tile-insert-masks",
-    "tile-prune-masks",
-    "roll-reductions",
-    "convert-tile-to-loop",
-    "materialize-addressing",
-    "derive-config-space",
-    "bind-config",
-)
-
-# Op -> the first pass of _TO_BOUND still to run while the op is in a kernel. Only that
-# pass lowers the op; a later pass skips it (convert-loop-to-triton lowers launches, so
-# a kernel still in a tile.grid would vanish). Masks go in only before rolling, and
-# inserting them again is harmless, so a kernel with tile loops starts over.
-_PENDING_FROM: dict[type[Operation], str] = {
+# Op -> the pass of the config-free pipeline (`pipelines.config_free_stages`) that
+# lowers it; a later pass skips it (convert-loop-to-triton lowers launches, so a kernel
+# still in a tile.grid would vanish). Masks go in only before rolling, and inserting
+# them again is harmless, so a kernel with tile loops starts over.
+_LOWERED_BY: dict[type[Operation], str] = {
     tile.GridOp: "tile-insert-masks",
     tile.ForOp: "tile-insert-masks",
     tile.RDimOp: "roll-reductions",
@@ -93,19 +82,19 @@ _PENDING_FROM: dict[type[Operation], str] = {
 def require_lowered(module: ModuleOp, pass_name: str) -> None:
     """Raise if `module` holds an op that a pass before `pass_name` lowers: passes run
     out of order, which would drop or misread it."""
-    pending = [
-        (_TO_BOUND.index(_PENDING_FROM[type(op)]), op)
-        for op in module.walk()
-        if type(op) in _PENDING_FROM
-    ]
+    from helion_mlir.passes.pipelines import config_free_stages  # it imports every pass
+
+    pending = [op for op in module.walk() if type(op) in _LOWERED_BY]
     if not pending:
         return
-    first, op = min(pending, key=lambda p: p[0])
+    order = [p.name for stage in config_free_stages().values() for p in stage]
+    op = min(pending, key=lambda op: order.index(_LOWERED_BY[type(op)]))
+    still = order[order.index(_LOWERED_BY[type(op)]) :]
     raise exc.CompileError(
         f"{pass_name} expects a kernel at the mem stage with its config bound, but the "
         f"module still has {describe_owner(op)}, which earlier passes lower: run -p "
-        f"{','.join(_TO_BOUND[first:])},{pass_name} (or -t triton without -p, which "
-        "lowers a module at any stage)"
+        f"{','.join([*still, 'bind-config', pass_name])} (or -t triton without -p, "
+        "which lowers a module at any stage)"
     )
 
 

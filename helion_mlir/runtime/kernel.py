@@ -9,7 +9,6 @@ Nothing here imports torch, xdsl or triton until a kernel is first bound.
 
 from __future__ import annotations
 
-import ast
 import functools
 import inspect
 import math
@@ -446,7 +445,7 @@ class BoundKernel:
         """`launcher` refusing tensors the host code made on another device than the
         arguments' (`torch.empty(n)`, on the CPU, for a CUDA kernel), on which Triton
         fails with an unrelated error or reads through a pointer of the wrong device."""
-        made = self._host_made()
+        made = self._host_made
         if not made:
             return launcher
         device = self._tensor_device
@@ -459,17 +458,14 @@ class BoundKernel:
 
         return launch
 
+    @functools.cached_property
     def _host_made(self) -> tuple[int, ...]:
         """The positions of the launcher's arguments other than the call's own (whose
         devices the specialization key has matched): a parameter stays the call's own
         unless the host code assigns it."""
-        assigned = {
-            node.id
-            for stmt in self._host.prefix
-            for node in ast.walk(stmt)
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        }
-        own = set(self.kernel.source.params) - assigned
+        from helion_mlir.frontend.host import names_written
+
+        own = set(self.kernel.source.params) - names_written(self._host.prefix)
         return tuple(i for i, source in enumerate(self._sources) if source not in own)
 
     def _wrong_device(self, source: str, device: Any) -> exc.InvalidArgument:
