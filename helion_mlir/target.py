@@ -1,7 +1,8 @@
 """What the compiler targets: the CPU (Triton's interpreter) or a CUDA GPU.
 
 Some config keys exist only on some targets (`maxnreg` needs CUDA, tensor descriptors
-need Hopper or newer, warp specialization Blackwell or newer, block pointers a Triton
+need Hopper or newer, warp specialization Blackwell or newer (on Hopper, the Gluon
+schedule of a two-dot loop), block pointers a Triton
 older than 3.9), and persistent kernels size their grid by the SM count. Passes take
 the target as a string option, e.g. `cpu` or `cuda:90:132` (compute capability 9.0,
 132 SMs), with `:no-block-ptr` appended for a Triton without block pointers.
@@ -72,7 +73,14 @@ class TargetInfo:
 
     @property
     def has_warp_specialize(self) -> bool:
+        """Triton's own warp specialization of `tl.range` loops (Blackwell or newer)."""
         return self.kind == "cuda" and self.capability >= 100
+
+    @property
+    def has_gluon_warp_specialize(self) -> bool:
+        """The warp-specialized Gluon schedule of a two-dot loop (Hopper), which
+        `range_warp_specializes` selects there."""
+        return self.kind == "cuda" and 90 <= self.capability < 100
 
 
 def current(device: str) -> TargetInfo:

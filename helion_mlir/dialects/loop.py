@@ -143,6 +143,8 @@ class ForOp(SerialLoopBase):
     range_multi_buffer = opt_prop_def(Attribute)
     range_flatten = opt_prop_def(Attribute)
     range_warp_specialize = opt_prop_def(Attribute)
+    # Hopper's `range_warp_specializes`: run the loop in the Gluon warp-specialized schedule
+    gluon_warp_specialize = opt_prop_def(Attribute)
     static_range = opt_prop_def(Attribute)
 
     traits = lazy_traits_def(

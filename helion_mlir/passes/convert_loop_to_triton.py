@@ -285,6 +285,8 @@ class _Lowering:
             new.properties["flatten"] = BoolAttr.from_bool(flatten)
         if self.value(op, "range_warp_specialize", None):
             new.properties["warp_specialize"] = BoolAttr.from_bool(True)
+        if self.value(op, "gluon_warp_specialize", None):
+            new.properties["gluon_warp_specialize"] = UnitAttr()
 
     # -- kernel and launch ---------------------------------------------------------
 

@@ -12,7 +12,8 @@ the domains Helion gives them:
   dims in order) `flatten_loops`; `num_warps` and `num_stages` are params;
 - every loop (one entry per grid, one per device-loop dim): the `tl.range` options
   `range_unroll_factors`, `range_num_stages`, `range_multi_buffers`, `range_flattens`
-  (and `range_warp_specializes` where the target has it);
+  (and `range_warp_specializes` where the target has it: Triton's on Blackwell, on
+  Hopper the Gluon schedule of a device loop holding two dots);
 - an N-D device loop: `loop_orders` on the outermost loop of its nest;
 - a device-loop dim with a fixed block size and at most 8 trips: `static_ranges`.
 
@@ -151,6 +152,14 @@ def _flattenable(grid: tile.GridOp) -> bool:
     return True
 
 
+def _holds_two_dots(lp: tile.ForOp) -> bool:
+    """Whether a loop's own body (not a nested loop's) holds exactly two dots."""
+    ops = list(lp.body.block.ops)
+    return sum(isinstance(op, tile.DotOp) for op in ops) == 2 and not any(
+        isinstance(op, tile.ForOp) for op in ops
+    )
+
+
 @dataclass
 class _Converter:
     kernel: tile.KernelOp
@@ -166,7 +175,9 @@ class _Converter:
         self.counters[key] = index + 1
         return cfg.RefAttr(key, index, domain, default)
 
-    def range_slots(self) -> dict[str, cfg.RefAttr]:
+    def range_slots(self, two_dots: bool = False) -> dict[str, cfg.RefAttr]:
+        """The `tl.range` options of one loop (`two_dots`: a device loop whose body holds
+        two dots, which Hopper can run warp-specialized through Gluon)."""
         slots = {
             "range_unroll_factor": self.slot("range_unroll_factors", cfg.IntRangeAttr(0, 4), 0),
             "range_num_stages": self.slot("range_num_stages", cfg.IntRangeAttr(0, 4), 0),
@@ -175,6 +186,10 @@ class _Converter:
         }
         if self.target.has_warp_specialize:
             slots["range_warp_specialize"] = self.slot(
+                "range_warp_specializes", OPTIONAL_BOOL, None
+            )
+        elif self.target.has_gluon_warp_specialize and two_dots:
+            slots["gluon_warp_specialize"] = self.slot(
                 "range_warp_specializes", OPTIONAL_BOOL, None
             )
         return slots
@@ -266,7 +281,8 @@ class _Converter:
             else:
                 n = len(lp.lbs)
                 order = self.slot("loop_orders", cfg.PermAttr(n), list(range(n))) if n > 1 else None
-                fors[lp] = (order, [self.range_slots() for _ in range(n)])
+                two_dots = n == 1 and _holds_two_dots(lp)
+                fors[lp] = (order, [self.range_slots(two_dots) for _ in range(n)])
         for lp in loops:
             if isinstance(lp, tile.ForOp):
                 for dim, size in enumerate(lp.fixed_sizes()):

@@ -17,7 +17,7 @@ from xdsl.dialects.builtin import FloatAttr, IntegerAttr, ModuleOp
 from xdsl.ir import Operation, SSAValue
 from xdsl.passes import ModulePass
 
-from helion_mlir.dialects import loop, tile
+from helion_mlir.dialects import cfg, loop, tile
 from helion_mlir.passes.ir_utils import const_int, erase, identity
 
 _IDENTITY_OF: dict[type[Operation], tile.ReduceKind] = {
@@ -87,6 +87,13 @@ def fold_identity_combines(module: ModuleOp) -> None:
             erase(op)
 
 
+def _warp_specialized(lp: loop.ForOp | loop.ReduceForOp) -> bool:
+    """A loop bound to Hopper's warp-specialized schedule stays a loop, for the Gluon
+    emitter to refuse by name: it needs at least two trips."""
+    attr = lp.properties.get("gluon_warp_specialize")
+    return attr is not None and not isinstance(attr, cfg.RefAttr) and bool(cfg.attr_value(attr))
+
+
 @dataclass(frozen=True)
 class FoldSingleTripLoopsPass(ModulePass):
     """Inlines `loop.for`/`loop.reduce_for` with a constant trip count of 0 or 1."""
@@ -97,6 +104,6 @@ class FoldSingleTripLoopsPass(ModulePass):
         loops = [o for o in op.walk() if isinstance(o, loop.ForOp | loop.ReduceForOp)]
         for lp in reversed(loops):
             trips = trip_count(lp)
-            if trips is not None and trips <= 1:
+            if trips is not None and trips <= 1 and not _warp_specialized(lp):
                 inline_loop(lp, trips)
         fold_identity_combines(op)

@@ -24,6 +24,7 @@ RANGE_PROPS = (
     "range_multi_buffer",
     "range_flatten",
     "range_warp_specialize",
+    "gluon_warp_specialize",
     "static_range",
 )
 

@@ -343,14 +343,14 @@ class BoundKernel:
         return self._per_thread_by_config[config.to_json()]
 
     def _kernel_source(self, config: Config) -> str:
-        from helion_mlir.backends.triton.emitter import emit_module
+        from helion_mlir.backends.emit import emit
 
         key = config.to_json()
         source = self._sources_by_config.get(key)
         if source is None:
             with compiler_step("generating Triton code"):
                 bound = self._bind(config)
-                source = self._sources_by_config[key] = emit_module(bound)
+                source = self._sources_by_config[key] = emit(bound, to_run=True)
             threads = 32 * int(config["num_warps"])
             self._per_thread_by_config[key] = _largest_tile(bound) / threads
         return source

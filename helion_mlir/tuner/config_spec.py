@@ -61,6 +61,7 @@ class ConfigSpec:
         grids: tuple[Grid, ...] = (),
         row_elements: Mapping[int, int] | None = None,
         streamed: Iterable[int] = (),
+        gluon_loops: Iterable[int] = (),
     ):
         self.slots = slots
         self.grids = grids
@@ -70,6 +71,8 @@ class ConfigSpec:
         # `load_eviction_policies` slots of loads that read their program's own rows
         # once: nothing reads that data again, so it need not stay in L2
         self.streamed = frozenset(streamed)
+        # `range_warp_specializes` slots that select Hopper's Gluon schedule
+        self.gluon_loops = frozenset(gluon_loops)
         self.keys: dict[str, list[Slot]] = {}
         for s in slots:
             self.keys.setdefault(s.key, []).append(s)
@@ -90,6 +93,7 @@ class ConfigSpec:
             tuple(_grid(op) for op in module.walk() if isinstance(op, loop.LaunchOp)),
             _row_elements(module),
             _streamed(module),
+            _gluon_loops(module),
         )
 
     def with_tunables(self, tunables: Iterable[Tunable]) -> ConfigSpec:
@@ -109,7 +113,9 @@ class ConfigSpec:
                 )
             extra.append(Slot(t.name, None, ref.domain, ref.default_value, "host code"))
         return (
-            ConfigSpec(self.slots + extra, self.grids, self.row_elements, self.streamed)
+            ConfigSpec(
+                self.slots + extra, self.grids, self.row_elements, self.streamed, self.gluon_loops
+            )
             if extra
             else self
         )
@@ -133,6 +139,7 @@ class ConfigSpec:
             for key in PERSISTENT_ONLY:
                 if key in values:
                     values[key] = self._default(key)
+        self._fix_for_gluon(values)
         return Config(**values)
 
     def _assemble(self, pick) -> dict[str, Value]:
@@ -174,7 +181,34 @@ class ConfigSpec:
                 )
             out[key] = [self._one(s, v) for s, v in zip(group, given)]  # type: ignore[misc]
         self._check_combination(out)
+        self._fix_for_gluon(out)
         return out
+
+    def _fix_for_gluon(self, values: dict[str, Value]) -> None:
+        """Hopper's warp-specialized Gluon schedule loads through TMA, walks the tiles of
+        a flat grid persistently and runs 4-warp partitions over query tiles of
+        `BLOCK_M` rows of one (batch, head): with it on, the keys it decides take those
+        values, so that the config printed is the one that runs."""
+        from helion_mlir.backends.gluon.two_dot_loop import BLOCK_M
+
+        ws = values.get("range_warp_specializes")
+        if not isinstance(ws, list) or not any(ws[i] for i in self.gluon_loops):
+            return
+        sizes = values["block_sizes"]
+        assert isinstance(sizes, list)
+        for grid in self.grids:
+            for slot in grid.blocks:
+                if slot is not None:  # the query rows: a dot dim, at least 16
+                    sizes[slot] = BLOCK_M if is_dot_dim(self.keys["block_sizes"][slot]) else 1
+        fixed: dict[str, Value] = {"pid_type": "flat", "num_warps": 4}
+        for key, value in fixed.items():
+            if key in values:
+                values[key] = value
+        if "indexing" in values:
+            values["indexing"] = ["tensor_descriptor"] * len(self.keys["indexing"])
+        for key in (*PERSISTENT_ONLY, "load_eviction_policies"):
+            if key in values:
+                values[key] = self._default(key)
 
     def _check_combination(self, values: Mapping[str, Value]) -> None:
         """Keys that only mean something together with others, as in Helion."""
@@ -216,6 +250,21 @@ class ConfigSpec:
 
     def __repr__(self) -> str:
         return f"ConfigSpec({', '.join(s.name for s in self.slots)})"
+
+
+def is_dot_dim(slot: Slot) -> bool:
+    """A block slot a dot uses (tl.dot needs at least 16)."""
+    low = getattr(slot.domain, "low", None)
+    return low is not None and low.data >= 16
+
+
+def _gluon_loops(module: ModuleOp) -> set[int]:
+    return {
+        slot
+        for op in module.walk()
+        if isinstance(op, loop.ForOp)
+        and (slot := _slot_of(op.gluon_warp_specialize, "range_warp_specializes")) is not None
+    }
 
 
 def _slot_of(attr: object, key: str) -> int | None:

@@ -804,6 +804,8 @@ class ForOp(SerialLoopBase):
     disallow_acc_multi_buffer = opt_prop_def(IntegerAttr)
     flatten = opt_prop_def(IntegerAttr)
     warp_specialize = opt_prop_def(IntegerAttr)
+    # emitted as Gluon's warp-specialized schedule (backends/gluon), not a `tl.range`
+    gluon_warp_specialize = opt_prop_def(UnitAttr)
     static = opt_prop_def(UnitAttr)
 
     traits = lazy_traits_def(

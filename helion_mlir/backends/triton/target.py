@@ -11,13 +11,14 @@ from xdsl.dialects.builtin import ModuleOp
 from xdsl.utils.target import Target
 
 from helion_mlir import exc
-from helion_mlir.backends.triton.emitter import emit_module
+from helion_mlir.backends.emit import emit
 from helion_mlir.dialects import tile
 
 
 @dataclass(frozen=True)
 class TritonTarget(Target):
-    """Emits `@triton.jit` kernels and launchers.
+    """Emits `@triton.jit` kernels and launchers (Gluon's, for a loop bound to Hopper's
+    warp-specialized schedule).
 
     A module still at a config-free stage (tile, loop or mem) is first lowered to mem,
     then bound to `config` (JSON; the default config when empty) and lowered to triton,
@@ -43,4 +44,4 @@ class TritonTarget(Target):
             if not isinstance(given, dict):
                 raise exc.InvalidConfig("the config must be a JSON object")
             module = pipelines.bind(module, ConfigSpec.from_module(module).normalize(given))
-        output.write(emit_module(module))
+        output.write(emit(module))

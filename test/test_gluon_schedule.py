@@ -1,0 +1,231 @@
+"""Hopper's warp-specialized Gluon schedule (`range_warp_specializes` on a two-dot loop):
+where the space offers it, the keys it decides, the source it emits, that the source
+builds for sm_90a, and the kernels it refuses. Gluon does not run on the CPU, so the GPU
+runs (benchmarks/run.py) check its results; here it is compiled, not run."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+from pathlib import Path
+
+import pytest
+import torch
+from conftest import ROOT, load_example
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+from helion_mlir import exc, frontend
+from helion_mlir.backends import emit as emitting
+from helion_mlir.backends.gluon import emitter as gluon_emitter
+from helion_mlir.passes import pipelines
+from helion_mlir.tuner.config_spec import ConfigSpec
+from helion_mlir.tuner.seeds import seed_configs
+
+HOPPER, BLACKWELL = "cuda:90:132", "cuda:100:148"
+WS = {"range_warp_specializes": [True], "loop_orders": [[1, 0]]}
+
+
+def _qkv(seq: int = 512, head: int = 64, dtype: torch.dtype = torch.bfloat16):
+    return [torch.empty(2, 4, seq, head, dtype=dtype, device="meta") for _ in range(3)]
+
+
+def _lowered(kernel, args, target: str = HOPPER):
+    module = frontend.build(kernel.source, args).module
+    pipelines.lower_config_free(module, target)
+    return module, ConfigSpec.from_module(module)
+
+
+def _attention():
+    return load_example("attention").attention
+
+
+def _source(config: dict, kernel=None, args=None) -> str:
+    module, spec = _lowered(kernel or _attention(), args or _qkv())
+    return emitting.emit(pipelines.bind(module, spec.normalize(config)))
+
+
+def test_hopper_offers_the_schedule_on_two_dot_loops_only(matmul_example):
+    _, spec = _lowered(_attention(), _qkv())
+    assert [s.owner.split(" ")[0] for s in spec.keys["range_warp_specializes"]] == ["loop.for"]
+    x = torch.empty(256, 256, dtype=torch.bfloat16, device="meta")
+    _, spec = _lowered(matmul_example.matmul, [x, x])
+    assert "range_warp_specializes" not in spec.keys  # one dot: Triton's schedule only
+    _, spec = _lowered(_attention(), _qkv(), BLACKWELL)  # Triton's, on every loop
+    assert len(spec.keys["range_warp_specializes"]) == 2
+
+
+def test_the_schedule_fixes_the_keys_it_decides():
+    """TMA loads, a flat grid, 4-warp partitions, query tiles of 128 rows of one head:
+    the config printed is the one that runs."""
+    _, spec = _lowered(_attention(), _qkv())
+    asked = {
+        "block_sizes": [4, 32, 64],
+        "indexing": "pointer",
+        "pid_type": "persistent_blocked",
+        "num_sm_multiplier": 2,
+        "num_warps": 8,
+        "load_eviction_policies": ["last", "first", ""],
+    }
+    got = spec.normalize({**asked, "range_warp_specializes": [True]})
+    assert got["block_sizes"] == [1, 128, 64]  # the key tile stays the tuner's choice
+    assert got["indexing"] == ["tensor_descriptor"] * 4
+    assert (got["pid_type"], got["num_warps"], got["num_sm_multiplier"]) == ("flat", 4, 1)
+    assert got["load_eviction_policies"] == ["", "", ""]
+    untouched = spec.normalize(asked)
+    assert untouched["block_sizes"] == [4, 32, 64] and untouched["num_warps"] == 8
+    rng_configs = [spec.random_config(seed) for seed in range(40)]
+    for config in rng_configs:
+        if config["range_warp_specializes"] == [True]:
+            assert config["block_sizes"][:2] == [1, 128] and config["pid_type"] == "flat"
+
+
+def test_seeds_try_the_schedule_first():
+    _, spec = _lowered(_attention(), _qkv())
+    first, second = (spec.normalize(s) for s in seed_configs(spec, gpu=True)[:2])
+    assert first["range_warp_specializes"] == second["range_warp_specializes"] == [True]
+    assert first["loop_orders"] == [[1, 0]]  # a head's query tiles side by side: K, V in L2
+    assert (first["block_sizes"], second["block_sizes"]) == ([1, 128, 128], [1, 128, 64])
+
+
+def test_emitted_source_is_the_warp_specialized_schedule():
+    source = _source(WS)
+    # one program per SM walks the tiles; the loop's ops keep their names, in Gluon
+    assert "for tile in range(gl.program_id(0), 32, gl.num_programs(0)):" in source
+    assert "gl.warp_specialize(" in source and "[4, 1]," in source
+    assert "tma.async_copy_global_to_shared(k_view_desc" in source
+    assert "p = gl.exp2(qk)" in source and "alpha = gl.exp2(" in source
+    # the first dot of tile j and the second of tile j-1 in flight together
+    assert "o_tok = warpgroup_mma(p_operand, v_smem.index(sp), acc_0, is_async=True)" in source
+    assert "warpgroup_mma_wait(1, deps=(s_tok,))" in source
+    assert "TensorDescriptor(q_view, [4096, 64], [64, 1], [64, 64]" in source  # 2 x 4 x 512
+    leftover = [
+        line for line in source.splitlines() if "tl." in line and "PropagateNan" not in line
+    ]
+    assert leftover == []
+    compile(source, "<gluon>", "exec")
+
+
+def test_a_narrow_key_tile_converts_row_vectors_between_layouts():
+    """With 64-wide key tiles the scores and the accumulator have layouts of different
+    widths: the rescale's row vector moves between them."""
+    source = _source({**WS, "block_sizes": [1, 128, 64]}, args=_qkv(head=128))
+    assert "gl.convert_layout(alpha, _rows(128))[:, None]" in source
+    assert "gl.full([64], float('-inf'), gl.float32, _rows(64))" in source
+
+
+def _compile_for_hopper(source: str, tmp_path: Path):
+    """The emitted kernel compiled for sm_90a, its launcher run on CPU stand-ins to get
+    the descriptors it passes."""
+    import triton
+    from triton.backends.compiler import GPUTarget
+    from triton.experimental.gluon._runtime import GluonASTSource
+    from triton.runtime.jit import mangle_type
+
+    path = tmp_path / "kernel.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location("gluon_kernel", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    kernel = module._attention_kernel
+    captured = {}
+
+    class Grid:
+        def __getitem__(self, grid):
+            return lambda *args, **kwargs: captured.update(args=args, kwargs=kwargs)
+
+    module._attention_kernel = Grid()
+    module.launch_attention(*(torch.empty(8, 512, 128, dtype=torch.bfloat16) for _ in range(4)))
+    kwargs = captured["kwargs"]
+    signature = {n: mangle_type(a) for n, a in zip(kernel.arg_names, captured["args"])}
+    options = {"num_warps": kwargs["num_warps"], "maxnreg": kwargs["maxnreg"]}
+    return triton.compile(
+        GluonASTSource(kernel, signature, {}, {}), target=GPUTarget("cuda", 90, 32), options=options
+    )
+
+
+@pytest.mark.parametrize(("block_n", "stages"), [(128, 2), (64, 4)])
+def test_emitted_kernel_builds_for_sm90_without_spills(block_n, stages, tmp_path, monkeypatch):
+    pytest.importorskip("triton.experimental.gluon.language.nvidia.hopper")
+    try:
+        gluon_emitter.check_triton_version()
+    except exc.InvalidConfig as e:
+        pytest.skip(str(e))
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import gluon_attention
+
+    if not (gluon_attention.TOOLS / "cuobjdump").is_file():
+        pytest.skip("this Triton ships no cuobjdump")
+    config = {**WS, "block_sizes": [1, 128, block_n], "num_stages": stages}
+    compiled = _compile_for_hopper(_source(config, args=_qkv(head=128)), tmp_path)
+    sass, resources = gluon_attention.sass(compiled)
+    assert not gluon_attention.spilled(resources), resources
+    assert "HGMMA" in sass and "USETMAXREG" in sass
+    assert compiled.metadata.shared <= gluon_emitter.SHARED_BYTES + 1024
+
+
+def test_the_ring_is_as_deep_as_shared_memory_holds():
+    source = _source({**WS, "block_sizes": [1, 128, 128], "num_stages": 4}, args=_qkv(head=128))
+    assert "k_smem = gl.allocate_shared_memory(gl.bfloat16, [2, 128, 128]" in source
+    with pytest.raises(exc.InvalidConfig, match="do not fit shared memory twice over"):
+        _source({**WS, "block_sizes": [1, 128, 256]}, args=_qkv(head=256))
+    with pytest.raises(exc.InvalidConfig, match="at most 256 a dim"):
+        _source({**WS, "block_sizes": [1, 128, 512]}, args=_qkv(seq=1024, head=128))
+    with pytest.raises(exc.InvalidConfig, match="fewer than two key tiles"):
+        _source({**WS, "block_sizes": [1, 128, 256]}, args=_qkv(seq=256))
+
+
+@helion.kernel()
+def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
+    m_dim, n_dim = q_in.size(-2), k_in.size(-2)
+    head_dim = hl.specialize(q_in.size(-1))
+    q_view = q_in.reshape([-1, m_dim, head_dim])
+    k_view = k_in.reshape([-1, n_dim, head_dim]).transpose(1, 2)
+    v_view = v_in.reshape([-1, n_dim, head_dim])
+    out = torch.empty_like(q_view)
+    scale = 1.0 / math.sqrt(head_dim)
+    for tile_b, tile_m in hl.tile([q_view.size(0), m_dim]):
+        m_i = hl.full([tile_b, tile_m], float("-inf"), dtype=torch.float32)
+        l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
+        acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
+        q = q_view[tile_b, tile_m, :]
+        for tile_n in hl.tile(n_dim):
+            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * scale
+            keep = tile_m.index[:, None] >= tile_n.index[None, :]
+            qk = torch.where(keep[None, :, :], qk, float("-inf"))
+            m_ij = torch.maximum(m_i, torch.amax(qk, -1))
+            p = torch.exp(qk - m_ij[:, :, None])
+            alpha = torch.exp(m_i - m_ij)
+            l_i = l_i * alpha + p.sum(-1)
+            acc = torch.baddbmm(
+                acc * alpha[:, :, None], p.to(v_view.dtype), v_view[tile_b, tile_n, :]
+            )
+            m_i = m_ij
+        out[tile_b, tile_m, :] = (acc / l_i[:, :, None]).to(out.dtype)
+    return out.view(q_in.size())
+
+
+@pytest.mark.parametrize(
+    ("kernel", "args", "message"),
+    [
+        (None, _qkv(seq=200), "fewer than two key tiles|fold into rows|mask|indices"),
+        (None, _qkv(dtype=torch.float32), "bf16 or fp16"),
+        (causal_attention, _qkv(), "indices computed in the loop"),
+    ],
+    ids=["ragged-sequence", "float32", "causal-mask"],
+)
+def test_kernels_the_schedule_does_not_take_are_refused(kernel, args, message):
+    with pytest.raises(exc.InvalidConfig, match=message) as info:
+        _source(WS, kernel, args)
+    assert "Set range_warp_specializes to None" in str(info.value)
+
+
+def test_gluon_runs_only_under_the_triton_it_was_written_for(monkeypatch):
+    monkeypatch.setattr(gluon_emitter, "version", lambda package: "3.9.0")
+    with pytest.raises(exc.InvalidConfig, match="written for Triton 3.6.x.*this is Triton 3.9.0"):
+        gluon_emitter.check_triton_version()
+    module, spec = _lowered(_attention(), _qkv())
+    bound = pipelines.bind(module, spec.normalize(WS))
+    with pytest.raises(exc.InvalidConfig):
+        emitting.emit(bound, to_run=True)
+    assert "gl.warp_specialize(" in emitting.emit(bound)  # printing needs no Gluon
