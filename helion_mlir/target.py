@@ -5,7 +5,8 @@ need Hopper or newer, warp specialization Blackwell or newer (on Hopper, the Glu
 schedule of a two-dot loop), block pointers a Triton
 older than 3.9), and persistent kernels size their grid by the SM count. Passes take
 the target as a string option, e.g. `cpu` or `cuda:90:132` (compute capability 9.0,
-132 SMs), with `:no-block-ptr` appended for a Triton without block pointers.
+132 SMs), with `:no-block-ptr` appended for a Triton without block pointers and
+`:no-gluon` for one without the Gluon that `backends/gluon` writes.
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from helion_mlir import exc
 CPU_SMS = 4
 
 NO_BLOCK_PTR = "no-block-ptr"
+NO_GLUON = "no-gluon"
+# the Triton release whose (experimental, changing) Gluon API `backends/gluon` writes
+GLUON_TRITON = "3.6."
 
 
 @dataclass(frozen=True)
@@ -27,25 +31,29 @@ class TargetInfo:
     capability: int = 0  # major * 10 + minor
     num_sm: int = CPU_SMS
     block_ptr: bool = True  # Triton 3.9 removed tl.make_block_ptr
+    gluon: bool = True  # Triton's Gluon is the one backends/gluon writes (GLUON_TRITON)
 
     @classmethod
     def parse(cls, spec: str) -> TargetInfo:
         parts = spec.split(":")
-        block_ptr = parts[-1] != NO_BLOCK_PTR
-        if not block_ptr:
-            parts.pop()
+        flags = {}
+        for flag, field in ((NO_GLUON, "gluon"), (NO_BLOCK_PTR, "block_ptr")):
+            if parts[-1] == flag:
+                parts.pop()
+                flags[field] = False
         if parts[0] == "cpu" and len(parts) == 1:
-            return cls("cpu", block_ptr=block_ptr)
+            return cls("cpu", **flags)
         if parts[0] == "cuda" and len(parts) == 3 and all(p.isdigit() for p in parts[1:]):
-            return cls("cuda", int(parts[1]), int(parts[2]), block_ptr)
+            return cls("cuda", int(parts[1]), int(parts[2]), **flags)
         raise exc.InvalidArgument(
             f"unknown target {spec!r}: use 'cpu' or 'cuda:<capability>:<sms>', "
-            f"optionally followed by ':{NO_BLOCK_PTR}'"
+            f"optionally followed by ':{NO_BLOCK_PTR}', then ':{NO_GLUON}'"
         )
 
     def spec(self) -> str:
         base = "cpu" if self.kind == "cpu" else f"cuda:{self.capability}:{self.num_sm}"
-        return base if self.block_ptr else f"{base}:{NO_BLOCK_PTR}"
+        flags = [(NO_BLOCK_PTR, self.block_ptr), (NO_GLUON, self.gluon)]
+        return ":".join([base, *(flag for flag, has in flags if not has)])
 
     @property
     def indexing_forms(self) -> list[str]:
@@ -80,7 +88,7 @@ class TargetInfo:
     def has_gluon_warp_specialize(self) -> bool:
         """The warp-specialized Gluon schedule of a two-dot loop (Hopper), which
         `range_warp_specializes` selects there."""
-        return self.kind == "cuda" and 90 <= self.capability < 100
+        return self.kind == "cuda" and 90 <= self.capability < 100 and self.gluon
 
 
 def current(device: str) -> TargetInfo:
@@ -91,9 +99,17 @@ def current(device: str) -> TargetInfo:
     import torch
 
     props = torch.cuda.get_device_properties(torch.cuda.current_device())
+    capability = props.major * 10 + props.minor
     return TargetInfo(
-        "cuda", props.major * 10 + props.minor, props.multi_processor_count, block_ptr
+        "cuda", capability, props.multi_processor_count, block_ptr, triton_has_gluon()
     )
+
+
+def triton_has_gluon() -> bool:
+    """Whether the installed Triton's Gluon is the one `backends/gluon` writes."""
+    from importlib.metadata import version
+
+    return version("triton").startswith(GLUON_TRITON)
 
 
 def triton_has_block_ptr() -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,11 @@ from conftest import ROOT, load_example
 import helion_mlir as helion
 import helion_mlir.language as hl
 from helion_mlir import exc, frontend
+from helion_mlir import target as target_module
 from helion_mlir.backends import emit as emitting
 from helion_mlir.backends.gluon import emitter as gluon_emitter
 from helion_mlir.passes import pipelines
+from helion_mlir.target import TargetInfo
 from helion_mlir.tuner.config_spec import ConfigSpec
 from helion_mlir.tuner.seeds import seed_configs
 
@@ -53,6 +56,18 @@ def test_hopper_offers_the_schedule_on_two_dot_loops_only(matmul_example):
     assert "range_warp_specializes" not in spec.keys  # one dot: Triton's schedule only
     _, spec = _lowered(_attention(), _qkv(), BLACKWELL)  # Triton's, on every loop
     assert len(spec.keys["range_warp_specializes"]) == 2
+
+
+def test_a_triton_without_its_gluon_is_not_offered_the_schedule():
+    """Triton 3.6's Gluon is what the emitter writes: under another Triton the target
+    says so (`target.current`) and the space leaves the schedule out."""
+    target = TargetInfo.parse(f"{HOPPER}:no-block-ptr:no-gluon")
+    assert (target.block_ptr, target.gluon) == (False, False)
+    assert TargetInfo.parse(target.spec()) == target
+    assert TargetInfo.parse(f"{HOPPER}:no-gluon").spec() == f"{HOPPER}:no-gluon"
+    _, spec = _lowered(_attention(), _qkv(), f"{HOPPER}:no-gluon")
+    assert "range_warp_specializes" not in spec.keys
+    assert target_module.triton_has_gluon() == version("triton").startswith("3.6.")
 
 
 def test_the_schedule_fixes_the_keys_it_decides():

@@ -15,7 +15,7 @@ tile.kernel @k(%x: memref<8xf32>) attributes {sources = ["x"]} {
   }
 }
 
-// CHECK:     helion-opt: error: unknown target 'cuda:abc': use 'cpu' or 'cuda:<capability>:<sms>', optionally followed by ':no-block-ptr'
+// CHECK:     helion-opt: error: unknown target 'cuda:abc': use 'cpu' or 'cuda:<capability>:<sms>', optionally followed by ':no-block-ptr', then ':no-gluon'
 // CHECK-NOT: import triton
 
 // SHORT:     helion-opt: error: unknown target 'cuda:90'

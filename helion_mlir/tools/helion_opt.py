@@ -126,7 +126,9 @@ class HelionOptMain(xDSLOptMain):
             default="cpu",
             help="device that -t triton and the config space are for: cpu (the Triton "
             "interpreter) or cuda:<capability>:<sms>, e.g. cuda:90:132 for an H100; append "
-            ":no-block-ptr for a Triton without block pointers (3.9 and newer)",
+            ":no-block-ptr for a Triton without block pointers (3.9 and newer), then "
+            ":no-gluon for one without Triton 3.6's Gluon (no warp-specialized schedule on "
+            "Hopper)",
         )
         arg_parser.add_argument(
             "--print-config-space",

@@ -19,6 +19,7 @@ row vector its row slice.
 
 from __future__ import annotations
 
+import re
 from importlib.metadata import version
 
 from xdsl.dialects.builtin import ModuleOp, TensorType
@@ -32,8 +33,10 @@ from helion_mlir.backends.gluon.two_dot_loop import (
     TwoDotLoop,
     constant,
     find,
+    unfit,
 )
 from helion_mlir.backends.triton import dialect as tt
+from helion_mlir.target import GLUON_TRITON
 from helion_mlir.backends.triton.emitter import (
     _COMBINE_HELPERS,
     PyEmitter,
@@ -42,7 +45,6 @@ from helion_mlir.backends.triton.emitter import (
     literal,
 )
 
-WRITTEN_FOR = "3.6."
 # Hopper's shared memory per block, less room for the mbarriers
 SHARED_BYTES = 227 * 1024 - 1024
 # registers per thread: the launch gives the three warpgroups (the producer's warp is
@@ -96,7 +98,7 @@ BARRIERS = ("q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty")
 
 def gluon_names(text: str) -> str:
     """`tl.` calls as Gluon's (which keeps Triton's names), NaN modes left to `tl`."""
-    return text.replace("tl.", "gl.").replace("gl.PropagateNan", "tl.PropagateNan")
+    return re.sub(r"\btl\.(?!PropagateNan)", "gl.", text)
 
 
 class _Partition(PyEmitter):
@@ -150,7 +152,9 @@ class _Partition(PyEmitter):
 
     def op(self, op: Operation) -> None:
         match op:
-            case tt.FullOp() if not all(self._broadcasting(u.operation) for u in op.result.uses):
+            case tt.FullOp() if not all(
+                _implicitly_broadcasting(u.operation) for u in op.result.uses
+            ):
                 shape, value = self.halved(op.result), literal(op.value)
                 dtype = dtype_name(op.result.type)
                 self.assign(op, f"gl.full({shape}, {value}, {dtype}, {self.layout(op.result)})")
@@ -164,18 +168,11 @@ class _Partition(PyEmitter):
                     source = f"gl.convert_layout({source}, _rows({n}))"
                 self.inline(op, f"{source}[:, None]")
             case tt.SplatOp() | tt.BroadcastOp() if not all(
-                self._broadcasting(u.operation) for u in op.results[0].uses
+                _implicitly_broadcasting(u.operation) for u in op.results[0].uses
             ):
-                raise exc.InvalidConfig(
-                    "range_warp_specializes on Hopper: a broadcast the Gluon schedule cannot "
-                    "lay out; set range_warp_specializes to None"
-                )
+                raise unfit("a broadcast into a tile of its own, which it does not lay out")
             case _:
                 super().op(op)
-
-    @staticmethod
-    def _broadcasting(op: Operation) -> bool:
-        return _implicitly_broadcasting(op)
 
     @staticmethod
     def _expands_rows(op: tt.ReshapeOp) -> bool:
@@ -208,9 +205,7 @@ class GluonEmitter:
     def __init__(self, module: ModuleOp):
         kernels = [op for op in module.ops if isinstance(op, tt.KernelOp)]
         if len(kernels) != 1:
-            raise exc.InvalidConfig(
-                "range_warp_specializes on Hopper takes a kernel of one device function"
-            )
+            raise unfit("the kernel runs several device loops, one launch each")
         self.module = module
         self.kernel = kernels[0]
         self.found = find(self.kernel)
@@ -278,10 +273,7 @@ class GluonEmitter:
     def _total(self) -> int:
         grid = [g.data for g in self.launch.grid]
         if len(grid) != 1 or not grid[0].isdigit():
-            raise exc.InvalidConfig(
-                "range_warp_specializes on Hopper takes a one-dimensional grid of a known "
-                "size (pid_type='flat')"
-            )
+            raise unfit("the grid is not one dimension of a known size (pid_type 'flat')")
         return int(grid[0])
 
     def _tile_loop(self, p: _Partition) -> None:
@@ -521,9 +513,9 @@ def emit_gluon_module(module: ModuleOp) -> str:
 def check_triton_version() -> None:
     """Refuse to run the emitted Gluon under a Triton it was not written for."""
     installed = version("triton")
-    if not installed.startswith(WRITTEN_FOR):
+    if not installed.startswith(GLUON_TRITON):
         raise exc.InvalidConfig(
-            f"range_warp_specializes on Hopper emits Gluon written for Triton {WRITTEN_FOR}x "
+            f"range_warp_specializes on Hopper emits Gluon written for Triton {GLUON_TRITON}x "
             f"(an experimental API that changes between releases); this is Triton "
             f"{installed}. Set range_warp_specializes to None"
         )

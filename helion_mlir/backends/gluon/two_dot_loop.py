@@ -7,7 +7,7 @@ loaded in the loop (V); after the loop, one store of the accumulator's rows (O).
 `find` splits such a kernel into the parts the schedule places: ops before the loop,
 the loop's ops that do not read the accumulator (they run while the previous tile's
 second dot is in flight) and those that do (run after it completes), and ops after
-the loop. Anything else is a `InvalidConfig` naming what does not fit, so a config
+the loop. Anything else is an `InvalidConfig` naming what does not fit, so a config
 asking for this schedule on another kernel fails cleanly.
 """
 
@@ -30,7 +30,7 @@ CONSUMERS = 2
 BLOCK_M = ROWS_PER_CONSUMER * CONSUMERS
 
 
-def _unfit(what: str) -> exc.InvalidConfig:
+def unfit(what: str) -> exc.InvalidConfig:
     return exc.InvalidConfig(
         f"range_warp_specializes on Hopper runs the warp-specialized Gluon schedule, which "
         f"takes a loop of two dots (flash attention's shape); this kernel does not fit: "
@@ -119,17 +119,17 @@ def _chain_to_load(
         elif isinstance(op, tt.DescLoadOp):
             break
         else:
-            raise _unfit(
+            raise unfit(
                 "a dot operand that is not a tile loaded through a tensor descriptor (TMA "
                 "copies blocks of at most 256 a dim, and tensors with aligned strides)"
             )
     in_loop = loop is not None and op.parent_op() is loop
     if (loop is None) == in_loop:
         where = "in the loop" if loop is not None else "before the loop"
-        raise _unfit(f"a dot operand is not loaded {where}")
+        raise unfit(f"a dot operand is not loaded {where}")
     for c in chain:
         if not c.results[0].has_one_use():
-            raise _unfit("a loaded tile is used other than by its dot")
+            raise unfit("a loaded tile is used other than by its dot")
     chain.append(op)
     return op, chain, transposed
 
@@ -137,23 +137,23 @@ def _chain_to_load(
 def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = None) -> Tile:
     desc = load.desc.owner
     if not isinstance(desc, tt.MakeDescriptorOp):
-        raise _unfit("a descriptor not made in the kernel")
+        raise unfit("a descriptor not made in the kernel")
     shape = [constant(v) for v in desc.shape]
     strides = [constant(v) for v in desc.strides]
     block = list(desc.block_shape.get_values())
     if None in shape or None in strides:
-        raise _unfit("a tensor whose sizes or strides are not specialized")
+        raise unfit("a tensor whose sizes or strides are not specialized")
     if len(shape) not in (2, 3) or strides[-1] != 1:
-        raise _unfit("a tile that is not a row of a 2-D or 3-D tensor with unit inner stride")
+        raise unfit("a tile that is not a row of a 2-D or 3-D tensor with unit inner stride")
     if len(shape) == 3:
         # fold [B, S, D] into [B*S, D] rows: a tile must never cross from one b to the next
         if block[0] != 1 or strides[0] != shape[1] * strides[1] or shape[1] % block[1]:
-            raise _unfit("a 3-D tile that does not fold into rows of its tensor")
+            raise unfit("a 3-D tile that does not fold into rows of its tensor")
         block = block[1:]
     if len(load.offsets) != len(shape) or constant(load.offsets[-1]) != 0:
-        raise _unfit("a tile that does not start at column 0")
+        raise unfit("a tile that does not start at column 0")
     if block[1] != shape[-1]:
-        raise _unfit("a tile narrower than its tensor's rows")
+        raise unfit("a tile narrower than its tensor's rows")
     rows = rows_per_block if rows_per_block is not None else block[0]
     return Tile(desc, tuple(load.offsets), (rows, block[1]))
 
@@ -167,32 +167,32 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
     ops = list(kernel.body.block.ops)
     loops = [op for op in ops if isinstance(op, tt.ForOp)]
     if len(loops) != 1 or any(isinstance(op, tt.IfOp | tt.WhileOp) for op in ops):
-        raise _unfit("the kernel must run one loop, and no other control flow, per tile")
+        raise unfit("the kernel must run one loop, and no other control flow, per tile")
     loop = loops[0]
     at = ops.index(loop)
     before, after = ops[:at], ops[at + 1 :]
     if any(constant(v) is None for v in (loop.lb, loop.ub, loop.step)):
-        raise _unfit("the loop's bounds are not specialized")
+        raise unfit("the loop's bounds are not specialized")
     body = [op for op in loop.body.block.ops if not isinstance(op, tt.YieldOp)]
     dots = [op for op in body if isinstance(op, tt.DotOp)]
     if len(dots) != 2 or any(isinstance(o, tt.ForOp | tt.IfOp | tt.WhileOp) for o in body):
-        raise _unfit("the loop must hold exactly two dots and no nested control flow")
+        raise unfit("the loop must hold exactly two dots and no nested control flow")
     qk, pv = dots
     if qk.acc is not None or pv.acc is None:
-        raise _unfit("the first dot must start from zero and the second accumulate")
+        raise unfit("the first dot must start from zero and the second accumulate")
 
     q_load, q_chain, q_t = _chain_to_load(qk.lhs, None)
     k_load, k_chain, k_t = _chain_to_load(qk.rhs, loop)
     v_load, v_chain, v_t = _chain_to_load(pv.rhs, loop)
     if q_t:
-        raise _unfit("the first dot's left operand is transposed")
+        raise unfit("the first dot's left operand is transposed")
     skipped = set(q_chain + k_chain + v_chain)
 
     carried = list(loop.carried)
     yielded = list(loop.body.block.last_op.operands)  # type: ignore[union-attr]
     acc_index = next((i for i, v in enumerate(yielded) if v == pv.results[0]), None)
     if acc_index is None:
-        raise _unfit("the second dot's result is not the loop's accumulator")
+        raise unfit("the second dot's result is not the loop's accumulator")
     acc_arg = carried[acc_index]
 
     # ops reading the accumulator (the rescale before the second dot)
@@ -208,15 +208,15 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
         else:
             scores.append(op)
     if pv.acc not in rescale_values:
-        raise _unfit("the second dot does not accumulate into the loop's accumulator")
+        raise unfit("the second dot does not accumulate into the loop's accumulator")
     if any(v in rescale_values for v in (pv.lhs, *_uses_of(scores))):
-        raise _unfit("the scores depend on the accumulator")
+        raise unfit("the scores depend on the accumulator")
     if any(v in rescale_values for i, v in enumerate(yielded) if i != acc_index):
-        raise _unfit("a loop-carried value other than the accumulator reads it")
+        raise unfit("a loop-carried value other than the accumulator reads it")
     if not pv.results[0].has_one_use():
-        raise _unfit("the second dot's result is used in the loop")
+        raise unfit("the second dot's result is used in the loop")
     if len(qk.results[0].type.get_shape()) != 2:
-        raise _unfit("the dots are not 2-D")
+        raise unfit("the dots are not 2-D")
 
     stores = [op for op in after if isinstance(op, tt.DescStoreOp)]
     if len(stores) != 1 or any(
@@ -224,7 +224,7 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
         for op in ops
         if op not in (q_load, stores[0])
     ):
-        raise _unfit("the kernel must store one tile after the loop and load only the three")
+        raise unfit("the kernel must store one tile after the loop and load only the three")
     store = stores[0]
     o_value = store.value
     while isinstance(o_value.owner, tt.ReshapeOp):
@@ -237,20 +237,20 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
     k.transposed, v.transposed = k_t, v_t
     block_m, head = qk.results[0].type.get_shape()[0], q.block[1]
     if block_m != BLOCK_M or o.block[1] != head or v.block[1] != head or k.block[1] != head:
-        raise _unfit(f"the query tile must be {BLOCK_M} rows (block size) with the head dim whole")
+        raise unfit(f"the query tile must be {BLOCK_M} rows (block size) with the head dim whole")
     if k.block[0] != v.block[0]:
-        raise _unfit("K and V tiles of different sizes")
+        raise unfit("K and V tiles of different sizes")
     operands = {tile.element_type_of(x.type) for x in (qk.lhs, qk.rhs, pv.lhs, pv.rhs)}
     if len(operands) != 1 or not isinstance(operands.pop(), BFloat16Type | Float16Type):
-        raise _unfit("the dots must multiply bf16 or fp16 tiles, all of one type")
+        raise unfit("the dots must multiply bf16 or fp16 tiles, all of one type")
     if any(isinstance(op, tt.ArangeOp) for op in body + after):
-        raise _unfit("indices computed in the loop (a mask?)")
+        raise unfit("indices computed in the loop (a mask?)")
     for value in _uses_of(scores + rescale + after) | set(yielded):
         t = value.type
         if isinstance(t, TensorType) and value.owner not in skipped:
             shape = t.get_shape()
             if shape[0] != BLOCK_M or len(shape) > 2:
-                raise _unfit(
+                raise unfit(
                     f"a tile of shape {list(shape)}: every value must be a query row or a row vector"
                 )
     result = TwoDotLoop(
@@ -258,11 +258,11 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
         o_value, skipped,
     )  # fmt: skip
     if result.trips < 2:
-        raise _unfit("the loop runs fewer than two key tiles")
+        raise unfit("the loop runs fewer than two key tiles")
     if any(not isinstance(a.type, tt.PointerType) for a in kernel.body.block.args):
-        raise _unfit("a kernel argument that is not a tensor")
+        raise unfit("a kernel argument that is not a tensor")
     descs = {t.desc for t in (q, k, v, o)}
     for arg in kernel.body.block.args:
         if any(u.operation not in descs for u in arg.uses):
-            raise _unfit("a tensor read other than through the three tiles and the store")
+            raise unfit("a tensor read other than through the three tiles and the store")
     return result
