@@ -40,7 +40,8 @@ GPU_INPUTS = {
         torch.randn(256, dtype=torch.float16),
     ),
     "bmm": lambda: (torch.randn(4, 128, 64), torch.randn(4, 64, 128)),
-    "attention": lambda: tuple(torch.randn(2, 4, 128, 64) for _ in range(3)),
+    # bf16, so that Hopper also draws its warp-specialized Gluon schedule
+    "attention": lambda: tuple(torch.randn(2, 4, 256, 64, dtype=torch.bfloat16) for _ in "qkv"),
     "split_k_atomics": lambda: (torch.randn(128, 1024), torch.randn(1024, 64)),
     "column_sum_atomics": lambda: (torch.randn(256, 512),),
     "embedding_gather": lambda: (torch.randint(0, 1000, (256,)), torch.randn(1000, 128)),
@@ -52,6 +53,7 @@ FEATURES = {
     "maxnreg": "maxnreg=",
     "persistent": "virtual_pid",
     "block_ptr": "tl.make_block_ptr",
+    "gluon_warp_specialize": "gl.warp_specialize(",
 }
 
 

@@ -56,6 +56,8 @@ def test_hopper_offers_the_schedule_on_two_dot_loops_only(matmul_example):
     assert "range_warp_specializes" not in spec.keys  # one dot: Triton's schedule only
     _, spec = _lowered(_attention(), _qkv(), BLACKWELL)  # Triton's, on every loop
     assert len(spec.keys["range_warp_specializes"]) == 2
+    _, spec = _lowered(_attention(), _qkv(dtype=torch.float32))  # wgmma: 16-bit operands
+    assert "range_warp_specializes" not in spec.keys
 
 
 def test_a_triton_without_its_gluon_is_not_offered_the_schedule():
@@ -224,10 +226,9 @@ def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor)
     ("kernel", "args", "message"),
     [
         (None, _qkv(seq=200), "fewer than two key tiles|fold into rows|mask|indices"),
-        (None, _qkv(dtype=torch.float32), "bf16 or fp16"),
         (causal_attention, _qkv(), "indices computed in the loop"),
     ],
-    ids=["ragged-sequence", "float32", "causal-mask"],
+    ids=["ragged-sequence", "causal-mask"],
 )
 def test_kernels_the_schedule_does_not_take_are_refused(kernel, args, message):
     with pytest.raises(exc.InvalidConfig, match=message) as info:

@@ -28,7 +28,7 @@ import math
 from dataclasses import dataclass
 
 from xdsl.context import Context
-from xdsl.dialects.builtin import IndexType, ModuleOp
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, IndexType, ModuleOp
 from xdsl.ir import Block, Operation, Region, SSAValue
 from xdsl.passes import ModulePass
 
@@ -153,11 +153,16 @@ def _flattenable(grid: tile.GridOp) -> bool:
 
 
 def _holds_two_dots(lp: tile.ForOp) -> bool:
-    """Whether a loop's own body (not a nested loop's) holds exactly two dots."""
+    """Whether a loop's own body (not a nested loop's) holds exactly two dots, of bf16
+    or fp16 tiles (wgmma's register operand, as the Gluon schedule uses it)."""
     ops = list(lp.body.block.ops)
-    return sum(isinstance(op, tile.DotOp) for op in ops) == 2 and not any(
-        isinstance(op, tile.ForOp) for op in ops
+    dots = [op for op in ops if isinstance(op, tile.DotOp)]
+    sixteen_bit = all(
+        isinstance(tile.element_type_of(v.type), BFloat16Type | Float16Type)
+        for dot in dots
+        for v in (dot.lhs, dot.rhs)
     )
+    return len(dots) == 2 and sixteen_bit and not any(isinstance(op, tile.ForOp) for op in ops)
 
 
 @dataclass

@@ -36,7 +36,6 @@ from helion_mlir.backends.gluon.two_dot_loop import (
     unfit,
 )
 from helion_mlir.backends.triton import dialect as tt
-from helion_mlir.target import GLUON_TRITON
 from helion_mlir.backends.triton.emitter import (
     _COMBINE_HELPERS,
     PyEmitter,
@@ -44,6 +43,7 @@ from helion_mlir.backends.triton.emitter import (
     dtype_name,
     literal,
 )
+from helion_mlir.target import GLUON_TRITON
 
 # Hopper's shared memory per block, less room for the mbarriers
 SHARED_BYTES = 227 * 1024 - 1024
