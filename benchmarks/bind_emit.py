@@ -14,6 +14,8 @@ and examples/layer_norm.py (x 1024x512, weight, bias, eps 1e-5).
   min of the rest.
 * per specialization: `kernel.reset()` then `kernel.bind(args)` (frontend and the
   config-free pipeline), warm: the first repeat is dropped; median and min.
+* Hopper's Gluon schedule (`measure_gluon`): bind + emit of the attention example
+  lowered for an H100, with `range_warp_specializes` on and off at the same configs.
 
 Config families (bench_common.py):
 
@@ -129,6 +131,45 @@ def family_configs(
 
 
 # -- helion_mlir --------------------------------------------------------------------------
+
+
+def measure_gluon(n_configs: int) -> dict[str, Any]:
+    """Hopper's Gluon schedule: bind + emit of examples/attention.py (bf16, 2 x 4 x 512 x
+    64, lowered for an H100 on this CPU) at configs with `range_warp_specializes` on
+    (key tiles, ring depths, loop orders), against the same configs with it off."""
+    import importlib
+
+    import torch
+
+    from helion_mlir import frontend
+    from helion_mlir.backends.emit import emit
+    from helion_mlir.passes import pipelines
+    from helion_mlir.tuner.config_spec import ConfigSpec
+
+    kernel = importlib.import_module("attention").attention
+    args = [torch.empty(2, 4, 512, 64, dtype=torch.bfloat16, device="meta") for _ in "qkv"]
+    module = frontend.build(kernel.source, args).module
+    pipelines.lower_config_free(module, "cuda:90:132")
+    spec = ConfigSpec.from_module(module)
+    shapes = [(n, s, o) for n in (64, 128) for s in (2, 3, 4) for o in ([0, 1], [1, 0])]
+    out = {}
+    for ws in (True, None):
+        configs = [
+            spec.normalize(
+                {
+                    "block_sizes": [1, 128, n],
+                    "num_stages": s,
+                    "loop_orders": [o],
+                    "range_warp_specializes": [ws],
+                    "indexing": "tensor_descriptor",
+                }
+            )
+            for n, s, o in (shapes * (n_configs // len(shapes) + 1))[:n_configs]
+        ]
+        out["gluon" if ws else "triton"] = time_per_config(
+            lambda c: emit(pipelines.bind(module, c)), configs
+        )
+    return out
 
 
 def measure_mlir(name: str, n_configs: int, bind_repeats: int) -> dict[str, Any]:
@@ -493,6 +534,7 @@ def main(argv: list[str] | None = None) -> None:
         },
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "loadavg": load},
     }
+    results["helion_mlir"]["gluon_schedule"] = measure_gluon(opts.configs)
     load["after_helion_mlir"] = _loadavg()
     t_mlir = time.perf_counter() - t_start
     if opts.helion_python:
@@ -506,6 +548,15 @@ def main(argv: list[str] | None = None) -> None:
         + " (timings are noisy when it is above ~0.5 per CPU)\n"
     )
     print(report(results) + "\n")
+    gluon = results["helion_mlir"]["gluon_schedule"]
+    print(
+        "Hopper's Gluon schedule, attention bf16 2x4x512x64 for cuda:90:132, bind + emit a "
+        "config (median ms): Gluon "
+        + ", Triton at the same configs ".join(
+            _fmt(gluon[form]["median_ms"]) for form in ("gluon", "triton")
+        )
+        + "\n"
+    )
     if "helion" in results:
         print(verdicts(results))
     if opts.profile:
