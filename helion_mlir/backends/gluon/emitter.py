@@ -479,8 +479,9 @@ class GluonEmitter:
         return "\n".join(lines)
 
     def launcher(self, op: tt.LauncherOp) -> str:
-        params = [a.name_hint or f"arg{i}" for i, a in enumerate(self.kernel.body.block.args)]
-        names = {a: n for a, n in zip(self.kernel.body.block.args, params)}
+        namer = PyEmitter()  # the tensors' names, kept clear of the module's own
+        namer.taken |= {self.name, "gl", "TensorDescriptor", "_num_sm", *self.descs.values()}
+        params = [namer.bind(a) for a in self.kernel.body.block.args]
         lines = [f"def {op.sym_name.data}({', '.join(params)}):"]
         made: set[str] = set()
         for t in self._tiles():
@@ -494,7 +495,7 @@ class GluonEmitter:
             dtype = gluon_names(dtype_name(t.desc.base.type.pointee))  # type: ignore[attr-defined]
             block = [t.block[0], cols]
             lines.append(
-                f"    {self.descs[t.desc]} = TensorDescriptor({names[t.desc.base]}, [{rows}, {cols}], "
+                f"    {self.descs[t.desc]} = TensorDescriptor({namer.expr(t.desc.base)}, [{rows}, {cols}], "
                 f"[{strides[-2]}, 1], {block}, gl.NVMMASharedLayout.get_default_for({block}, {dtype}))"
             )
         first = params[0]
