@@ -1,9 +1,10 @@
 """Hopper's warp-specialized Gluon schedule against SDPA, over the shapes it takes: what
 the CPU tests (which compile it but cannot run Gluon) cannot show.
 
-For each case, examples/attention.py runs at `range_warp_specializes=[True]` (batch,
-heads, query and key lengths, head dim, dtype, key tile and ring depth vary; query and
-key lengths may differ) and is checked against `F.scaled_dot_product_attention`. Each
+For each case, examples/attention.py, or `causal_attention` below (a mask in the loop),
+runs at `range_warp_specializes=[True]` (batch, heads, query and key lengths, head dim,
+dtype, key tile and ring depth vary; query and key lengths may differ) and is checked
+against `F.scaled_dot_product_attention`. Each
 case runs in its own process, so that a wrong mbarrier protocol, which would hang the
 GPU, costs only that case's timeout.
 
@@ -16,53 +17,92 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import torch
+
+import helion_mlir as helion
+import helion_mlir.language as hl
+
 ROOT = Path(__file__).resolve().parent.parent
 TOLERANCE = 2e-2  # max error relative to the largest output, as run.py's check for bf16
 TIMEOUT_S = 120
 
-# (batch, heads, query length, key length, head dim, dtype, key tile, ring depth)
+
+@helion.kernel()
+def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
+    """Attention of each query to the keys at or before its own position (SDPA's
+    `is_causal`), masked in every key tile."""
+    m_dim, n_dim = q_in.size(-2), k_in.size(-2)
+    head_dim = hl.specialize(q_in.size(-1))
+    q_view = q_in.reshape([-1, m_dim, head_dim])
+    k_view = k_in.reshape([-1, n_dim, head_dim]).transpose(1, 2)
+    v_view = v_in.reshape([-1, n_dim, head_dim])
+    out = torch.empty_like(q_view)
+    qk_scale = 1.44269504 / math.sqrt(head_dim)
+    for tile_b, tile_m in hl.tile([q_view.size(0), m_dim]):
+        m_i = hl.full([tile_b, tile_m], float("-inf"), dtype=torch.float32)
+        l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
+        acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
+        q = q_view[tile_b, tile_m, :]
+        for tile_n in hl.tile(n_dim):
+            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * qk_scale
+            keep = tile_m.index[:, None] >= tile_n.index[None, :]
+            qk = torch.where(keep[None, :, :], qk, float("-inf"))
+            m_ij = torch.maximum(m_i, torch.amax(qk, -1))
+            p = torch.exp2(qk - m_ij[:, :, None])
+            alpha = torch.exp2(m_i - m_ij)
+            l_i = l_i * alpha + p.sum(-1)
+            acc = torch.baddbmm(
+                acc * alpha[:, :, None], p.to(v_view.dtype), v_view[tile_b, tile_n, :]
+            )
+            m_i = m_ij
+        out[tile_b, tile_m, :] = (acc / l_i[:, :, None]).to(out.dtype)
+    return out.view(q_in.size())
+
+
+# (batch, heads, query length, key length, head dim, dtype, key tile, ring depth, causal)
 CASES = [
-    (4, 32, 2048, 2048, 128, "bfloat16", 128, 2),  # the benchmark shape
-    (1, 1, 256, 256, 64, "bfloat16", 128, 2),  # fewer query tiles than SMs
-    (2, 3, 384, 384, 128, "float16", 128, 2),
-    (1, 2, 1024, 1024, 64, "float16", 64, 4),
-    (1, 2, 256, 512, 64, "bfloat16", 64, 3),  # more keys than queries
-    (2, 2, 512, 256, 128, "bfloat16", 128, 2),  # two key tiles, the fewest it takes
-    (3, 5, 640, 640, 64, "bfloat16", 128, 3),
-    (1, 1, 4096, 4096, 128, "bfloat16", 64, 4),
+    (4, 32, 2048, 2048, 128, "bfloat16", 128, 2, False),  # the benchmark shape
+    (1, 1, 256, 256, 64, "bfloat16", 128, 2, False),  # fewer query tiles than SMs
+    (2, 3, 384, 384, 128, "float16", 128, 2, False),
+    (1, 2, 1024, 1024, 64, "float16", 64, 4, False),
+    (1, 2, 256, 512, 64, "bfloat16", 64, 3, False),  # more keys than queries
+    (2, 2, 512, 256, 128, "bfloat16", 128, 2, False),  # two key tiles, the fewest it takes
+    (3, 5, 640, 640, 64, "bfloat16", 128, 3, False),
+    (1, 1, 4096, 4096, 128, "bfloat16", 64, 4, False),
+    (2, 4, 1024, 1024, 128, "bfloat16", 128, 2, True),
+    (1, 3, 512, 512, 64, "float16", 64, 3, True),
 ]
 
 
 def run_case(index: int) -> dict[str, Any]:
     """One case, in this process: its relative error against SDPA."""
-    import torch
     import torch.nn.functional as F
     from example_loading import load
 
-    import helion_mlir
-
-    b, h, sq, sk, d, dtype_name, block_n, stages = CASES[index]
+    b, h, sq, sk, d, dtype_name, block_n, stages, causal = CASES[index]
     dtype = getattr(torch, dtype_name)
     gen = torch.Generator(device="cuda").manual_seed(index)
     q = torch.randn(b, h, sq, d, device="cuda", dtype=dtype, generator=gen)
     k, v = (torch.randn(b, h, sk, d, device="cuda", dtype=dtype, generator=gen) for _ in "kv")
-    kernel = load("attention", False).attention.bind((q, k, v))
+    fn = causal_attention if causal else load("attention", False).attention
+    kernel = fn.bind((q, k, v))
     config = {
         "range_warp_specializes": [True],
         "block_sizes": [1, 128, block_n],
         "num_stages": stages,
         "loop_orders": [[1, 0]],
     }
-    kernel.set_config(helion_mlir.Config(**config))
+    kernel.set_config(helion.Config(**config))
     if "gl.warp_specialize(" not in kernel.to_triton_code():
         raise SystemExit("the config did not select the Gluon schedule")
     got = kernel(q, k, v).float()
-    want = F.scaled_dot_product_attention(q, k, v).float()
+    want = F.scaled_dot_product_attention(q, k, v, is_causal=causal).float()
     return {"rel_err": ((got - want).abs().max() / want.abs().max()).item()}
 
 

@@ -131,9 +131,9 @@ def test_a_narrow_key_tile_converts_row_vectors_between_layouts():
     assert "gl.full([64], float('-inf'), gl.float32, _rows(64))" in source
 
 
-def _compile_for_hopper(source: str, tmp_path: Path):
-    """The emitted kernel compiled for sm_90a, its launcher run on CPU stand-ins to get
-    the descriptors it passes."""
+def _compile_for_hopper(source: str, tmp_path: Path, name: str = "attention", head: int = 128):
+    """The emitted kernel of `name` compiled for sm_90a, its launcher run on CPU
+    stand-ins to get the descriptors it passes."""
     import triton
     from triton.backends.compiler import GPUTarget
     from triton.experimental.gluon._runtime import GluonASTSource
@@ -144,15 +144,16 @@ def _compile_for_hopper(source: str, tmp_path: Path):
     spec = importlib.util.spec_from_file_location("gluon_kernel", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    kernel = module._attention_kernel
+    kernel = getattr(module, f"_{name}_kernel")
     captured = {}
 
     class Grid:
         def __getitem__(self, grid):
             return lambda *args, **kwargs: captured.update(args=args, kwargs=kwargs)
 
-    module._attention_kernel = Grid()
-    module.launch_attention(*(torch.empty(8, 512, 128, dtype=torch.bfloat16) for _ in range(4)))
+    setattr(module, f"_{name}_kernel", Grid())
+    stand_ins = (torch.empty(8, 512, head, dtype=torch.bfloat16) for _ in range(4))
+    getattr(module, f"launch_{name}")(*stand_ins)
     kwargs = captured["kwargs"]
     signature = {n: mangle_type(a) for n, a in zip(kernel.arg_names, captured["args"])}
     options = {"num_warps": kwargs["num_warps"], "maxnreg": kwargs["maxnreg"]}
@@ -161,8 +162,9 @@ def _compile_for_hopper(source: str, tmp_path: Path):
     )
 
 
-@pytest.mark.parametrize(("block_n", "stages"), [(128, 2), (64, 4)])
-def test_emitted_kernel_builds_for_sm90_without_spills(block_n, stages, tmp_path, monkeypatch):
+@pytest.fixture
+def sm90_tools(monkeypatch):
+    """benchmarks/gluon_attention.py's SASS tools, where this Triton can compile Gluon."""
     pytest.importorskip("triton.experimental.gluon.language.nvidia.hopper")
     try:
         gluon_emitter.check_triton_version()
@@ -173,6 +175,12 @@ def test_emitted_kernel_builds_for_sm90_without_spills(block_n, stages, tmp_path
 
     if not (gluon_attention.TOOLS / "cuobjdump").is_file():
         pytest.skip("this Triton ships no cuobjdump")
+    return gluon_attention
+
+
+@pytest.mark.parametrize(("block_n", "stages"), [(128, 2), (64, 4)])
+def test_emitted_kernel_builds_for_sm90_without_spills(block_n, stages, tmp_path, sm90_tools):
+    gluon_attention = sm90_tools
     config = {**WS, "block_sizes": [1, 128, block_n], "num_stages": stages}
     compiled = _compile_for_hopper(_source(config, args=_qkv(head=128)), tmp_path)
     sass, resources = gluon_attention.sass(compiled)
@@ -222,17 +230,23 @@ def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor)
     return out.view(q_in.size())
 
 
-@pytest.mark.parametrize(
-    ("kernel", "args", "message"),
-    [
-        (None, _qkv(seq=200), "fewer than two key tiles|fold into rows|mask|indices"),
-        (causal_attention, _qkv(), "indices computed in the loop"),
-    ],
-    ids=["ragged-sequence", "causal-mask"],
-)
-def test_kernels_the_schedule_does_not_take_are_refused(kernel, args, message):
-    with pytest.raises(exc.InvalidConfig, match=message) as info:
-        _source(WS, kernel, args)
+def test_a_mask_in_the_loop_takes_index_vectors_along_rows_and_columns(tmp_path, sm90_tools):
+    """Causal masking: one `triton.arange` serves as the query rows' indices (each
+    consumer its own 64) and the key columns' (all of them), each in its own layout."""
+    source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_attention, _qkv())
+    assert "indices_1 = offset_1 + (CID * 64 + gl.arange(0, 64, layout=_rows(64)))" in source
+    assert "gl.arange(0, 64, layout=_cols(64))" in source
+    assert "keep = indices_1[:, None] >= indices_3[None, :]" in source
+    assert "gl.where(keep, qk, float('-inf'))" in source
+    compiled = _compile_for_hopper(source, tmp_path, "causal_attention", head=64)
+    assert not sm90_tools.spilled(sm90_tools.sass(compiled)[1])
+
+
+def test_a_ragged_batched_sequence_is_refused():
+    """Folded into rows of [B*S, D], a tile past a sequence's end would read the next
+    head's rows (TMA fills zeros only past the whole tensor)."""
+    with pytest.raises(exc.InvalidConfig, match="does not fold into rows") as info:
+        _source(WS, None, _qkv(seq=200))
     assert "Set range_warp_specializes to None" in str(info.value)
 
 

@@ -27,12 +27,17 @@ from xdsl.ir import Operation, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.backends.gluon.two_dot_loop import (
+    BLOCK_M,
+    COLUMNS,
     CONSUMERS,
+    ROWS,
     ROWS_PER_CONSUMER,
     Tile,
     TwoDotLoop,
     constant,
     find,
+    round_trips,
+    undoes,
     unfit,
 )
 from helion_mlir.backends.triton import dialect as tt
@@ -78,6 +83,11 @@ def _mma(n):
 @gluon.constexpr_function
 def _rows(n):
     return gl.SliceLayout(1, _mma(n))
+
+
+@gluon.constexpr_function
+def _cols(n):
+    return gl.SliceLayout(0, _mma(n))
 
 
 @gluon.constexpr_function
@@ -133,10 +143,35 @@ class _Partition(PyEmitter):
 
     def layout(self, value: SSAValue) -> str:
         shape = value.type.get_shape()  # type: ignore[attr-defined]
-        return f"_mma({shape[1]})" if len(shape) == 2 else f"_rows({self.width(value)})"
+        if len(shape) == 2:
+            return f"_mma({shape[1]})"
+        if self.found.role(value) == COLUMNS:
+            return f"_cols({shape[0]})"
+        return f"_rows({self.width(value)})"
 
     def halved(self, value: SSAValue) -> list[int]:
-        return [ROWS_PER_CONSUMER, *value.type.get_shape()[1:]]  # type: ignore[attr-defined]
+        """A value's shape in one consumer, which holds ROWS_PER_CONSUMER query rows."""
+        first, *rest = value.type.get_shape()  # type: ignore[attr-defined]
+        along_rows = first == BLOCK_M and (rest or self.found.role(value) == ROWS)
+        return [ROWS_PER_CONSUMER if along_rows else first, *rest]
+
+    def arange(self, value: SSAValue, role: str) -> str:
+        """An index vector as the `role` use needs it: a consumer's own query rows, or
+        every key column."""
+        n = value.type.get_shape()[0]  # type: ignore[attr-defined]
+        if role == COLUMNS:
+            return f"gl.arange(0, {n}, layout=_cols({n}))"
+        rows = ROWS_PER_CONSUMER
+        return f"CID * {rows} + gl.arange(0, {rows}, layout=_rows({self.found.block_n}))"
+
+    def _place_aranges(self, op: Operation) -> None:
+        for v in op.operands:
+            if isinstance(v.owner, tt.ArangeOp):
+                if isinstance(op, tt.ReshapeOp):
+                    role = COLUMNS if op.result.type.get_shape()[0] == 1 else ROWS  # type: ignore[attr-defined]
+                else:
+                    role = self.found.role(op.results[0])
+                self.exprs[v] = self.arange(v, role)
 
     def emit(self, ops: list[Operation], scalars_only: bool = False) -> None:
         for op in ops:
@@ -151,7 +186,14 @@ class _Partition(PyEmitter):
             self.op(op)
 
     def op(self, op: Operation) -> None:
+        self._place_aranges(op)
         match op:
+            case tt.ArangeOp():
+                pass  # printed where it is used, as that use needs it
+            case tt.ReshapeOp() if round_trips(op.result):
+                pass  # its reader takes its source (below)
+            case tt.ReshapeOp() if undoes(op):
+                self.inline(op, self.expr(op.source.owner.source))  # type: ignore[union-attr]
             case tt.FullOp() if not all(
                 _implicitly_broadcasting(u.operation) for u in op.result.uses
             ):

@@ -24,6 +24,7 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import tile
 
+ROWS, COLUMNS = "rows", "columns"
 # wgmma's m64 per consumer warpgroup, two consumers: the query tile the schedule takes
 ROWS_PER_CONSUMER = 64
 CONSUMERS = 2
@@ -79,7 +80,11 @@ class TwoDotLoop:
     rescale: list[Operation]  # loop ops reading it, before the second dot
     after: list[Operation]
     o_value: SSAValue  # the [BLOCK_M, D] value the store writes
+    roles: dict[SSAValue, str]  # 1-D values over the key columns: COLUMNS (else rows)
     skipped: set[Operation] = field(default_factory=set)
+
+    def role(self, value: SSAValue) -> str:
+        return self.roles.get(value, ROWS)
 
     @property
     def trips(self) -> int:
@@ -156,6 +161,67 @@ def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = Non
         raise unfit("a tile narrower than its tensor's rows")
     rows = rows_per_block if rows_per_block is not None else block[0]
     return Tile(desc, tuple(load.offsets), (rows, block[1]))
+
+
+def undoes(op: Operation) -> bool:
+    """Whether `op` is a reshape undoing the reshape it reads (unit dims added, then
+    dropped, as a mask broadcast over a batch dim of one leaves)."""
+    inner = op.operands[0].owner if isinstance(op, tt.ReshapeOp) else None
+    return isinstance(inner, tt.ReshapeOp) and inner.source.type == op.results[0].type
+
+
+def round_trips(value: SSAValue) -> bool:
+    """Whether `value` exists only to be reshaped back (see `undoes`)."""
+    return all(undoes(u.operation) for u in value.uses) and bool(value.uses)
+
+
+def _is_vector(value: SSAValue) -> bool:
+    return isinstance(value.type, TensorType) and len(value.type.get_shape()) == 1
+
+
+def vector_roles(ops: list[Operation]) -> dict[SSAValue, str]:
+    """Whether each 1-D value runs over the query rows (ROWS) or the key columns
+    (COLUMNS): from how it is expanded to 2-D and what reduces into it, carried through
+    elementwise ops and the loop. An index vector (`triton.arange`) may serve both, and
+    is printed once per use; any other value serving both is refused."""
+    seen: dict[SSAValue, set[str]] = {}
+    links: list[tuple[SSAValue, SSAValue]] = []
+    for outer in ops:
+        for op in outer.walk():
+            if isinstance(op, tt.ReshapeOp) and _is_vector(op.source):
+                n = op.source.type.get_shape()[0]  # type: ignore[attr-defined]
+                role = {(n, 1): ROWS, (1, n): COLUMNS}.get(tuple(op.result.type.get_shape()))
+                if role is not None:
+                    seen.setdefault(op.source, set()).add(role)
+            elif isinstance(op, tt.ReduceOp) and _is_vector(op.result):
+                seen.setdefault(op.result, set()).add(ROWS)
+            elif isinstance(op, tt.ForOp):
+                for group in zip(op.iter_args, op.carried, op.body.block.last_op.operands, op.res):  # type: ignore[union-attr]
+                    links += [(group[0], other) for other in group[1:] if _is_vector(other)]
+            elif op.results and _is_vector(op.results[0]):
+                links += [(op.results[0], v) for v in op.operands if _is_vector(v)]
+    aranges = {
+        v
+        for op in ops
+        for inner in op.walk()
+        for v in inner.results
+        if isinstance(inner, tt.ArangeOp)
+    }
+    changed = True
+    while changed:  # one role flows both ways along each link, never through an arange
+        changed = False
+        for a, b in links:
+            if a in aranges or b in aranges:
+                continue
+            both = seen.get(a, set()) | seen.get(b, set())
+            for v in (a, b):
+                if both - seen.get(v, set()):
+                    seen[v] = set(both)
+                    changed = True
+    mixed = [v for v, r in seen.items() if len(r) > 1 and v not in aranges]
+    if mixed:
+        raise unfit("a vector used both along the query rows and along the key columns")
+    return {v: COLUMNS for v, r in seen.items() if r == {COLUMNS}}
 
 
 def _uses_of(ops: Iterable[Operation]) -> set[SSAValue]:
@@ -243,19 +309,19 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
     operands = {tile.element_type_of(x.type) for x in (qk.lhs, qk.rhs, pv.lhs, pv.rhs)}
     if len(operands) != 1 or not isinstance(operands.pop(), BFloat16Type | Float16Type):
         raise unfit("the dots must multiply bf16 or fp16 tiles, all of one type")
-    if any(isinstance(op, tt.ArangeOp) for op in body + after):
-        raise unfit("indices computed in the loop (a mask?)")
+    roles = vector_roles(ops)
     for value in _uses_of(scores + rescale + after) | set(yielded):
         t = value.type
-        if isinstance(t, TensorType) and value.owner not in skipped:
+        if isinstance(t, TensorType) and value.owner not in skipped and not round_trips(value):
             shape = t.get_shape()
-            if shape[0] != BLOCK_M or len(shape) > 2:
+            if len(shape) > 2 or (len(shape) == 2 and shape[0] not in (BLOCK_M, 1)):
                 raise unfit(
-                    f"a tile of shape {list(shape)}: every value must be a query row or a row vector"
+                    f"a tile of shape {list(shape)}: every tile must span the query rows "
+                    "(or one row), every vector the query rows or the key columns"
                 )
     result = TwoDotLoop(
         kernel, loop, before, q, k, v, o, qk, pv, acc_index, scores, rescale, after,
-        o_value, skipped,
+        o_value, roles, skipped,
     )  # fmt: skip
     if result.trips < 2:
         raise unfit("the loop runs fewer than two key tiles")
