@@ -1,7 +1,8 @@
 """What a call is checked for before its kernel runs: a bound kernel's arguments against
 its specialization, the devices of the tensors the host code hands device code, and the
-`HELION_*` environment variables the settings read. Each mistake is a
-`helion_mlir.exc` error saying what to do, never a wrong result or Triton's own error."""
+`HELION_*` environment variables the settings read; and, as it runs on the CPU, the
+indices of its gathers and scatters. Each mistake is a `helion_mlir.exc` error saying
+what to do, never a wrong result, a crash or Triton's own error."""
 
 from __future__ import annotations
 
@@ -152,3 +153,43 @@ def test_tuner_copies_keep_the_arguments_strides():
         assert copy.stride() == t.stride() and copy.shape == t.shape
         torch.testing.assert_close(copy, t)
         assert t.numel() == 0 or copy.data_ptr() != t.data_ptr()
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def gather_rows(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+    out = torch.empty([idx.size(0), x.size(1)], dtype=x.dtype)
+    for t in hl.tile(idx.size(0)):
+        out[t, :] = x[idx[t], :]
+    return out
+
+
+@helion.kernel(config=helion.Config(block_sizes=[4]))
+def scatter_rows(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+    out = torch.zeros([8, x.size(1)], dtype=x.dtype)
+    for t in hl.tile(idx.size(0)):
+        out[idx[t], :] = x[t, :]
+    return out
+
+
+@pytest.mark.parametrize("bad", [8, 10**12, -1], ids=["size", "huge", "negative"])
+def test_a_gather_index_out_of_range_is_the_callers_error(bad):
+    """Out of range, a gather would read other memory (a huge index crashed the
+    interpreter): the kernel's index check stops it, naming the tensor and the line."""
+    x = torch.randn(8, 3)
+    idx = torch.tensor([0, 5, bad, 7, 1, 2])  # 6 rows: the second tile is padded
+    with pytest.raises(
+        exc.InvalidArgument,
+        match=r"an index into x is out of range \[0, 8\) of its dim 0 at test_call_checks.py:\d+",
+    ):
+        gather_rows(x, idx)
+    with pytest.raises(exc.InvalidArgument, match=r"an index into out is out of range \[0, 8\)"):
+        scatter_rows(torch.randn(6, 3), idx)
+
+
+def test_gathers_in_range_pass_the_check_padded_lanes_included():
+    x, idx = torch.randn(8, 3), torch.tensor([0, 5, 3, 7, 1, 2])
+    torch.testing.assert_close(gather_rows(x, idx), x[idx])
+    want = torch.zeros(8, 3)
+    src = torch.randn(6, 3)
+    want[idx] = src
+    torch.testing.assert_close(scatter_rows(src, idx), want)

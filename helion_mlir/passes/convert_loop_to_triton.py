@@ -26,6 +26,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from xdsl.context import Context
@@ -58,7 +59,14 @@ from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import cfg, loop, mem, tile
 from helion_mlir.passes import program_ids
-from helion_mlir.passes.ir_utils import const_int, erase, kernels, memory_of, require_lowered
+from helion_mlir.passes.ir_utils import (
+    const_int,
+    erase,
+    kernels,
+    memory_of,
+    require_lowered,
+    source_location,
+)
 
 _INDEX = IndexType()
 
@@ -710,7 +718,7 @@ class _Lowering:
         if handles is not None:
             self._block_access(op, form, handles, base, eviction)
             return
-        offsets, mask = self.address(op.indices, op.strides, tile_type, op.mask)
+        offsets, mask = self.address(op.indices, op.strides, tile_type, op.mask, op)
         if is_load:
             new = tt.LoadOp(base, offsets, mask, self.type(tile_type))
             if eviction:
@@ -738,7 +746,7 @@ class _Lowering:
             desc = self._descriptor(op, base, handles, order)
             self.emit(tt.DescAtomicOp(op.kind, desc, [h.offset for h in handles], value))
             return
-        offsets, mask = self.address(op.indices, op.strides, op.value.type)
+        offsets, mask = self.address(op.indices, op.strides, op.value.type, access=op)
         if op.expected is not None:
             self.vmap[op.result] = self.compare_and_swap(op, base, offsets, value, mask)
             return
@@ -938,9 +946,11 @@ class _Lowering:
         strides: Sequence[SSAValue],
         tile_type: Attribute,
         extra_mask: SSAValue | None = None,
+        access: mem.LoadOp | mem.StoreOp | mem.AtomicOp | None = None,
     ) -> tuple[SSAValue, SSAValue | None]:
         """Pointer offsets and mask (None if all lanes are in bounds) of an access; a
-        kernel-given `extra_mask` is ANDed in."""
+        kernel-given `extra_mask` is ANDed in. The tensor indices of `access` (a gather
+        or scatter) are checked against their dims (`_check_index`)."""
         shape = list(self.type(tile_type).get_shape()) if isinstance(tile_type, TensorType) else []
         rank = len(shape)
         terms: list[SSAValue] = []
@@ -948,7 +958,7 @@ class _Lowering:
         axis = 0
         scalar: SSAValue = self.const(0)
         flat_axis = None
-        for index, stride in zip(indices, strides):
+        for dim, (index, stride) in enumerate(zip(indices, strides)):
             s = self.vmap[stride]
             if isinstance(index.type, tile.TileType) and tile.block_of(index) in self.squeezed:
                 scalar = self.add(scalar, self.mul(self.handles[index].offset, s))
@@ -964,6 +974,8 @@ class _Lowering:
                 if not h.flat or flat_axis == axis:
                     axis += 1
             elif isinstance(index.type, TensorType) and tile.dims_of(index.type):
+                if access is not None:
+                    self._check_index(access, dim, index)
                 vec, m = self._gather(index, axis, rank)
                 terms.append(self._scale(vec, s))
                 if m is not None:
@@ -1020,6 +1032,43 @@ class _Lowering:
             m = self._broadcast(self._expand(h, "mask", m, axis, len(shape)), shape)
             cond = m if cond is None else self.emit(arith.AndIOp(cond, m))
         return cond
+
+    def _check_index(
+        self, access: mem.LoadOp | mem.StoreOp | mem.AtomicOp, dim: int, index: SSAValue
+    ) -> None:
+        """An assert that every in-bounds lane of a tensor index lies in [0, size) of the
+        dim it indexes: out of range, a gather reads (a scatter writes) another tensor's
+        memory, where torch raises an IndexError. Triton's interpreter runs the assert, so
+        a CPU run stops with the kernel's line instead of crashing; on a GPU it costs
+        nothing unless TRITON_DEBUG=1 compiles it in."""
+        memref = memory_of(access)
+        size = memref.type.get_shape()[dim]  # type: ignore[attr-defined]
+        value = self.vmap[index]
+        t = value.type
+        ok = self.emit(
+            arith.AndIOp(
+                self.emit(tt.CmpOp(tile.Predicate.GE, value, self._fill(0, t))),
+                self.emit(tt.CmpOp(tile.Predicate.LT, value, self._fill(size, t))),
+            ),
+            "in_range",
+        )
+        dims = tile.dims_of(index.type)
+        blocks = dict.fromkeys(d.id for d in dims if isinstance(d, tile.Blk))
+        shape = list(t.get_shape())  # type: ignore[attr-defined]
+        padded = self._lanes_mask([self.block_handles[b] for b in blocks], dims, shape)
+        if padded is not None:  # padded lanes hold whatever the index's load filled in
+            outside = self.emit(arith.XOrIOp(padded, self._fill(1, padded.type)))
+            ok = self.emit(arith.OrIOp(ok, outside), "in_range")
+        where = source_location(access)
+        at = f" at {Path(where.filename).name}:{where.line}" if where is not None else ""
+        name = memref.name_hint or "a tensor"
+        self.emit(
+            tt.AssertOp(
+                ok,
+                f"an index into {name} is out of range [0, {size}) of its dim {dim}{at} "
+                "(negative indices are not wrapped)",
+            )
+        )
 
     def _gather(self, index: SSAValue, axis: int, rank: int) -> tuple[SSAValue, SSAValue | None]:
         """The offsets vector of a tensor index placed at output axes `axis...` of a

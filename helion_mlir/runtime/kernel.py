@@ -39,6 +39,22 @@ def _captured_key(v: Any) -> Hashable:
     return _arg_key(v)
 
 
+def _reporting_failed_asserts(launcher: Callable[..., Any]) -> Callable[..., Any]:
+    """`launcher` run by Triton's interpreter, which runs the kernel's asserts (an index
+    of a gather or scatter within its dim): a failing one is the caller's data, and
+    says so at the kernel's line, where Triton would wrap it in its own error."""
+
+    def launch(*values: Any) -> Any:
+        try:
+            return launcher(*values)
+        except Exception as e:
+            if isinstance(e.__cause__, AssertionError):
+                raise exc.InvalidArgument(str(e.__cause__)) from None
+            raise
+
+    return launch
+
+
 def _unwrap_constexpr(args: Sequence[Any]) -> tuple[Any, ...]:
     """Call-site `hl.constexpr(v)` wrappers as their values (specialized by value)."""
     if not any(isinstance(a, constexpr) for a in args):  # the usual call: nothing to do
@@ -395,6 +411,8 @@ class BoundKernel:
             loader.use_triton(interpret=self.device == "cpu")
             module = loader.load(source)
             launcher = self._checking_devices(getattr(module, self._launcher_name))
+            if self.device == "cpu":
+                launcher = _reporting_failed_asserts(launcher)
             fn = self._host.wrapper(self._sources)(launcher)
             if self._block_size_vars:  # host code reads the config's block sizes
                 fn = _with_block_sizes(fn, list(config["block_sizes"][: self._block_size_vars]))

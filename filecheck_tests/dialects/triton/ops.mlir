@@ -33,6 +33,7 @@ triton.kernel @_k_kernel(%x: !triton.ptr<f32>, %w: !triton.ptr<f16>, %out: !trit
   %sel = triton.where %mask, %r, %v : tensor<16xi1>, tensor<16xf32>
   %half = triton.cast %sel : tensor<16xf32> to tensor<16xf16>
   %bits = triton.bitcast %sel : tensor<16xf32> to tensor<16xi32>
+  triton.assert %mask, "an index is out of range" : tensor<16xi1>
   triton.store %sel, %out[%idx] mask %mask : tensor<16xf32>, !triton.ptr<f32>[tensor<16xi32>] mask tensor<16xi1>
   triton.store %s, %out[%c0] : f32, !triton.ptr<f32>[index]
   triton.for %j = %c0 to %c16 step %c16 {
@@ -68,6 +69,7 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 // CHECK-NEXT:     %sel = triton.where %mask, %r, %v : tensor<16xi1>, tensor<16xf32>
 // CHECK-NEXT:     %half = triton.cast %sel : tensor<16xf32> to tensor<16xf16>
 // CHECK-NEXT:     %bits = triton.bitcast %sel : tensor<16xf32> to tensor<16xi32>
+// CHECK-NEXT:     triton.assert %mask, "an index is out of range" : tensor<16xi1>
 // CHECK-NEXT:     triton.store %sel, %out[%idx] mask %mask : tensor<16xf32>, !triton.ptr<f32>[tensor<16xi32>] mask tensor<16xi1>
 // CHECK-NEXT:     triton.store %s, %out[%c0] : f32, !triton.ptr<f32>[index]
 // CHECK-NEXT:     triton.for %j = %c0 to %c16 step %c16 {
@@ -95,6 +97,7 @@ triton.launcher "launch_k" launches "_k_kernel" {grid = ["7"], sources = ["x", "
 // CHECK-GENERIC:         %m = "triton.reduce"(%acc) <{kind = #tile<reduce_kind max>, axis = #builtin.int<1>, keep_dims}> : (tensor<16x16xf32>) -> tensor<16x1xf32>
 // CHECK-GENERIC:         %half = "triton.cast"(%sel) : (tensor<16xf32>) -> tensor<16xf16>
 // CHECK-GENERIC-NEXT:    %bits = "triton.bitcast"(%sel) : (tensor<16xf32>) -> tensor<16xi32>
+// CHECK-GENERIC-NEXT:    "triton.assert"(%mask) <{message = "an index is out of range"}> : (tensor<16xi1>) -> ()
 // CHECK-GENERIC-NEXT:    "triton.store"(%out, %idx, %sel, %mask) <{operandSegmentSizes = array<i32: 1, 1, 1, 1>}> : (!triton.ptr<f32>, tensor<16xi32>, tensor<16xf32>, tensor<16xi1>) -> ()
 // CHECK-GENERIC:         "triton.for"(%c0, %c16, %c16) ({
 // CHECK-GENERIC-NEXT:    ^bb0(%j: index):

@@ -681,6 +681,22 @@ class ReduceOp(IRDLOperation):
 
 
 @irdl_op_definition
+class AssertOp(IRDLOperation):
+    """`assert tl.min(cond) == 1, message`: every lane of `cond` holds (checked by the
+    interpreter always, on a GPU under TRITON_DEBUG=1, as `tl.device_assert`)."""
+
+    name = "triton.assert"
+
+    cond = operand_def(TensorType)
+    message = prop_def(StringAttr)
+
+    assembly_format = "$cond `,` $message attr-dict `:` type($cond)"
+
+    def __init__(self, cond: SSAValue, message: str):
+        super().__init__(operands=[cond], properties={"message": StringAttr(message)})
+
+
+@irdl_op_definition
 class CastOp(CastBase):
     """`x.to(dtype)`."""
 
@@ -855,6 +871,7 @@ Triton = Dialect(
         ProgramIdOp,
         NumProgramsOp,
         ArangeOp,
+        AssertOp,
         SplatOp,
         BroadcastOp,
         ReshapeOp,

@@ -482,6 +482,11 @@ class PyEmitter:
                 self.line(f"{self.expr(op.desc)}.store([{offsets}], {self.expr(op.value)})")
             case tt.ArangeOp():
                 self.assign(op, f"tl.arange(0, {op.result.type.get_shape()[0]})")
+            case tt.AssertOp():
+                # a Python assert: the interpreter runs it, Triton compiles it as
+                # tl.device_assert (a no-op unless TRITON_DEBUG is set)
+                cond = f"tl.min({self.operand(op.cond)}.to(tl.int32)) == 1"
+                self.line(f"assert {cond}, {op.message.data!r}")
             case tt.FullOp() if all(_implicitly_broadcasting(u.operation) for u in op.result.uses):
                 self.inline_broadcast(op, literal(op.value), op.value.type)
             case tt.FullOp():
