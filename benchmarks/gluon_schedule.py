@@ -36,7 +36,8 @@ TIMEOUT_S = 120
 @helion.kernel()
 def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
     """Attention of each query to the keys at or before its own position (SDPA's
-    `is_causal`), masked in every key tile."""
+    `is_causal`, queries and keys of one length): the key loop stops at the query
+    tile's end, the mask cuts the diagonal tile."""
     m_dim, n_dim = q_in.size(-2), k_in.size(-2)
     head_dim = hl.specialize(q_in.size(-1))
     q_view = q_in.reshape([-1, m_dim, head_dim])
@@ -49,7 +50,7 @@ def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor)
         l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
         acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
         q = q_view[tile_b, tile_m, :]
-        for tile_n in hl.tile(n_dim):
+        for tile_n in hl.tile(0, tile_m.end):
             qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * qk_scale
             keep = tile_m.index[:, None] >= tile_n.index[None, :]
             qk = torch.where(keep[None, :, :], qk, float("-inf"))

@@ -131,9 +131,9 @@ class _Lowering:
         self.block_handles: dict[int, _Handle] = {}
         # new offset value -> (lb, ub, step) of the loop producing it, when constant
         self.ranges: dict[SSAValue, tuple[int, int, int]] = {}
-        # offsets of loops with runtime bounds a constant apart (a loop over the rows of
-        # an enclosing tile): offset -> (upper bound, its distance from the lower, step)
-        self.spans: dict[SSAValue, tuple[SSAValue, int, int]] = {}
+        # offsets of loops with runtime bounds a whole number of steps apart (a loop over
+        # the rows of an enclosing tile, or up to its end): offset -> (upper bound, step)
+        self.spans: dict[SSAValue, tuple[SSAValue, int]] = {}
         self.consts: dict[tuple[int, Attribute], SSAValue] = {}
         self.flattened: program_ids.Flattened | None = None
         self.persistent_body: Block | None = None
@@ -506,8 +506,8 @@ class _Lowering:
         bounds = (const_int(lb), const_int(ub), const_int(step))
         if None not in bounds:
             self.ranges[body.args[0]] = bounds  # type: ignore[assignment]
-        elif bounds[2] is not None and (span := _distance(lb, ub)) is not None:
-            self.spans[body.args[0]] = (ub, span, bounds[2])
+        elif bounds[2] is not None and _whole_steps(lb, ub, bounds[2]):
+            self.spans[body.args[0]] = (ub, bounds[2])
         outer = self.block
         self.block = body
         self.lower_block(op.body.block)
@@ -641,8 +641,8 @@ class _Lowering:
         if size == 1 and offset in self.ranges:
             return True
         if offset in self.spans:
-            ub, span, step = self.spans[offset]
-            return end is ub and step == size and span % step == 0
+            ub, step = self.spans[offset]
+            return end is ub and step == size
         if cend is None:
             return False
         coff = const_int(offset)
@@ -1291,14 +1291,29 @@ def _keyed(op: tile.SortOp | tile.TopkOp) -> bool:
     return smallest or (op.indices is not None and bool(op.indices.uses))
 
 
-def _distance(lb: SSAValue, ub: SSAValue) -> int | None:
-    """`ub - lb` when `ub` is `lb` plus a constant."""
+def _whole_steps(lb: SSAValue, ub: SSAValue, step: int) -> bool:
+    """Whether `ub - lb` is provably a multiple of `step`: `ub` is `lb` plus such a
+    constant (a loop over an enclosing tile's rows), or both bounds are multiples of it
+    (a causal loop up to its query tile's end)."""
     op = ub.owner
     if isinstance(op, arith.AddiOp):
         for a, b in ((op.lhs, op.rhs), (op.rhs, op.lhs)):
             if a is lb and (c := const_int(b)) is not None:
-                return c
-    return None
+                return c % step == 0
+    return _multiple_of(lb, step) and _multiple_of(ub, step)
+
+
+def _multiple_of(v: SSAValue, k: int) -> bool:
+    """Whether an index value is provably a multiple of `k`."""
+    c = const_int(v)
+    if c is not None:
+        return c % k == 0
+    op = v.owner
+    if isinstance(op, arith.MuliOp):
+        return _multiple_of(op.lhs, k) or _multiple_of(op.rhs, k)
+    if isinstance(op, arith.AddiOp | arith.SubiOp):
+        return _multiple_of(op.lhs, k) and _multiple_of(op.rhs, k)
+    return False
 
 
 def _constant_value(v: SSAValue) -> int | float | None:

@@ -102,6 +102,7 @@ SCHEDULE_NAMES = {
     "fence_async_shared", "TensorDescriptor", "tile", "it", "count", "j", "c", "st",
     "sp", "s_tok", "o_tok", "q_buf", "o_buf", "q_smem", "o_smem", "k_smem", "v_smem",
     "q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty", "CID", "row",
+    "n_tiles",
 }  # fmt: skip
 BARRIERS = ("q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty")
 
@@ -318,6 +319,16 @@ class GluonEmitter:
             raise unfit("the grid is not one dimension of a known size (pid_type 'flat')")
         return int(grid[0])
 
+    def _trip_count(self, p: _Partition) -> tuple[str, str]:
+        """The key tiles of this query tile, and the index of the last, as text: numbers,
+        or (a loop up to a bound the tile computes) a variable set here."""
+        f = self.found
+        if f.trips is not None:
+            return str(f.trips), str(f.trips - 1)
+        lb, step = constant(f.loop.lb), constant(f.loop.step)
+        p.line(f"n_tiles = ({p.expr(f.loop.ub)} - {lb} + {step - 1}) // {step}")  # type: ignore[operator]
+        return "n_tiles", "n_tiles - 1"
+
     def _tile_loop(self, p: _Partition) -> None:
         p.line(f"for tile in range(gl.program_id(0), {self._total()}, gl.num_programs(0)):")
         p.depth += 1
@@ -337,6 +348,7 @@ class GluonEmitter:
         p.line("it = 0")
         self._tile_loop(p)
         p.emit(f.before, scalars_only=True)
+        n, _ = self._trip_count(p)
         p.line(f"row = {p.row(f.q)}")
         p.line(f"for c in gl.static_range({CONSUMERS}):")
         p.line("    mbarrier.wait(q_empty.index(c), (it & 1) ^ 1)")
@@ -345,7 +357,7 @@ class GluonEmitter:
             f"    tma.async_copy_global_to_shared({q}, [row + c * {ROWS_PER_CONSUMER}, 0], "
             "q_ready.index(c), q_smem.index(c))"
         )
-        p.line(f"for j in range({f.trips}):")
+        p.line(f"for j in range({n}):")
         p.depth += 1
         body = list(f.loop.body.block.ops)[:-1]
         p.iv("j", body)
@@ -385,6 +397,7 @@ class GluonEmitter:
         p.line("it = 0")
         self._tile_loop(p)
         p.emit(f.before)
+        n, last = self._trip_count(p)
         carried = list(f.loop.carried)
         names = [p.fresh(a.name_hint) for a in carried]
         inits = list(f.loop.iter_args)
@@ -403,13 +416,15 @@ class GluonEmitter:
         )
         p.line(f"{scores} = warpgroup_mma_wait(0, deps=(s_tok,))")
         p.line("mbarrier.arrive(k_empty.index(st))")
+        if f.trips is None:  # a tile of one key tile has read its Q already
+            p.line(f"mbarrier.arrive(q_empty.index(CID), pred={n} == 1)")
         p.exprs[f.qk.results[0]] = scores
         pv_lhs = p.fresh("p_operand")
         p.emit(f.scores)
         p.emit(f.rescale)
         self._carry(p, names, carried, pv_lhs)
 
-        p.line(f"for j in range(1, {f.trips}):")
+        p.line(f"for j in range(1, {n}):")
         p.depth += 1
         for arg, name in zip(carried, names):
             p.exprs[arg] = name
@@ -427,14 +442,13 @@ class GluonEmitter:
         p.line(f"o_tok = warpgroup_mma({pv_lhs}, {v_view.format('sp')}, {acc}, is_async=True)")
         p.line(f"{scores} = warpgroup_mma_wait(1, deps=(s_tok,))")
         p.line("mbarrier.arrive(k_empty.index(st))")
-        p.line(f"mbarrier.arrive(q_empty.index(CID), pred=j == {f.trips - 1})")
+        p.line(f"mbarrier.arrive(q_empty.index(CID), pred=j == {last})")
         p.emit(f.scores)
         # the next K tile's wait sits here, not at the loop's top: its spin loop is a
         # basic-block boundary ptxas does not schedule across, which keeps the wait for
         # the second dot below the softmax instead of hoisted above it
         p.line(
-            f"mbarrier.wait(k_ready.index((c + 1) % {s}), ((c + 1) // {s}) & 1, "
-            f"pred=j + 1 < {f.trips})"
+            f"mbarrier.wait(k_ready.index((c + 1) % {s}), ((c + 1) // {s}) & 1, pred=j + 1 < {n})"
         )
         p.line(f"{acc}, {pv_lhs} = warpgroup_mma_wait(0, deps=(o_tok, {pv_lhs}))")
         p.line("mbarrier.arrive(v_empty.index(sp))")
@@ -442,12 +456,12 @@ class GluonEmitter:
         self._carry(p, names, carried, pv_lhs)
         p.depth -= 1
 
-        p.line(f"sp = (count + {f.trips - 1}) % {s}")
-        p.line(f"mbarrier.wait(v_ready.index(sp), ((count + {f.trips - 1}) // {s}) & 1)")
+        p.line(f"sp = (count + {last}) % {s}")
+        p.line(f"mbarrier.wait(v_ready.index(sp), ((count + {last}) // {s}) & 1)")
         p.line(f"o_tok = warpgroup_mma({pv_lhs}, {v_view.format('sp')}, {acc}, is_async=True)")
         p.line(f"{acc} = warpgroup_mma_wait(0, deps=(o_tok,))")
         p.line("mbarrier.arrive(v_empty.index(sp))")
-        p.line(f"count += {f.trips}")
+        p.line(f"count += {n}")
         p.line("it += 1")
         for res, name in zip(f.loop.res, names):
             p.exprs[res] = name

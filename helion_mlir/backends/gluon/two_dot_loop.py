@@ -87,10 +87,13 @@ class TwoDotLoop:
         return self.roles.get(value, ROWS)
 
     @property
-    def trips(self) -> int:
+    def trips(self) -> int | None:
+        """The loop's trip count, where the bounds are constants (else each query tile
+        computes its own: `n_tiles`)."""
         lb, ub, step = (constant(v) for v in (self.loop.lb, self.loop.ub, self.loop.step))
-        assert lb is not None and ub is not None and step is not None
-        return (ub - lb) // step
+        if lb is None or ub is None or step is None:
+            return None
+        return -(-(ub - lb) // step)
 
     @property
     def block_n(self) -> int:
@@ -161,6 +164,29 @@ def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = Non
         raise unfit("a tile narrower than its tensor's rows")
     rows = rows_per_block if rows_per_block is not None else block[0]
     return Tile(desc, tuple(load.offsets), (rows, block[1]))
+
+
+def lower_bound(v: SSAValue) -> int | None:
+    """A lower bound of an index value built from constants and program ids (which are
+    at least 0) by additions, products and divisions, if it has one."""
+    c = constant(v)
+    if c is not None:
+        return c
+    op = v.owner
+    if isinstance(op, tt.ProgramIdOp):
+        return 0
+    if isinstance(op, arith.AddiOp | arith.MuliOp):
+        lows = [lower_bound(x) for x in op.operands]
+        if None in lows or (isinstance(op, arith.MuliOp) and min(lows) < 0):  # type: ignore[type-var]
+            return None
+        return lows[0] + lows[1] if isinstance(op, arith.AddiOp) else lows[0] * lows[1]  # type: ignore[operator]
+    if isinstance(op, arith.DivSIOp | arith.RemSIOp):
+        low, divisor = lower_bound(op.operands[0]), constant(op.operands[1])
+        return 0 if low is not None and low >= 0 and divisor is not None and divisor > 0 else None
+    if isinstance(op, arith.MinSIOp):
+        lows = [lower_bound(x) for x in op.operands]
+        return None if None in lows else min(lows)  # type: ignore[type-var]
+    return None
 
 
 def undoes(op: Operation) -> bool:
@@ -237,8 +263,12 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
     loop = loops[0]
     at = ops.index(loop)
     before, after = ops[:at], ops[at + 1 :]
-    if any(constant(v) is None for v in (loop.lb, loop.ub, loop.step)):
-        raise unfit("the loop's bounds are not specialized")
+    lb, step = constant(loop.lb), constant(loop.step)
+    if lb is None or step is None or (low := lower_bound(loop.ub)) is None or low <= lb:
+        raise unfit(
+            "the loop's start and step must be constants and its end provably past its "
+            "start (a program that ran no key tile would wait forever)"
+        )
     body = [op for op in loop.body.block.ops if not isinstance(op, tt.YieldOp)]
     dots = [op for op in body if isinstance(op, tt.DotOp)]
     if len(dots) != 2 or any(isinstance(o, tt.ForOp | tt.IfOp | tt.WhileOp) for o in body):
@@ -323,7 +353,7 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
         kernel, loop, before, q, k, v, o, qk, pv, acc_index, scores, rescale, after,
         o_value, roles, skipped,
     )  # fmt: skip
-    if result.trips < 2:
+    if result.trips is not None and result.trips < 2:
         raise unfit("the loop runs fewer than two key tiles")
     if any(not isinstance(a.type, tt.PointerType) for a in kernel.body.block.args):
         raise unfit("a kernel argument that is not a tensor")
