@@ -310,9 +310,20 @@ def test_a_loop_to_the_query_tiles_end_counts_its_key_tiles_per_tile(tmp_path, s
     one key tile frees its Q after the peeled first dot."""
     source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_to_the_diagonal, _qkv())
     assert source.count("n_tiles = (v - 0 + 63) // 64") == 2  # producer and consumers
-    assert "for j in range(n_tiles):" in source and "for j in range(1, n_tiles):" in source
+    assert "for j in range(n_tiles):" in source  # the producer; the consumers split theirs
     assert "mbarrier.arrive(q_empty.index(CID), pred=n_tiles == 1)" in source
     assert "mbarrier.arrive(q_empty.index(CID), pred=j == n_tiles - 1)" in source
+    # key tiles wholly below a consumer's first row run without the mask
+    first_row = "offset_1 + CID * 64"
+    assert (
+        f"n_free = gl.minimum(gl.maximum(gl.maximum({first_row} - 0 + 1, 0) // 64, 1), n_tiles)"
+        in source
+    )
+    free, diagonal = source.split("for j in range(1, n_free):")[1].split(
+        "for j in range(n_free, n_tiles):"
+    )
+    assert "gl.where" not in free and "keep" not in free and "offset_3" not in free
+    assert "gl.where(keep_0, qk_2, float('-inf'))" in diagonal.split("sp = (count")[0]
     compiled = _compile_for_hopper(source, tmp_path, "causal_to_the_diagonal", head=64)
     assert not sm90_tools.spilled(sm90_tools.sass(compiled)[1])
 

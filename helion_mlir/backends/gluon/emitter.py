@@ -20,6 +20,7 @@ row vector its row slice.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from importlib.metadata import version
 
 from xdsl.dialects.builtin import ModuleOp, TensorType
@@ -35,6 +36,7 @@ from helion_mlir.backends.gluon.two_dot_loop import (
     Tile,
     TwoDotLoop,
     constant,
+    diagonal_mask,
     find,
     round_trips,
     undoes,
@@ -102,7 +104,7 @@ SCHEDULE_NAMES = {
     "fence_async_shared", "TensorDescriptor", "tile", "it", "count", "j", "c", "st",
     "sp", "s_tok", "o_tok", "q_buf", "o_buf", "q_smem", "o_smem", "k_smem", "v_smem",
     "q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty", "CID", "row",
-    "n_tiles",
+    "n_tiles", "n_free",
 }  # fmt: skip
 BARRIERS = ("q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty")
 
@@ -110,6 +112,22 @@ BARRIERS = ("q_ready", "q_empty", "k_ready", "k_empty", "v_ready", "v_empty")
 def gluon_names(text: str) -> str:
     """`tl.` calls as Gluon's (which keeps Triton's names), NaN modes left to `tl`."""
     return re.sub(r"\btl\.(?!PropagateNan)", "gl.", text)
+
+
+@dataclass
+class _KeyLoop:
+    """What every copy of a consumer's key loop shares: its emitter, the names of the
+    carried values, the second dot's A operand and the scores, the K and V views."""
+
+    p: _Partition
+    names: list[str]
+    carried: list[SSAValue]
+    pv_lhs: str
+    scores: str
+    k_view: str
+    v_view: str
+    n: str
+    last: str
 
 
 class _Partition(PyEmitter):
@@ -122,6 +140,7 @@ class _Partition(PyEmitter):
         for desc, name in descs.items():
             self.exprs[desc.result] = name
         self.widths: dict[SSAValue, int] = {}
+        self.unmasked: tt.WhereOp | None = None  # a mask this copy of the loop leaves out
 
     def width(self, value: SSAValue) -> int:
         """The accumulator width whose row slice a row vector is laid out in."""
@@ -191,6 +210,8 @@ class _Partition(PyEmitter):
         match op:
             case tt.ArangeOp():
                 pass  # printed where it is used, as that use needs it
+            case tt.WhereOp() if op is self.unmasked:
+                self.inline(op, self.expr(op.lhs))
             case tt.ReshapeOp() if round_trips(op.result):
                 pass  # its reader takes its source (below)
             case tt.ReshapeOp() if undoes(op):
@@ -260,6 +281,8 @@ class GluonEmitter:
         self.name = self.kernel.sym_name.data
         self.launch = next(op for op in module.ops if isinstance(op, tt.LauncherOp))
         self.stages = self._stages()
+        self.mask = diagonal_mask(f)
+        self.mask_only = _feeding_only(f.scores, self.mask.where) if self.mask else set()
         self.helpers: set[str] = set()
         self.functions: dict[str, str] = {}
 
@@ -424,37 +447,19 @@ class GluonEmitter:
         p.emit(f.rescale)
         self._carry(p, names, carried, pv_lhs)
 
-        p.line(f"for j in range(1, {n}):")
-        p.depth += 1
-        for arg, name in zip(carried, names):
-            p.exprs[arg] = name
         acc = names[f.acc_index]
-        p.iv("j", f.scores + f.rescale)
-        p.line("c = count + j")
-        p.line(f"st = c % {s}")
-        p.line(f"sp = (c - 1) % {s}")
-        p.line(f"mbarrier.wait(k_ready.index(st), (c // {s}) & 1)")
-        p.line(f"mbarrier.wait(v_ready.index(sp), ((c - 1) // {s}) & 1)")
-        p.line(
-            f"s_tok = warpgroup_mma(q_buf, {k_view.format('st')}, {scores}, use_acc=False, "
-            "is_async=True)"
-        )
-        p.line(f"o_tok = warpgroup_mma({pv_lhs}, {v_view.format('sp')}, {acc}, is_async=True)")
-        p.line(f"{scores} = warpgroup_mma_wait(1, deps=(s_tok,))")
-        p.line("mbarrier.arrive(k_empty.index(st))")
-        p.line(f"mbarrier.arrive(q_empty.index(CID), pred=j == {last})")
-        p.emit(f.scores)
-        # the next K tile's wait sits here, not at the loop's top: its spin loop is a
-        # basic-block boundary ptxas does not schedule across, which keeps the wait for
-        # the second dot below the softmax instead of hoisted above it
-        p.line(
-            f"mbarrier.wait(k_ready.index((c + 1) % {s}), ((c + 1) // {s}) & 1, pred=j + 1 < {n})"
-        )
-        p.line(f"{acc}, {pv_lhs} = warpgroup_mma_wait(0, deps=(o_tok, {pv_lhs}))")
-        p.line("mbarrier.arrive(v_empty.index(sp))")
-        p.emit(f.rescale)
-        self._carry(p, names, carried, pv_lhs)
-        p.depth -= 1
+        loop = _KeyLoop(p, names, carried, pv_lhs, scores, k_view, v_view, n, last)
+        if self.mask is not None:  # key tiles wholly below the diagonal skip the mask
+            first_row = f"{p.operand(self.mask.rows_start)} + CID * {ROWS_PER_CONSUMER}"
+            lb, strict = constant(f.loop.lb), int(self.mask.strict)
+            p.line(
+                f"n_free = gl.minimum(gl.maximum(gl.maximum({first_row} - {lb} + {1 - strict}, 0) "
+                f"// {f.block_n}, 1), {n})"
+            )
+            self._key_loop(loop, "1", "n_free", unmasked=True)
+            self._key_loop(loop, "n_free", n)
+        else:
+            self._key_loop(loop, "1", n)
 
         p.line(f"sp = (count + {last}) % {s}")
         p.line(f"mbarrier.wait(v_ready.index(sp), ((count + {last}) // {s}) & 1)")
@@ -478,6 +483,51 @@ class GluonEmitter:
         p.line("tma.store_wait(0)")
         self._collect(p)
         return "\n".join(p.lines)
+
+    def _key_loop(self, loop: _KeyLoop, start: str, stop: str, unmasked: bool = False) -> None:
+        """Key tiles `start` to `stop` of the rotated loop: the first dot of tile j and
+        the second of tile j-1 in flight together, the softmax between their waits, the
+        rescale after (`unmasked`: without the diagonal mask, for tiles below it)."""
+        f, p, s = self.found, loop.p, self.stages
+        p.line(f"for j in range({start}, {stop}):")
+        p.depth += 1
+        for arg, name in zip(loop.carried, loop.names):
+            p.exprs[arg] = name
+        acc = loop.names[f.acc_index]
+        skipped = self.mask_only if unmasked else set()
+        scores = [op for op in f.scores if op not in skipped]
+        p.iv("j", scores + f.rescale)
+        p.line("c = count + j")
+        p.line(f"st = c % {s}")
+        p.line(f"sp = (c - 1) % {s}")
+        p.line(f"mbarrier.wait(k_ready.index(st), (c // {s}) & 1)")
+        p.line(f"mbarrier.wait(v_ready.index(sp), ((c - 1) // {s}) & 1)")
+        p.line(
+            f"s_tok = warpgroup_mma(q_buf, {loop.k_view.format('st')}, {loop.scores}, "
+            "use_acc=False, is_async=True)"
+        )
+        p.line(
+            f"o_tok = warpgroup_mma({loop.pv_lhs}, {loop.v_view.format('sp')}, {acc}, "
+            "is_async=True)"
+        )
+        p.line(f"{loop.scores} = warpgroup_mma_wait(1, deps=(s_tok,))")
+        p.line("mbarrier.arrive(k_empty.index(st))")
+        p.line(f"mbarrier.arrive(q_empty.index(CID), pred=j == {loop.last})")
+        p.unmasked = self.mask.where if unmasked and self.mask is not None else None
+        p.emit(scores)
+        p.unmasked = None
+        # the next K tile's wait sits here, not at the loop's top: its spin loop is a
+        # basic-block boundary ptxas does not schedule across, which keeps the wait for
+        # the second dot below the softmax instead of hoisted above it
+        p.line(
+            f"mbarrier.wait(k_ready.index((c + 1) % {s}), ((c + 1) // {s}) & 1, "
+            f"pred=j + 1 < {loop.n})"
+        )
+        p.line(f"{acc}, {loop.pv_lhs} = warpgroup_mma_wait(0, deps=(o_tok, {loop.pv_lhs}))")
+        p.line("mbarrier.arrive(v_empty.index(sp))")
+        p.emit(f.rescale)
+        self._carry(p, loop.names, loop.carried, loop.pv_lhs)
+        p.depth -= 1
 
     def _carry(self, p: _Partition, names: list[str], carried: list[SSAValue], pv_lhs: str) -> None:
         f = self.found
@@ -560,6 +610,21 @@ class GluonEmitter:
             f"    {op.kernel.data}[({grid},)]({self._params()}, num_warps=4, maxnreg={MAXNREG})"
         )
         return "\n".join(lines)
+
+
+def _feeding_only(ops: list[Operation], where: tt.WhereOp) -> set[Operation]:
+    """The ops among `ops` whose results only `where`'s condition reads, through one
+    another: what a copy of the loop without that mask leaves out."""
+    slice_: set[Operation] = set()
+    for op in reversed(ops):
+        uses = [u for r in op.results for u in r.uses]
+        if (
+            op is not where
+            and uses
+            and all(u.operation in slice_ or (u.operation is where and u.index == 0) for u in uses)
+        ):
+            slice_.add(op)
+    return slice_
 
 
 def emit_gluon_module(module: ModuleOp) -> str:

@@ -362,3 +362,61 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
         if any(u.operation not in descs for u in arg.uses):
             raise unfit("a tensor read other than through the three tiles and the store")
     return result
+
+
+@dataclass(frozen=True)
+class DiagonalMask:
+    """A `where(rows >= cols, x, fill)` in the scores (causal attention's mask, `>` as
+    well, either way round): true in every lane of a key tile that ends at or before a
+    consumer's first query row, so such tiles can skip it."""
+
+    where: tt.WhereOp
+    rows_start: SSAValue  # the query tile's first row index (defined before the loop)
+    strict: bool  # rows > cols rather than rows >= cols
+
+
+def _through_shapes(value: SSAValue) -> SSAValue:
+    """The value a reshape/broadcast chain starts from."""
+    while isinstance(value.owner, tt.ReshapeOp | tt.BroadcastOp):
+        value = value.owner.operands[0]
+    return value
+
+
+def _index_start(value: SSAValue) -> SSAValue | None:
+    """`s` when `value` is `s` (splat) plus an index vector (`triton.arange`)."""
+    op = value.owner
+    if not isinstance(op, arith.AddiOp):
+        return None
+    for a, b in ((op.lhs, op.rhs), (op.rhs, op.lhs)):
+        if isinstance(a.owner, tt.SplatOp) and isinstance(b.owner, tt.ArangeOp):
+            return a.owner.operands[0]
+    return None
+
+
+_DIAGONAL = {
+    tile.Predicate.GE: (False, False),  # (rows on the right, strict)
+    tile.Predicate.GT: (False, True),
+    tile.Predicate.LE: (True, False),
+    tile.Predicate.LT: (True, True),
+}
+
+
+def diagonal_mask(found: TwoDotLoop) -> DiagonalMask | None:
+    """The scores' diagonal mask, if they have exactly one."""
+    masks = []
+    for op in found.scores:
+        if not isinstance(op, tt.WhereOp):
+            continue
+        cmp = _through_shapes(op.cond).owner
+        if not isinstance(cmp, tt.CmpOp) or cmp.predicate.data not in _DIAGONAL:
+            continue
+        swapped, strict = _DIAGONAL[cmp.predicate.data]
+        rows, cols = (cmp.rhs, cmp.lhs) if swapped else (cmp.lhs, cmp.rhs)
+        rows_start = _index_start(_through_shapes(rows))
+        cols_start = _index_start(_through_shapes(cols))
+        if rows_start is None or cols_start is not found.loop.iv:
+            continue
+        if rows_start.owner is not None and rows_start.owner.parent_op() is found.loop:
+            continue  # the rows must be the query tile's, fixed across the loop
+        masks.append(DiagonalMask(op, rows_start, strict))
+    return masks[0] if len(masks) == 1 else None
