@@ -34,10 +34,21 @@ TIMEOUT_S = 120
 
 
 @helion.kernel()
-def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
+def causal_attention(
+    q_in: torch.Tensor,
+    k_in: torch.Tensor,
+    v_in: torch.Tensor,
+    f32_scores: bool = False,
+    masked: bool = True,
+    to_diagonal: bool = True,
+    from_tile_start: bool = False,
+) -> torch.Tensor:
     """Attention of each query to the keys at or before its own position (SDPA's
-    `is_causal`, queries and keys of one length): the key loop stops at the query
-    tile's end, the mask cuts the diagonal tile."""
+    `is_causal`, queries and keys of one length). As a PyTorch user writes it, with the
+    defaults: bf16 scores, the key loop stopping at the query tile's end, the mask
+    cutting the diagonal. The switches give the forms the tests and
+    `causal_attention.py` compare: f32 scores (`hl.dot`), no mask (a wrong result), a
+    loop over every key tile, a loop from the query tile's start."""
     m_dim, n_dim = q_in.size(-2), k_in.size(-2)
     head_dim = hl.specialize(q_in.size(-1))
     q_view = q_in.reshape([-1, m_dim, head_dim])
@@ -50,10 +61,16 @@ def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor)
         l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
         acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
         q = q_view[tile_b, tile_m, :]
-        for tile_n in hl.tile(0, tile_m.end):
-            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * qk_scale
-            keep = tile_m.index[:, None] >= tile_n.index[None, :]
-            qk = torch.where(keep[None, :, :], qk, float("-inf"))
+        start = tile_m.begin if from_tile_start else 0
+        end = tile_m.end if to_diagonal else n_dim
+        for tile_n in hl.tile(start, end):
+            if f32_scores:
+                qk = hl.dot(q, k_view[tile_b, :, tile_n], out_dtype=torch.float32) * qk_scale
+            else:
+                qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * qk_scale
+            if masked:
+                keep = tile_m.index[:, None] >= tile_n.index[None, :]
+                qk = torch.where(keep[None, :, :], qk, float("-inf"))
             m_ij = torch.maximum(m_i, torch.amax(qk, -1))
             p = torch.exp2(qk - m_ij[:, :, None])
             alpha = torch.exp2(m_i - m_ij)

@@ -6,7 +6,8 @@ runs (benchmarks/run.py) check its results; here it is compiled, not run."""
 from __future__ import annotations
 
 import importlib.util
-import math
+import re
+import sys
 from importlib.metadata import version
 from pathlib import Path
 
@@ -14,8 +15,9 @@ import pytest
 import torch
 from conftest import ROOT, load_example
 
-import helion_mlir as helion
-import helion_mlir.language as hl
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from gluon_schedule import causal_attention  # noqa: E402
+
 from helion_mlir import exc, frontend
 from helion_mlir import target as target_module
 from helion_mlir.backends import emit as emitting
@@ -200,106 +202,15 @@ def test_the_ring_is_as_deep_as_shared_memory_holds():
         _source({**WS, "block_sizes": [1, 128, 256]}, args=_qkv(seq=256))
 
 
-@helion.kernel()
-def causal_attention(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
-    m_dim, n_dim = q_in.size(-2), k_in.size(-2)
-    head_dim = hl.specialize(q_in.size(-1))
-    q_view = q_in.reshape([-1, m_dim, head_dim])
-    k_view = k_in.reshape([-1, n_dim, head_dim]).transpose(1, 2)
-    v_view = v_in.reshape([-1, n_dim, head_dim])
-    out = torch.empty_like(q_view)
-    scale = 1.0 / math.sqrt(head_dim)
-    for tile_b, tile_m in hl.tile([q_view.size(0), m_dim]):
-        m_i = hl.full([tile_b, tile_m], float("-inf"), dtype=torch.float32)
-        l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
-        acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
-        q = q_view[tile_b, tile_m, :]
-        for tile_n in hl.tile(n_dim):
-            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * scale
-            keep = tile_m.index[:, None] >= tile_n.index[None, :]
-            qk = torch.where(keep[None, :, :], qk, float("-inf"))
-            m_ij = torch.maximum(m_i, torch.amax(qk, -1))
-            p = torch.exp(qk - m_ij[:, :, None])
-            alpha = torch.exp(m_i - m_ij)
-            l_i = l_i * alpha + p.sum(-1)
-            acc = torch.baddbmm(
-                acc * alpha[:, :, None], p.to(v_view.dtype), v_view[tile_b, tile_n, :]
-            )
-            m_i = m_ij
-        out[tile_b, tile_m, :] = (acc / l_i[:, :, None]).to(out.dtype)
-    return out.view(q_in.size())
-
-
-@helion.kernel()
-def causal_to_the_diagonal(
-    q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor
-) -> torch.Tensor:
-    m_dim, n_dim = q_in.size(-2), k_in.size(-2)
-    head_dim = hl.specialize(q_in.size(-1))
-    q_view = q_in.reshape([-1, m_dim, head_dim])
-    k_view = k_in.reshape([-1, n_dim, head_dim]).transpose(1, 2)
-    v_view = v_in.reshape([-1, n_dim, head_dim])
-    out = torch.empty_like(q_view)
-    scale = 1.0 / math.sqrt(head_dim)
-    for tile_b, tile_m in hl.tile([q_view.size(0), m_dim]):
-        m_i = hl.full([tile_b, tile_m], float("-inf"), dtype=torch.float32)
-        l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
-        acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
-        q = q_view[tile_b, tile_m, :]
-        for tile_n in hl.tile(0, tile_m.end):
-            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * scale
-            keep = tile_m.index[:, None] >= tile_n.index[None, :]
-            qk = torch.where(keep[None, :, :], qk, float("-inf"))
-            m_ij = torch.maximum(m_i, torch.amax(qk, -1))
-            p = torch.exp(qk - m_ij[:, :, None])
-            alpha = torch.exp(m_i - m_ij)
-            l_i = l_i * alpha + p.sum(-1)
-            acc = torch.baddbmm(
-                acc * alpha[:, :, None], p.to(v_view.dtype), v_view[tile_b, tile_n, :]
-            )
-            m_i = m_ij
-        out[tile_b, tile_m, :] = (acc / l_i[:, :, None]).to(out.dtype)
-    return out.view(q_in.size())
-
-
-@helion.kernel()
-def keys_from_the_tile(q_in: torch.Tensor, k_in: torch.Tensor, v_in: torch.Tensor) -> torch.Tensor:
-    m_dim, n_dim = q_in.size(-2), k_in.size(-2)
-    head_dim = hl.specialize(q_in.size(-1))
-    q_view = q_in.reshape([-1, m_dim, head_dim])
-    k_view = k_in.reshape([-1, n_dim, head_dim]).transpose(1, 2)
-    v_view = v_in.reshape([-1, n_dim, head_dim])
-    out = torch.empty_like(q_view)
-    scale = 1.0 / math.sqrt(head_dim)
-    for tile_b, tile_m in hl.tile([q_view.size(0), m_dim]):
-        m_i = hl.full([tile_b, tile_m], float("-inf"), dtype=torch.float32)
-        l_i = hl.zeros([tile_b, tile_m], dtype=torch.float32)
-        acc = hl.zeros([tile_b, tile_m, head_dim], dtype=torch.float32)
-        q = q_view[tile_b, tile_m, :]
-        for tile_n in hl.tile(tile_m.begin, n_dim):
-            qk = torch.bmm(q, k_view[tile_b, :, tile_n]) * scale
-            keep = tile_m.index[:, None] >= tile_n.index[None, :]
-            qk = torch.where(keep[None, :, :], qk, float("-inf"))
-            m_ij = torch.maximum(m_i, torch.amax(qk, -1))
-            p = torch.exp(qk - m_ij[:, :, None])
-            alpha = torch.exp(m_i - m_ij)
-            l_i = l_i * alpha + p.sum(-1)
-            acc = torch.baddbmm(
-                acc * alpha[:, :, None], p.to(v_view.dtype), v_view[tile_b, tile_n, :]
-            )
-            m_i = m_ij
-        out[tile_b, tile_m, :] = (acc / l_i[:, :, None]).to(out.dtype)
-    return out.view(q_in.size())
-
-
 def test_a_mask_in_the_loop_takes_index_vectors_along_rows_and_columns(tmp_path, sm90_tools):
     """Causal masking: one `triton.arange` serves as the query rows' indices (each
     consumer its own 64) and the key columns' (all of them), each in its own layout."""
-    source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_attention, _qkv())
+    every_key_tile = [*_qkv(), False, True, False]  # bf16 scores, masked, a full loop
+    source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_attention, every_key_tile)
     assert "indices_1 = offset_1 + (CID * 64 + gl.arange(0, 64, layout=_rows(64)))" in source
     assert "gl.arange(0, 64, layout=_cols(64))" in source
     assert "keep = indices_1[:, None] >= indices_3[None, :]" in source
-    assert "gl.where(keep, qk, float('-inf'))" in source
+    assert re.search(r"= gl\.where\(keep, v(_\d+)?, float\('-inf'\)\)", source)  # in f32
     compiled = _compile_for_hopper(source, tmp_path, "causal_attention", head=64)
     assert not sm90_tools.spilled(sm90_tools.sass(compiled)[1])
 
@@ -308,7 +219,7 @@ def test_a_loop_to_the_query_tiles_end_counts_its_key_tiles_per_tile(tmp_path, s
     """Causal attention that stops at the diagonal: each query tile runs its own number
     of key tiles, at least one (the bound is provably past the start), and a tile of
     one key tile frees its Q after the peeled first dot."""
-    source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_to_the_diagonal, _qkv())
+    source = _source({**WS, "block_sizes": [1, 128, 64]}, causal_attention, _qkv())
     assert source.count("n_tiles = (v - 0 + 63) // 64") == 2  # producer and consumers
     assert "for j in range(n_tiles):" in source  # the producer; the consumers split theirs
     assert "mbarrier.arrive(q_empty.index(CID), pred=n_tiles == 1)" in source
@@ -323,8 +234,10 @@ def test_a_loop_to_the_query_tiles_end_counts_its_key_tiles_per_tile(tmp_path, s
         "for j in range(n_free, n_tiles):"
     )
     assert "gl.where" not in free and "keep" not in free and "offset_3" not in free
-    assert "gl.where(keep_0, qk_2, float('-inf'))" in diagonal.split("sp = (count")[0]
-    compiled = _compile_for_hopper(source, tmp_path, "causal_to_the_diagonal", head=64)
+    assert re.search(
+        r"gl\.where\(keep_0, v_\d+, float\('-inf'\)\)", diagonal.split("sp = (count")[0]
+    )
+    compiled = _compile_for_hopper(source, tmp_path, "causal_attention", head=64)
     assert not sm90_tools.spilled(sm90_tools.sass(compiled)[1])
 
 
@@ -332,7 +245,8 @@ def test_a_loop_from_a_runtime_start_is_refused():
     """The schedule counts key tiles from a constant start: one that cannot show its
     loop runs at least once would risk a program waiting on its first K forever."""
     with pytest.raises(exc.InvalidConfig, match="provably past its start"):
-        _source({**WS, "block_sizes": [1, 128, 64]}, keys_from_the_tile, _qkv())
+        from_tile_start = [*_qkv(), False, True, True, True]
+        _source({**WS, "block_sizes": [1, 128, 64]}, causal_attention, from_tile_start)
 
 
 def test_a_ragged_batched_sequence_is_refused():
