@@ -4,9 +4,10 @@
 // and `x_data[rows, tile_m]` with a 2-D index tensor `rows` over blocks 0 and 2. The
 // gathered dims take the index tensor's place (reshaped to [:, :, None]); their lanes
 // are masked by the masks of the index tensor's blocks. The inner loop runs to a
-// data-dependent bound, the max of the per-row lengths. Every in-bounds lane of an index
-// tensor must lie within its dim: an assert the interpreter runs (Triton compiles it
-// only under TRITON_DEBUG), instead of a read of other memory.
+// data-dependent bound, the max of the per-row lengths. In every lane the access
+// performs (its whole mask), an index tensor must lie within its dim: an assert the
+// interpreter runs (Triton compiles it only under TRITON_DEBUG), instead of a read of
+// other memory.
 
 tile.kernel @jagged_sum(%x_offsets: memref<8xi64>, %x_data: memref<27x10xf32>, %out: memref<7x10xf32>) attributes {sources = ["x_offsets", "x_data", "out"]} {
   %c10 = arith.constant 10 : index
@@ -57,15 +58,15 @@ tile.kernel @jagged_sum(%x_offsets: memref<8xi64>, %x_data: memref<27x10xf32>, %
 // CHECK:          for offset_2 in tl.range(0, ub, 4):
 // CHECK:              mask_2 = indices_2 < ub
 // CHECK:              rows = starts[:, None] + k64
-// CHECK-NEXT:         v_2 = rows >= 0
-// CHECK-NEXT:         v_3 = rows < 27
-// CHECK-NEXT:         in_range_1 = v_2 & v_3
-// CHECK-NEXT:         v_4 = mask_0_0 & mask_2[None, :]
-// CHECK-NEXT:         v_5 = v_4 ^ True
-// CHECK-NEXT:         in_range_2 = in_range_1 | v_5
+// CHECK-NEXT:         v_2 = rows.to(tl.int32)
+// CHECK-NEXT:         v_3 = mask_0_0 & mask_2[None, :]
+// CHECK-NEXT:         v_4 = rows >= 0
+// CHECK-NEXT:         v_5 = rows < 27
+// CHECK-NEXT:         in_range_1 = v_4 & v_5
+// CHECK-NEXT:         v_6 = v_2[:, :, None] * 10
+// CHECK-NEXT:         offsets = v_6 + indices_1[None, None, :]
+// CHECK-NEXT:         mask = v_3[:, :, None] & mask_1[None, None, :]
+// CHECK-NEXT:         v_7 = mask ^ True
+// CHECK-NEXT:         in_range_2 = in_range_1[:, :, None] | v_7
 // CHECK-NEXT:         assert tl.min(in_range_2.to(tl.int32)) == 1, 'an index into x_data is out of range [0, 27) of its dim 0 at gather.mlir:{{[0-9]+}} (negative indices are not wrapped)'
-// CHECK-NEXT:         v_6 = rows.to(tl.int32)
-// CHECK-NEXT:         v_7 = v_6[:, :, None] * 10
-// CHECK-NEXT:         offsets = v_7 + indices_1[None, None, :]
-// CHECK-NEXT:         mask = v_4[:, :, None] & mask_1[None, None, :]
 // CHECK-NEXT:         x = tl.load(x_data + offsets, mask, other=0)

@@ -955,6 +955,7 @@ class _Lowering:
         rank = len(shape)
         terms: list[SSAValue] = []
         masks: list[SSAValue] = []
+        checks: list[tuple[SSAValue, str]] = []
         axis = 0
         scalar: SSAValue = self.const(0)
         flat_axis = None
@@ -974,9 +975,9 @@ class _Lowering:
                 if not h.flat or flat_axis == axis:
                     axis += 1
             elif isinstance(index.type, TensorType) and tile.dims_of(index.type):
-                if access is not None:
-                    self._check_index(access, dim, index)
                 vec, m = self._gather(index, axis, rank)
+                if access is not None:
+                    checks.append(self._in_range(access, dim, index, axis, rank))
                 terms.append(self._scale(vec, s))
                 if m is not None:
                     masks.append(m)
@@ -999,6 +1000,12 @@ class _Lowering:
         for m in masks:
             m = self._broadcast(m, shape)
             mask = m if mask is None else self.emit(arith.AndIOp(mask, m), "mask")
+        for ok, message in checks:  # only the lanes the access performs
+            ok = self._broadcast(ok, shape)
+            if mask is not None:
+                skipped = self.emit(arith.XOrIOp(mask, self._fill(1, mask.type)))
+                ok = self.emit(arith.OrIOp(ok, skipped), "in_range")
+            self.emit(tt.AssertOp(ok, message))
         return offsets, mask
 
     def _scale(self, vec: SSAValue, stride: SSAValue) -> SSAValue:
@@ -1033,14 +1040,21 @@ class _Lowering:
             cond = m if cond is None else self.emit(arith.AndIOp(cond, m))
         return cond
 
-    def _check_index(
-        self, access: mem.LoadOp | mem.StoreOp | mem.AtomicOp, dim: int, index: SSAValue
-    ) -> None:
-        """An assert that every in-bounds lane of a tensor index lies in [0, size) of the
-        dim it indexes: out of range, a gather reads (a scatter writes) another tensor's
-        memory, where torch raises an IndexError. Triton's interpreter runs the assert, so
-        a CPU run stops with the kernel's line instead of crashing; on a GPU it costs
-        nothing unless TRITON_DEBUG=1 compiles it in."""
+    def _in_range(
+        self,
+        access: mem.LoadOp | mem.StoreOp | mem.AtomicOp,
+        dim: int,
+        index: SSAValue,
+        axis: int,
+        rank: int,
+    ) -> tuple[SSAValue, str]:
+        """Whether each lane of a tensor index lies in [0, size) of the dim it indexes
+        (placed at the access's axes `axis...`, as `_gather` places its offsets), and
+        the message of the assert that `address` makes of it for the lanes the access
+        performs. Out of range, a gather reads (a scatter writes) another tensor's
+        memory, where torch raises an IndexError; Triton's interpreter runs the assert,
+        so a CPU run stops at the kernel's line instead of crashing, and on a GPU it
+        costs nothing unless TRITON_DEBUG=1 compiles it in."""
         memref = memory_of(access)
         size = memref.type.get_shape()[dim]  # type: ignore[attr-defined]
         value = self.vmap[index]
@@ -1052,23 +1066,18 @@ class _Lowering:
             ),
             "in_range",
         )
-        dims = tile.dims_of(index.type)
-        blocks = dict.fromkeys(d.id for d in dims if isinstance(d, tile.Blk))
         shape = list(t.get_shape())  # type: ignore[attr-defined]
-        padded = self._lanes_mask([self.block_handles[b] for b in blocks], dims, shape)
-        if padded is not None:  # padded lanes hold whatever the index's load filled in
-            outside = self.emit(arith.XOrIOp(padded, self._fill(1, padded.type)))
-            ok = self.emit(arith.OrIOp(ok, outside), "in_range")
+        if len(shape) != rank:
+            placed = [1] * axis + shape + [1] * (rank - axis - len(shape))
+            ok = self.emit(tt.ReshapeOp(ok, TensorType(i1, placed)))
         where = source_location(access)
         at = f" at {Path(where.filename).name}:{where.line}" if where is not None else ""
         name = memref.name_hint or "a tensor"
-        self.emit(
-            tt.AssertOp(
-                ok,
-                f"an index into {name} is out of range [0, {size}) of its dim {dim}{at} "
-                "(negative indices are not wrapped)",
-            )
+        message = (
+            f"an index into {name} is out of range [0, {size}) of its dim {dim}{at} "
+            "(negative indices are not wrapped)"
         )
+        return ok, message
 
     def _gather(self, index: SSAValue, axis: int, rank: int) -> tuple[SSAValue, SSAValue | None]:
         """The offsets vector of a tensor index placed at output axes `axis...` of a
