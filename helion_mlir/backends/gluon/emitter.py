@@ -403,7 +403,7 @@ class GluonEmitter:
 
     def consumer(self) -> str:
         f, p = self.found, self._partition()
-        n, s = f.block_n, self.stages
+        bn, s = f.block_n, self.stages
         k_view = "k_smem.index({}).permute((1, 0))" if f.k.transposed else "k_smem.index({})"
         v_view = "v_smem.index({}).permute((1, 0))" if f.v.transposed else "v_smem.index({})"
         p.line("@gluon.jit")
@@ -413,7 +413,7 @@ class GluonEmitter:
         )
         p.depth += 1
         scores = p.bind(f.qk.results[0])
-        p.line(f"{scores} = gl.zeros([{ROWS_PER_CONSUMER}, {n}], gl.float32, _mma({n}))")
+        p.line(f"{scores} = gl.zeros([{ROWS_PER_CONSUMER}, {bn}], gl.float32, _mma({bn}))")
         p.line("q_buf = q_smem.index(CID)")
         p.line("o_buf = o_smem.index(CID)")
         p.line("count = 0")
@@ -454,7 +454,7 @@ class GluonEmitter:
             lb, strict = constant(f.loop.lb), int(self.mask.strict)
             p.line(
                 f"n_free = gl.minimum(gl.maximum(gl.maximum({first_row} - {lb} + {1 - strict}, 0) "
-                f"// {f.block_n}, 1), {n})"
+                f"// {bn}, 1), {n})"
             )
             self._key_loop(loop, "1", "n_free", unmasked=True)
             self._key_loop(loop, "n_free", n)
