@@ -5,9 +5,9 @@ PyTorch user writes; SDPA for attention), `torch.compile(mode="max-autotune-no-c
 helion 1.5.1 (quick effort) and helion_mlir (tuned), each on its own copy of the inputs
 and checked against eager; then the sides are timed in turn, `ROUNDS` rounds of
 `triton.testing.do_bench` (median), and each side's median round is reported. Tuned
-configs of both Helions are saved in `--configs` and reused by later runs. Each run also measures two ceilings, copy
-bandwidth and a bf16 8192^3 matmul, and rates every kernel against them (memory-bound
-kernels by bytes moved, matmul and attention by flops).
+configs of both Helions are saved in `--configs` and reused by later runs. Each run also
+measures two ceilings, copy bandwidth and a bf16 8192^3 matmul, and rates every kernel
+against them (memory-bound kernels by bytes moved, matmul and attention by flops).
 
 The JSON (`--json`) accumulates kernels across runs (a GPU call has 10 minutes, the
 whole set takes longer); `geomean_speedup_over_eager` is helion_mlir's over the kernels
