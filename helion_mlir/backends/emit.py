@@ -8,14 +8,12 @@ from xdsl.dialects.builtin import ModuleOp
 from helion_mlir.backends.triton import dialect as tt
 
 
-def emit(module: ModuleOp, to_run: bool = False) -> str:
-    """`to_run`: the source will run under the installed Triton (not only be printed),
-    which Gluon's must have been written for."""
+def emit(module: ModuleOp) -> str:
+    """(Whether the installed Triton can run Gluon is the target's to say: under another
+    Triton, `target.current` adds `:no-gluon` and the space never offers the schedule.)"""
     if any(isinstance(op, tt.ForOp) and op.gluon_warp_specialize for op in module.walk()):
-        from helion_mlir.backends.gluon.emitter import check_triton_version, emit_gluon_module
+        from helion_mlir.backends.gluon.emitter import emit_gluon_module
 
-        if to_run:
-            check_triton_version()
         return emit_gluon_module(module)
     from helion_mlir.backends.triton.emitter import emit_module
 

@@ -513,6 +513,7 @@ class _Lowering:
         self.lower_block(op.body.block)
         self.block = outer
         new = tt.ForOp(lb, ub, step, [self.vmap[v] for v in op.iter_args], Region(body))
+        new.location = op.location  # where a config's loop options point the user
         self.range_options(op, new)
         self.emit(new)
         for old, res in zip(op.res, new.res):
@@ -950,7 +951,7 @@ class _Lowering:
     ) -> tuple[SSAValue, SSAValue | None]:
         """Pointer offsets and mask (None if all lanes are in bounds) of an access; a
         kernel-given `extra_mask` is ANDed in. The tensor indices of `access` (a gather
-        or scatter) are checked against their dims (`_check_index`)."""
+        or scatter) are checked against their dims (`_in_range`)."""
         shape = list(self.type(tile_type).get_shape()) if isinstance(tile_type, TensorType) else []
         rank = len(shape)
         terms: list[SSAValue] = []

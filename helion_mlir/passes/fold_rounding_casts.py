@@ -46,27 +46,27 @@ def _round_trip_source(op: Operation) -> tile.CastOp | None:
     return inner
 
 
-def _widened_select(op: Operation) -> tile.WhereOp | None:
-    """`op` as a `where` of rounded values and constants whose every use widens it
-    back: one that can select at full precision instead."""
+def _selects_rounded(op: Operation) -> bool:
+    """Whether `op` is a `where` of rounded values and constants whose every use widens
+    it back: one that can select at full precision instead."""
     if not isinstance(op, tile.WhereOp) or (narrow := _width(op.result.type)) is None:
-        return None
+        return False
     users = [u.operation for u in op.result.uses]
     if not users or not all(isinstance(u, tile.CastOp) and u.explicit is None for u in users):
-        return None
+        return False
     wide = users[0].results[0].type
     if any(u.results[0].type != wide for u in users) or (_width(wide) or 0) <= narrow:
-        return None
+        return False
     for v in (op.lhs, op.rhs):
         src = v.owner
         rounded = isinstance(src, tile.CastOp) and src.explicit is None
         if not (rounded and src.source.type == wide) and not isinstance(src, tile.FullOp):
-            return None
-    return op
+            return False
+    return True
 
 
 def _select_wide(op: tile.WhereOp) -> None:
-    """Rewrite a `_widened_select` where in its users' wider type."""
+    """Rewrite a where `_selects_rounded` accepts in its users' wider type."""
     users = [u.operation for u in op.result.uses]
     wide = users[0].results[0].type
     operands = []
@@ -102,7 +102,7 @@ class FoldRoundingCastsPass(ModulePass):
 
     def apply(self, ctx: Context, op: ModuleOp) -> None:
         for select in list(op.walk()):
-            if _widened_select(select) is not None:
+            if _selects_rounded(select):
                 _select_wide(select)  # type: ignore[arg-type]
         for cast in list(op.walk()):
             inner = _round_trip_source(cast)

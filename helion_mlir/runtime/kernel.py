@@ -366,7 +366,7 @@ class BoundKernel:
         if source is None:
             with compiler_step("generating Triton code"):
                 bound = self._bind(config)
-                source = self._sources_by_config[key] = emit(bound, to_run=True)
+                source = self._sources_by_config[key] = emit(bound)
             threads = 32 * int(config["num_warps"])
             self._per_thread_by_config[key] = _largest_tile(bound) / threads
         return source

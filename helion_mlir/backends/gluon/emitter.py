@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from importlib.metadata import version
 
 from xdsl.dialects.builtin import ModuleOp, TensorType
 from xdsl.ir import Operation, SSAValue
@@ -35,7 +34,6 @@ from helion_mlir.backends.gluon.two_dot_loop import (
     ROWS_PER_CONSUMER,
     Tile,
     TwoDotLoop,
-    constant,
     diagonal_mask,
     find,
     round_trips,
@@ -50,7 +48,7 @@ from helion_mlir.backends.triton.emitter import (
     dtype_name,
     literal,
 )
-from helion_mlir.target import GLUON_TRITON
+from helion_mlir.passes.ir_utils import const_int, source_location
 
 # Hopper's shared memory per block, less room for the mbarriers
 SHARED_BYTES = 227 * 1024 - 1024
@@ -258,7 +256,7 @@ class _Partition(PyEmitter):
         loop = self.found.loop
         if not any(u.operation in ops for u in loop.iv.uses):
             return
-        lb, step = constant(loop.lb), constant(loop.step)
+        lb, step = const_int(loop.lb), const_int(loop.step)
         name = self.bind(loop.iv)
         self.line(f"{name} = {lb} + {j} * {step}")
 
@@ -348,7 +346,7 @@ class GluonEmitter:
         f = self.found
         if f.trips is not None:
             return str(f.trips), str(f.trips - 1)
-        lb, step = constant(f.loop.lb), constant(f.loop.step)
+        lb, step = const_int(f.loop.lb), const_int(f.loop.step)
         p.line(f"n_tiles = ({p.expr(f.loop.ub)} - {lb} + {step - 1}) // {step}")  # type: ignore[operator]
         return "n_tiles", "n_tiles - 1"
 
@@ -451,7 +449,7 @@ class GluonEmitter:
         loop = _KeyLoop(p, names, carried, pv_lhs, scores, k_view, v_view, n, last)
         if self.mask is not None:  # key tiles wholly below the diagonal skip the mask
             first_row = f"{p.operand(self.mask.rows_start)} + CID * {ROWS_PER_CONSUMER}"
-            lb, strict = constant(f.loop.lb), int(self.mask.strict)
+            lb, strict = const_int(f.loop.lb), int(self.mask.strict)
             p.line(
                 f"n_free = gl.minimum(gl.maximum(gl.maximum({first_row} - {lb} + {1 - strict}, 0) "
                 f"// {bn}, 1), {n})"
@@ -595,8 +593,8 @@ class GluonEmitter:
                 continue
             made.add(self.descs[t.desc])
             cols = t.block[1]
-            shape = [constant(v) for v in t.desc.shape]
-            strides = [constant(v) for v in t.desc.strides]
+            shape = [const_int(v) for v in t.desc.shape]
+            strides = [const_int(v) for v in t.desc.strides]
             rows = shape[0] * shape[1] if len(shape) == 3 else shape[0]
             dtype = gluon_names(dtype_name(t.desc.base.type.pointee))  # type: ignore[attr-defined]
             block = [t.block[0], cols]
@@ -628,16 +626,13 @@ def _feeding_only(ops: list[Operation], where: tt.WhereOp) -> set[Operation]:
 
 
 def emit_gluon_module(module: ModuleOp) -> str:
-    """The Python source of a module whose kernel runs the warp-specialized schedule."""
-    return GluonEmitter(module).source()
-
-
-def check_triton_version() -> None:
-    """Refuse to run the emitted Gluon under a Triton it was not written for."""
-    installed = version("triton")
-    if not installed.startswith(GLUON_TRITON):
-        raise exc.InvalidConfig(
-            f"range_warp_specializes on Hopper emits Gluon written for Triton {GLUON_TRITON}x "
-            f"(an experimental API that changes between releases); this is Triton "
-            f"{installed}. Set range_warp_specializes to None"
-        )
+    """The Python source of a module whose kernel runs the warp-specialized schedule;
+    a kernel it does not fit is an `InvalidConfig` at the loop the config marks."""
+    try:
+        return GluonEmitter(module).source()
+    except exc.InvalidConfig as e:
+        marked = (o for o in module.walk() if isinstance(o, tt.ForOp) and o.gluon_warp_specialize)
+        where = source_location(next(marked))
+        if where is not None:
+            e.with_location(where)
+        raise

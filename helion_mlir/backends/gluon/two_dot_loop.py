@@ -17,12 +17,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from xdsl.dialects import arith
-from xdsl.dialects.builtin import BFloat16Type, Float16Type, IntegerAttr, TensorType
+from xdsl.dialects.builtin import BFloat16Type, Float16Type, TensorType
 from xdsl.ir import Operation, SSAValue
 
 from helion_mlir import exc
 from helion_mlir.backends.triton import dialect as tt
 from helion_mlir.dialects import tile
+from helion_mlir.passes.ir_utils import const_int
 
 ROWS, COLUMNS = "rows", "columns"
 # wgmma's m64 per consumer warpgroup, two consumers: the query tile the schedule takes
@@ -39,14 +40,6 @@ def unfit(what: str) -> exc.InvalidConfig:
     )
 
 
-def constant(value: SSAValue) -> int | None:
-    """The integer a value is, when an `arith.constant` makes it."""
-    op = value.owner
-    if isinstance(op, arith.ConstantOp) and isinstance(op.value, IntegerAttr):
-        return op.value.value.data
-    return None
-
-
 @dataclass
 class Tile:
     """A tile read or written through a descriptor, as the schedule addresses it: rows
@@ -60,13 +53,12 @@ class Tile:
     @property
     def folded_rows(self) -> int:
         """How many rows of the 2-D view one step of the first offset moves."""
-        shape = [constant(v) for v in self.desc.shape]
+        shape = [const_int(v) for v in self.desc.shape]
         return 1 if len(shape) == 2 else shape[-2]  # type: ignore[return-value]
 
 
 @dataclass
 class TwoDotLoop:
-    kernel: tt.KernelOp
     loop: tt.ForOp
     before: list[Operation]
     q: Tile
@@ -90,7 +82,7 @@ class TwoDotLoop:
     def trips(self) -> int | None:
         """The loop's trip count, where the bounds are constants (else each query tile
         computes its own: `n_tiles`)."""
-        lb, ub, step = (constant(v) for v in (self.loop.lb, self.loop.ub, self.loop.step))
+        lb, ub, step = (const_int(v) for v in (self.loop.lb, self.loop.ub, self.loop.step))
         if lb is None or ub is None or step is None:
             return None
         return -(-(ub - lb) // step)
@@ -146,8 +138,8 @@ def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = Non
     desc = load.desc.owner
     if not isinstance(desc, tt.MakeDescriptorOp):
         raise unfit("a descriptor not made in the kernel")
-    shape = [constant(v) for v in desc.shape]
-    strides = [constant(v) for v in desc.strides]
+    shape = [const_int(v) for v in desc.shape]
+    strides = [const_int(v) for v in desc.strides]
     block = list(desc.block_shape.get_values())
     if None in shape or None in strides:
         raise unfit("a tensor whose sizes or strides are not specialized")
@@ -158,7 +150,7 @@ def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = Non
         if block[0] != 1 or strides[0] != shape[1] * strides[1] or shape[1] % block[1]:
             raise unfit("a 3-D tile that does not fold into rows of its tensor")
         block = block[1:]
-    if len(load.offsets) != len(shape) or constant(load.offsets[-1]) != 0:
+    if len(load.offsets) != len(shape) or const_int(load.offsets[-1]) != 0:
         raise unfit("a tile that does not start at column 0")
     if block[1] != shape[-1]:
         raise unfit("a tile narrower than its tensor's rows")
@@ -169,7 +161,7 @@ def _tile(load: tt.DescLoadOp | tt.DescStoreOp, rows_per_block: int | None = Non
 def lower_bound(v: SSAValue) -> int | None:
     """A lower bound of an index value built from constants and program ids (which are
     at least 0) by additions, products and divisions, if it has one."""
-    c = constant(v)
+    c = const_int(v)
     if c is not None:
         return c
     op = v.owner
@@ -181,7 +173,7 @@ def lower_bound(v: SSAValue) -> int | None:
             return None
         return lows[0] + lows[1] if isinstance(op, arith.AddiOp) else lows[0] * lows[1]  # type: ignore[operator]
     if isinstance(op, arith.DivSIOp | arith.RemSIOp):
-        low, divisor = lower_bound(op.operands[0]), constant(op.operands[1])
+        low, divisor = lower_bound(op.operands[0]), const_int(op.operands[1])
         return 0 if low is not None and low >= 0 and divisor is not None and divisor > 0 else None
     if isinstance(op, arith.MinSIOp):
         lows = [lower_bound(x) for x in op.operands]
@@ -263,7 +255,7 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
     loop = loops[0]
     at = ops.index(loop)
     before, after = ops[:at], ops[at + 1 :]
-    lb, step = constant(loop.lb), constant(loop.step)
+    lb, step = const_int(loop.lb), const_int(loop.step)
     if lb is None or step is None or (low := lower_bound(loop.ub)) is None or low <= lb:
         raise unfit(
             "the loop's start and step must be constants and its end provably past its "
@@ -350,7 +342,7 @@ def find(kernel: tt.KernelOp) -> TwoDotLoop:
                     "(or one row), every vector the query rows or the key columns"
                 )
     result = TwoDotLoop(
-        kernel, loop, before, q, k, v, o, qk, pv, acc_index, scores, rescale, after,
+        loop, before, q, k, v, o, qk, pv, acc_index, scores, rescale, after,
         o_value, roles, skipped,
     )  # fmt: skip
     if result.trips is not None and result.trips < 2:
